@@ -1,0 +1,83 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { z } from "zod";
+
+/**
+ * Every environment variable the portal reads, validated once at start.
+ * Defaults live here and in .env.example (keep the two in step).
+ */
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const intWithDefault = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url({ message: "must be a postgresql:// connection string" }),
+  DATABASE_POOL_MAX: intWithDefault(10, 1, 200),
+  AUTH_SECRET: z.string().min(32, { message: "must be at least 32 characters (try: openssl rand -base64 32)" }).optional(),
+  AUTH_URL: z.string().url().optional(),
+  ALLOWED_REDIRECT_ORIGINS: csv,
+  ADMIN_EMAILS: csv.transform((emails) => emails.map((email) => email.toLowerCase())),
+  AUTH_BCRYPT_COST: intWithDefault(10, 4, 15),
+  AUTH_SESSION_TOKEN_TTL_SECONDS: intWithDefault(60, 2, 3600),
+  AUTH_SESSION_MAX_AGE_DAYS: intWithDefault(7, 1, 365),
+  AUTH_COOKIE_DOMAIN: z.string().optional(),
+  AUTH_PASSWORD_HASH_WORKERS: intWithDefault(0, 0, 64),
+});
+
+export type Config = Omit<z.infer<typeof envSchema>, "AUTH_SECRET"> & { AUTH_SECRET: string };
+
+let cached: Config | undefined;
+
+export function getConfig(): Config {
+  if (!cached) cached = loadConfig(process.env);
+  return cached;
+}
+
+/** For tests that change env between cases. */
+export function resetConfigCache(): void {
+  cached = undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every variable and its default.`);
+  }
+  const config = parsed.data;
+  return { ...config, AUTH_SECRET: config.AUTH_SECRET ?? devAuthSecret(config.NODE_ENV) };
+}
+
+/**
+ * Local development gets an AUTH_SECRET created on first start and kept in
+ * .data/ (git-ignored). Production never does: a missing secret is fatal,
+ * because every encrypted key and hashed token depends on it.
+ */
+function devAuthSecret(nodeEnv: string): string {
+  if (nodeEnv === "production") {
+    throw new Error(
+      "AUTH_SECRET is required in production. Generate one with `openssl rand -base64 32` and set it in the environment.",
+    );
+  }
+  const file = path.join(process.cwd(), ".data", "auth-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    const secret = crypto.randomBytes(32).toString("base64url");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import crypto from "node:crypto";
+import { getConfig } from "@/lib/config";
+
+/** SHA-256 hex digest: how every token, code and key is stored (never in clear). */
+export function sha256(value: string): string {
+  return crypto.createHash("sha256").update(value).digest("hex");
+}
+
+/** Random URL-safe token; 32 bytes = 256 bits by default. */
+export function randomToken(bytes = 32): string {
+  return crypto.randomBytes(bytes).toString("base64url");
+}
+
+/** Constant-time string comparison for codes and hashes. */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && crypto.timingSafeEqual(left, right);
+}
+
+/**
+ * Purposes for AUTH_SECRET-derived keys. Each purpose gets its own key (HKDF),
+ * so a key leaked for one use cannot decrypt another's data.
+ */
+export type SecretPurpose = "signing-key" | "totp-secret" | "oauth-client-secret" | "webhook-secret" | "jwt-template-secret";
+
+const keyCache = new Map<string, Buffer>();
+
+function derivedKey(purpose: SecretPurpose): Buffer {
+  const secret = getConfig().AUTH_SECRET;
+  const cacheKey = `${purpose}:${sha256(secret)}`;
+  let key = keyCache.get(cacheKey);
+  if (!key) {
+    key = Buffer.from(crypto.hkdfSync("sha256", secret, "auth-portal", `encryption:${purpose}`, 32));
+    keyCache.set(cacheKey, key);
+  }
+  return key;
+}
+
+/** AES-256-GCM; output is `v1.<iv>.<tag>.<ciphertext>` in base64url. */
+export function encryptSecret(plaintext: string, purpose: SecretPurpose): string {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv("aes-256-gcm", derivedKey(purpose), iv);
+  cipher.setAAD(Buffer.from(purpose));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return ["v1", iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+}
+
+export function decryptSecret(sealed: string, purpose: SecretPurpose): string {
+  const [version, iv, tag, ciphertext] = sealed.split(".");
+  if (version !== "v1" || !iv || !tag || ciphertext === undefined) throw new Error("Unrecognised encrypted secret format");
+  const decipher = crypto.createDecipheriv("aes-256-gcm", derivedKey(purpose), Buffer.from(iv, "base64url"));
+  decipher.setAAD(Buffer.from(purpose));
+  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+}

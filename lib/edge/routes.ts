@@ -1,0 +1,34 @@
+/**
+ * Route rules for middleware (S2): public routes are an explicit list,
+ * everything else requires a session, and /admin also requires role=admin.
+ */
+const PUBLIC_PATHS: readonly (string | RegExp)[] = [
+  "/sign-in",
+  "/sign-up",
+  /^\/sign-in\/.*/,
+  /^\/sign-up\/.*/,
+  "/api/auth/sign-in",
+  "/api/auth/sign-up",
+  "/api/auth/sign-out",
+  "/api/auth/handshake",
+  "/api/auth/session/refresh",
+  "/api/health",
+  /^\/\.well-known\/.*/,
+  "/favicon.ico",
+  "/robots.txt",
+];
+
+export function isPublicRoute(pathname: string): boolean {
+  return PUBLIC_PATHS.some((rule) => (typeof rule === "string" ? rule === pathname : rule.test(pathname)));
+}
+
+export function isApiRoute(pathname: string): boolean {
+  return pathname === "/api" || pathname.startsWith("/api/");
+}
+
+export function isAdminRoute(pathname: string): boolean {
+  return pathname === "/admin" || pathname.startsWith("/admin/") || pathname.startsWith("/api/admin/");
+}
+
+export const SIGN_IN_PATH = "/sign-in";
+export const HANDSHAKE_PATH = "/api/auth/handshake";

@@ -1,0 +1,58 @@
+import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { SESSION_TOKEN_VERSION, type SessionClaims } from "./claims";
+
+export type VerifyResult =
+  | { ok: true; claims: SessionClaims }
+  | { ok: false; reason: "expired" | "invalid" };
+
+/**
+ * Verified-token cache: a token that verified once is trusted until its `exp`,
+ * so repeat requests skip the signature check (about 450 us per ES256 verify
+ * here). Keyed by the full token string, bounded, oldest evicted first.
+ */
+const MAX_CACHED_TOKENS = 10_000;
+const verifiedTokens = new Map<string, SessionClaims>();
+
+function remember(token: string, claims: SessionClaims): void {
+  if (verifiedTokens.size >= MAX_CACHED_TOKENS) {
+    const oldest = verifiedTokens.keys().next().value;
+    if (oldest !== undefined) verifiedTokens.delete(oldest);
+  }
+  verifiedTokens.set(token, claims);
+}
+
+export function clearVerifiedTokenCache(): void {
+  verifiedTokens.clear();
+}
+
+/**
+ * Verifies a session JWT: ES256 only (so `alg: none` and HS256-with-our-
+ * public-key confusion are refused), issuer pinned, exp/nbf enforced, and the
+ * claims the app relies on present.
+ */
+export async function verifySessionToken(
+  token: string,
+  options: { keys: JWTVerifyGetKey; issuer: string; now?: () => number },
+): Promise<VerifyResult> {
+  const nowSeconds = Math.floor((options.now?.() ?? Date.now()) / 1000);
+  const cached = verifiedTokens.get(token);
+  if (cached) {
+    if (cached.exp > nowSeconds && cached.iss === options.issuer) return { ok: true, claims: cached };
+    verifiedTokens.delete(token);
+  }
+  try {
+    const { payload } = await jwtVerify(token, options.keys, {
+      algorithms: ["ES256"],
+      issuer: options.issuer,
+      currentDate: new Date(nowSeconds * 1000),
+      requiredClaims: ["sub", "sid", "exp", "iat", "nbf"],
+    });
+    if (payload.v !== SESSION_TOKEN_VERSION || typeof payload.sid !== "string") return { ok: false, reason: "invalid" };
+    const claims = payload as SessionClaims;
+    remember(token, claims);
+    return { ok: true, claims };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: "expired" };
+    return { ok: false, reason: "invalid" };
+  }
+}

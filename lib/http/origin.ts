@@ -1,0 +1,26 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import { AppError } from "@/lib/errors";
+import { getConfig } from "@/lib/config";
+
+/** The origins this instance answers on: AUTH_URL when set, else the request's own. */
+export function instanceOrigins(request: NextRequest): string[] {
+  const configured = getConfig().AUTH_URL;
+  return configured ? [new URL(configured).origin] : [request.nextUrl.origin];
+}
+
+/**
+ * CSRF defence for state-changing requests (S10). Browsers send Origin on every
+ * POST; a cross-site one is refused. Requests without Origin (server-to-server,
+ * curl) are only refused when the browser marks them cross-site.
+ */
+export function assertSameOrigin(request: NextRequest): void {
+  const origin = request.headers.get("origin");
+  if (origin) {
+    if (!instanceOrigins(request).includes(origin)) throw new AppError("origin_mismatch", "Cross-origin request refused.");
+    return;
+  }
+  if (request.headers.get("sec-fetch-site") === "cross-site") {
+    throw new AppError("origin_mismatch", "Cross-origin request refused.");
+  }
+}
