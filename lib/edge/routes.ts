@@ -32,3 +32,8 @@ export function isAdminRoute(pathname: string): boolean {
 
 export const SIGN_IN_PATH = "/sign-in";
 export const HANDSHAKE_PATH = "/api/auth/handshake";
+
+/** The token issuer: AUTH_URL's origin when configured, else the request's own origin. */
+export function resolveIssuer(requestOrigin: string, authUrl: string | undefined): string {
+  return authUrl ? new URL(authUrl).origin : requestOrigin;
+}

@@ -2,3 +2,5 @@ import "server-only";
 export { handler, type HandlerContext } from "./handler";
 export { errorResponse, json } from "./responses";
 export { clientIp } from "./request-info";
+export { allowedRedirect } from "./redirect";
+export { emailField, passwordField, redirectUrlField, nameField } from "./schemas";

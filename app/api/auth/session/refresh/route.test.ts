@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { SESSION_COOKIE } from "@/lib/edge";
+import { CookieJar, decodeJwtPayload, makeRequest } from "@/test/http";
+import { signedUpUser } from "@/test/fixtures";
+import { POST } from "./route";
+
+describe("POST /api/auth/session/refresh", () => {
+  it("sets a fresh __session and reports its expiry", async () => {
+    const { jar } = await signedUpUser();
+    const response = await POST(makeRequest("/api/auth/session/refresh", { body: {}, jar }));
+    expect(response.status).toBe(200);
+    const { expiresAt } = await response.json();
+    jar.absorb(response);
+    expect(decodeJwtPayload(jar.values.get(SESSION_COOKIE)!).exp).toBe(expiresAt);
+  });
+
+  it("answers 401 and clears cookies once the session is revoked", async () => {
+    const { jar } = await signedUpUser();
+    const sid = decodeJwtPayload(jar.values.get(SESSION_COOKIE)!).sid as string;
+    await db.session.update({ where: { id: sid }, data: { status: "revoked" } });
+    const response = await POST(makeRequest("/api/auth/session/refresh", { body: {}, jar }));
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toContain("invalid_token");
+    jar.absorb(response);
+    expect(jar.values.size).toBe(0);
+  });
+
+  it("does not 500 when refresh races sign-out", async () => {
+    const { jar } = await signedUpUser();
+    const { POST: signOut } = await import("@/app/api/auth/sign-out/route");
+    const requests = [
+      ...Array.from({ length: 5 }, () => POST(makeRequest("/api/auth/session/refresh", { body: {}, jar }))),
+      signOut(makeRequest("/api/auth/sign-out", { body: { scope: "all" }, jar })),
+    ];
+    const statuses = (await Promise.all(requests)).map((response) => response.status);
+    expect(statuses.every((status) => status === 200 || status === 401)).toBe(true);
+  });
+
+  it("refuses cross-origin calls", async () => {
+    const response = await POST(makeRequest("/api/auth/session/refresh", { body: {}, jar: new CookieJar(), headers: { origin: "https://evil.example" } }));
+    expect(response.status).toBe(403);
+  });
+});

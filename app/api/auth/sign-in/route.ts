@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { allowedRedirect, emailField, handler, json, passwordField, redirectUrlField } from "@/lib/http";
+import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
+import { signInWithPassword } from "@/lib/sign-in";
+
+const body = z.strictObject({
+  email: emailField,
+  password: passwordField,
+  redirectUrl: redirectUrlField,
+});
+
+export const POST = handler({ body }, async ({ request, body }) => {
+  const redirectUrl = allowedRedirect(body.redirectUrl);
+  const result = await signInWithPassword(
+    { ...body, clientToken: readClientToken(request), redirectUrl },
+    requestContext(request),
+  );
+  const response = json({ status: result.status, redirectUrl });
+  setAuthCookies(response, request, result.session);
+  return response;
+});

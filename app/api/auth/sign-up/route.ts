@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { allowedRedirect, emailField, handler, json, nameField, passwordField, redirectUrlField } from "@/lib/http";
+import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
+import { signUpWithPassword } from "@/lib/sign-up";
+
+const body = z.strictObject({
+  email: emailField,
+  password: passwordField,
+  firstName: nameField,
+  lastName: nameField,
+  redirectUrl: redirectUrlField,
+});
+
+export const POST = handler({ body }, async ({ request, body }) => {
+  const redirectUrl = allowedRedirect(body.redirectUrl);
+  const result = await signUpWithPassword(
+    { ...body, clientToken: readClientToken(request), redirectUrl },
+    requestContext(request),
+  );
+  const response = json({ status: result.status, redirectUrl });
+  setAuthCookies(response, request, result.session);
+  return response;
+});

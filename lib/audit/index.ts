@@ -1,0 +1,40 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import { db } from "@/lib/db";
+import { newId } from "@/lib/ids";
+
+/** Audit event types (S8). Append-only: rows are never updated or deleted by the app. */
+export type AuditEventType =
+  | "user.created"
+  | "sign_in.succeeded"
+  | "sign_in.failed"
+  | "sign_out"
+  | "sign_out.everywhere"
+  | "session.revoked"
+  | "user.locked"
+  | "password.rehashed"
+  | "signing_key.rotated";
+
+export type AuditEventInput = {
+  type: AuditEventType;
+  actorId?: string | null;
+  targetId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  data?: Record<string, unknown>;
+};
+
+/** Records an audit event; pass `tx` to write it in the same transaction as the action. */
+export async function recordAuditEvent(event: AuditEventInput, tx: Tx = db): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      id: newId("audit"),
+      type: event.type,
+      actorId: event.actorId ?? null,
+      targetId: event.targetId ?? null,
+      ip: event.ip ?? null,
+      userAgent: event.userAgent?.slice(0, 512) ?? null,
+      data: (event.data ?? {}) as object,
+    },
+  });
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { isAdminRoute, isApiRoute, isPublicRoute, resolveIssuer } from "./routes";
+
+describe("route rules", () => {
+  it("lists sign-in, sign-up, handshake, JWKS and health as public; everything else is protected", () => {
+    for (const path of ["/sign-in", "/sign-up", "/api/auth/handshake", "/.well-known/jwks.json", "/api/health"]) {
+      expect(isPublicRoute(path)).toBe(true);
+    }
+    for (const path of ["/", "/account", "/admin", "/api/auth/session", "/sign-in-evil", "/api/v1/users"]) {
+      expect(isPublicRoute(path)).toBe(false);
+    }
+  });
+
+  it("recognises API and admin routes", () => {
+    expect(isApiRoute("/api/auth/session")).toBe(true);
+    expect(isApiRoute("/apis")).toBe(false);
+    expect(isAdminRoute("/admin/users")).toBe(true);
+    expect(isAdminRoute("/administrator")).toBe(false);
+  });
+
+  it("takes the issuer from AUTH_URL when set", () => {
+    expect(resolveIssuer("http://localhost:3000", undefined)).toBe("http://localhost:3000");
+    expect(resolveIssuer("http://10.0.0.1:3000", "https://auth.example.com/")).toBe("https://auth.example.com");
+  });
+});

@@ -1,0 +1,91 @@
+import "server-only";
+import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { db } from "@/lib/db";
+import { newId } from "@/lib/ids";
+import { decryptSecret, encryptSecret } from "@/lib/crypto";
+
+/**
+ * ES256 signing keys (S2). Generated on first use, stored in the DB with the
+ * private half encrypted under an AUTH_SECRET-derived key. A retired key's
+ * public half stays in the JWKS for RETIRED_KEY_GRACE_MS so tokens it signed
+ * (up to a 24 h JWT template) still verify.
+ */
+export const RETIRED_KEY_GRACE_MS = 24 * 60 * 60 * 1000;
+const SIGNER_CACHE_MS = 60_000;
+// Arbitrary constant naming the advisory lock that serialises first-start key creation across processes.
+const KEY_CREATION_LOCK = 72_135_001;
+
+export type ActiveSigningKey = { kid: string; privateKey: CryptoKey };
+
+let cachedSigner: { key: ActiveSigningKey; loadedAt: number } | undefined;
+
+export function forgetCachedSigningKey(): void {
+  cachedSigner = undefined;
+}
+
+type NewKeyRow = { id: string; publicJwk: JWK; privateJwkEncrypted: string };
+
+async function createKeyRow(): Promise<NewKeyRow> {
+  const id = newId("signingKey");
+  const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: id, alg: "ES256", use: "sig" };
+  const privateJwk = await exportJWK(privateKey);
+  return { id, publicJwk, privateJwkEncrypted: encryptSecret(JSON.stringify(privateJwk), "signing-key") };
+}
+
+/** The active key, created on first start; concurrent first starts create exactly one. */
+export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
+  if (cachedSigner && Date.now() - cachedSigner.loadedAt < SIGNER_CACHE_MS) return cachedSigner.key;
+  let row = await db.signingKey.findFirst({ where: { active: true }, orderBy: { createdAt: "desc" } });
+  if (!row) {
+    const candidate = await createKeyRow();
+    row = await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CREATION_LOCK})`;
+      const existing = await tx.signingKey.findFirst({ where: { active: true }, orderBy: { createdAt: "desc" } });
+      if (existing) return existing;
+      return tx.signingKey.create({
+        data: {
+          id: candidate.id,
+          publicJwk: candidate.publicJwk as object,
+          privateJwkEncrypted: candidate.privateJwkEncrypted,
+          active: true,
+        },
+      });
+    });
+  }
+  const privateJwk = JSON.parse(decryptSecret(row.privateJwkEncrypted, "signing-key")) as JWK;
+  const privateKey = (await importJWK(privateJwk, "ES256")) as CryptoKey;
+  const key = { kid: row.id, privateKey };
+  cachedSigner = { key, loadedAt: Date.now() };
+  return key;
+}
+
+/** Makes a new active key; the old one is retired but stays published for the grace period. */
+export async function rotateSigningKey(): Promise<{ kid: string }> {
+  const candidate = await createKeyRow();
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CREATION_LOCK})`;
+    await tx.signingKey.updateMany({ where: { active: true }, data: { active: false, retiredAt: new Date() } });
+    await tx.signingKey.create({
+      data: {
+        id: candidate.id,
+        publicJwk: candidate.publicJwk as object,
+        privateJwkEncrypted: candidate.privateJwkEncrypted,
+        active: true,
+      },
+    });
+  });
+  forgetCachedSigningKey();
+  return { kid: candidate.id };
+}
+
+/** Public keys for /.well-known/jwks.json: the active key plus keys retired within the grace period. */
+export async function getPublicJwks(): Promise<{ keys: JWK[] }> {
+  await getActiveSigningKey();
+  const rows = await db.signingKey.findMany({
+    where: { OR: [{ active: true }, { retiredAt: { gt: new Date(Date.now() - RETIRED_KEY_GRACE_MS) } }] },
+    orderBy: { createdAt: "desc" },
+    select: { publicJwk: true },
+  });
+  return { keys: rows.map((row) => row.publicJwk as JWK) };
+}

@@ -1,0 +1,95 @@
+import "server-only";
+import { cache } from "react";
+import { cookies, headers } from "next/headers";
+import type { NextRequest } from "next/server";
+import { notFound, redirect } from "next/navigation";
+import { createLocalJWKSet } from "jose";
+import { SESSION_COOKIE, resolveIssuer, verifySessionToken, type SessionClaims } from "@/lib/edge";
+import { getConfig } from "@/lib/config";
+import { getUserProfile, type UserProfile } from "@/lib/users";
+import { getPublicJwks } from "./keys";
+
+export type AuthState = {
+  userId: string;
+  sessionId: string;
+  claims: SessionClaims;
+  actor: { sub: string } | null;
+};
+
+const JWKS_CACHE_MS = 60_000;
+let localJwks: { keys: ReturnType<typeof createLocalJWKSet>; loadedAt: number } | undefined;
+
+async function serverJwks() {
+  if (!localJwks || Date.now() - localJwks.loadedAt > JWKS_CACHE_MS) {
+    localJwks = { keys: createLocalJWKSet(await getPublicJwks()), loadedAt: Date.now() };
+  }
+  return localJwks.keys;
+}
+
+/**
+ * Verifies a session token on the server (pages, handlers). Middleware has
+ * usually verified the same token already; the shared verified-token cache
+ * makes this check nearly free.
+ */
+export async function verifyTokenOnServer(token: string, requestOrigin: string): Promise<SessionClaims | null> {
+  const issuer = resolveIssuer(requestOrigin, getConfig().AUTH_URL);
+  let result = await verifySessionToken(token, { keys: await serverJwks(), issuer });
+  if (!result.ok && result.reason === "invalid") {
+    // A key rotated in another process is not in our cached set yet: reload once.
+    localJwks = undefined;
+    result = await verifySessionToken(token, { keys: await serverJwks(), issuer });
+  }
+  return result.ok ? result.claims : null;
+}
+
+function toAuthState(claims: SessionClaims): AuthState {
+  return { userId: claims.sub, sessionId: claims.sid, claims, actor: claims.act ?? null };
+}
+
+function bearerToken(authorization: string | null): string | undefined {
+  return authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+}
+
+/** The auth state of a route handler's request (Bearer header or `__session` cookie). */
+export async function authenticateRequest(request: NextRequest): Promise<AuthState | null> {
+  const token = bearerToken(request.headers.get("authorization")) ?? request.cookies.get(SESSION_COOKIE)?.value;
+  if (!token) return null;
+  const claims = await verifyTokenOnServer(token, request.nextUrl.origin);
+  return claims ? toAuthState(claims) : null;
+}
+
+async function requestOrigin(): Promise<string> {
+  const list = await headers();
+  const host = list.get("x-forwarded-host") ?? list.get("host") ?? "localhost";
+  const proto = list.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return `${proto}://${host}`;
+}
+
+/** `{ userId, sessionId, claims, actor }` for the signed-in request, or null (S2). */
+export const auth = cache(async (): Promise<AuthState | null> => {
+  const list = await headers();
+  const token = bearerToken(list.get("authorization")) ?? (await cookies()).get(SESSION_COOKIE)?.value;
+  if (!token) return null;
+  const claims = await verifyTokenOnServer(token, await requestOrigin());
+  return claims ? toAuthState(claims) : null;
+});
+
+/** The signed-in user's profile, or null. */
+export const currentUser = cache(async (): Promise<UserProfile | null> => {
+  const state = await auth();
+  return state ? getUserProfile(state.userId) : null;
+});
+
+/** For pages: the signed-in user, or a redirect to sign-in. */
+export async function requireUser(): Promise<UserProfile> {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  return user;
+}
+
+/** For pages: the signed-in admin; to anyone else the page does not exist. */
+export async function requireAdmin(): Promise<UserProfile> {
+  const user = await requireUser();
+  if (user.role !== "admin") notFound();
+  return user;
+}

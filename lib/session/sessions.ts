@@ -1,0 +1,201 @@
+import "server-only";
+import { db, type Tx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { randomToken, sha256 } from "@/lib/crypto";
+import { recordAuditEvent } from "@/lib/audit";
+import { getInstanceSettings } from "@/lib/settings";
+import { mintSessionToken } from "./tokens";
+
+/** What a session operation needs to know about the request it serves. */
+export type RequestContext = {
+  ip: string | null;
+  userAgent: string | null;
+  /** `iss` of minted tokens: the instance origin. */
+  issuer: string;
+  /** `azp` of minted tokens: the origin the request came from. */
+  authorizedParty: string;
+  now?: Date;
+};
+
+export type IssuedSessionToken = {
+  sessionId: string;
+  userId: string;
+  sessionToken: string;
+  /** Unix seconds. */
+  expiresAt: number;
+};
+
+export type StartedSession = IssuedSessionToken & {
+  /** A new `__client` token to set, when the browser had no valid client yet. */
+  newClientToken: string | null;
+};
+
+/** `lastActiveAt` is written at most this often, so token refreshes stay read-mostly. */
+const LAST_ACTIVE_WRITE_INTERVAL_MS = 30_000;
+
+const SESSION_INVALID = "Your session has ended. Please sign in again.";
+
+/**
+ * Opens a session for `userId` on the browser's client inside the caller's
+ * transaction (so a failed sign-up leaves nothing behind), then mints its
+ * first token once the transaction has committed.
+ */
+export async function openSession(
+  tx: Tx,
+  input: { userId: string; clientToken: string | null; actorId?: string | null },
+  context: RequestContext,
+): Promise<{ sessionId: string; clientId: string; newClientToken: string | null }> {
+  const now = context.now ?? new Date();
+  const settings = await getInstanceSettings();
+
+  let client = input.clientToken ? await tx.client.findUnique({ where: { tokenHash: sha256(input.clientToken) } }) : null;
+  let newClientToken: string | null = null;
+  if (!client) {
+    newClientToken = randomToken(32);
+    client = await tx.client.create({
+      data: { id: newId("client"), tokenHash: sha256(newClientToken), userAgent: context.userAgent?.slice(0, 512) },
+    });
+  }
+
+  // One session per user per client; without multi-session, one session per client.
+  await tx.session.updateMany({
+    where: { clientId: client.id, status: "active", userId: input.userId },
+    data: { status: "replaced", endedAt: now },
+  });
+  if (!settings.multiSession) {
+    await tx.session.updateMany({
+      where: { clientId: client.id, status: "active" },
+      data: { status: "ended", endedAt: now },
+    });
+  }
+
+  const session = await tx.session.create({
+    data: {
+      id: newId("session"),
+      userId: input.userId,
+      clientId: client.id,
+      actorId: input.actorId ?? null,
+      ip: context.ip,
+      userAgent: context.userAgent?.slice(0, 512),
+      createdAt: now,
+      lastActiveAt: now,
+      expiresAt: new Date(now.getTime() + settings.sessionMaxAgeDays * 86_400_000),
+    },
+  });
+  await tx.client.update({ where: { id: client.id }, data: { lastActiveSessionId: session.id } });
+  return { sessionId: session.id, clientId: client.id, newClientToken };
+}
+
+/**
+ * The handshake and refresh check (S2): finds the client's active session,
+ * re-checks the session row, the user's status and the lifetimes in the DB,
+ * and mints a fresh token. Anything wrong -> `session_invalid`.
+ */
+export async function refreshSessionToken(clientToken: string | null, context: RequestContext): Promise<IssuedSessionToken> {
+  if (!clientToken) throw new AppError("session_invalid", SESSION_INVALID);
+  const now = context.now ?? new Date();
+  const client = await db.client.findUnique({
+    where: { tokenHash: sha256(clientToken) },
+    select: { lastActiveSessionId: true },
+  });
+  if (!client?.lastActiveSessionId) throw new AppError("session_invalid", SESSION_INVALID);
+
+  const session = await db.session.findUnique({
+    where: { id: client.lastActiveSessionId },
+    include: { user: { select: { id: true, role: true, banned: true, lockedUntil: true } } },
+  });
+  if (!session || session.status !== "active") throw new AppError("session_invalid", SESSION_INVALID);
+
+  const settings = await getInstanceSettings();
+  const idleLimit = settings.inactivityTimeoutMinutes;
+  const timedOut =
+    session.expiresAt <= now ||
+    (idleLimit !== null && now.getTime() - session.lastActiveAt.getTime() > idleLimit * 60_000);
+  if (timedOut) {
+    await db.session.updateMany({ where: { id: session.id, status: "active" }, data: { status: "expired", endedAt: now } });
+    throw new AppError("session_invalid", SESSION_INVALID);
+  }
+  const { user } = session;
+  if (user.banned || (user.lockedUntil && user.lockedUntil > now)) throw new AppError("session_invalid", SESSION_INVALID);
+
+  if (now.getTime() - session.lastActiveAt.getTime() > LAST_ACTIVE_WRITE_INTERVAL_MS) {
+    await db.session.update({ where: { id: session.id }, data: { lastActiveAt: now } });
+  }
+  const minted = await mintSessionToken(
+    { userId: user.id, sessionId: session.id, role: user.role, actorId: session.actorId },
+    context,
+  );
+  return { sessionId: session.id, userId: user.id, sessionToken: minted.token, expiresAt: minted.expiresAt };
+}
+
+/** Mints the first token of a session opened by `openSession`. */
+export async function issueTokenForSession(
+  opened: { sessionId: string; newClientToken: string | null },
+  subject: { userId: string; role: "user" | "admin"; actorId?: string | null },
+  context: RequestContext,
+): Promise<StartedSession> {
+  const minted = await mintSessionToken({ ...subject, sessionId: opened.sessionId }, context);
+  return {
+    sessionId: opened.sessionId,
+    userId: subject.userId,
+    sessionToken: minted.token,
+    expiresAt: minted.expiresAt,
+    newClientToken: opened.newClientToken,
+  };
+}
+
+export type SignOutScope = "session" | "all";
+
+/**
+ * Sign out (S2). "session" ends this browser's active session; "all" also
+ * revokes every other session of that user ("sign out everywhere"). Signing
+ * out with no valid client is not an error: the caller clears cookies anyway.
+ */
+export async function signOut(clientToken: string | null, scope: SignOutScope, context: RequestContext): Promise<void> {
+  if (!clientToken) return;
+  const now = context.now ?? new Date();
+  await db.$transaction(async (tx) => {
+    const client = await tx.client.findUnique({ where: { tokenHash: sha256(clientToken) } });
+    if (!client?.lastActiveSessionId) return;
+    const current = await tx.session.findUnique({ where: { id: client.lastActiveSessionId } });
+    if (!current) return;
+    if (current.status === "active") {
+      await tx.session.update({ where: { id: current.id }, data: { status: "ended", endedAt: now } });
+    }
+    if (scope === "all") {
+      await tx.session.updateMany({
+        where: { userId: current.userId, status: "active" },
+        data: { status: "revoked", endedAt: now },
+      });
+    }
+    // With multi-session, another signed-in account on this client becomes the active one.
+    const next = await tx.session.findFirst({
+      where: { clientId: client.id, status: "active" },
+      orderBy: { lastActiveAt: "desc" },
+      select: { id: true },
+    });
+    await tx.client.update({ where: { id: client.id }, data: { lastActiveSessionId: next?.id ?? null } });
+    await recordAuditEvent(
+      {
+        type: scope === "all" ? "sign_out.everywhere" : "sign_out",
+        actorId: current.userId,
+        targetId: current.id,
+        ip: context.ip,
+        userAgent: context.userAgent,
+      },
+      tx,
+    );
+  });
+}
+
+/** Revokes one session (admin action, "sign out that device"); its token dies within one lifetime. */
+export async function revokeSession(sessionId: string, options: { actorId?: string | null; now?: Date } = {}): Promise<boolean> {
+  const now = options.now ?? new Date();
+  const { count } = await db.session.updateMany({
+    where: { id: sessionId, status: "active" },
+    data: { status: "revoked", endedAt: now },
+  });
+  if (count > 0) await recordAuditEvent({ type: "session.revoked", actorId: options.actorId ?? null, targetId: sessionId });
+  return count > 0;
+}

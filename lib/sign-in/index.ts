@@ -1,0 +1,2 @@
+import "server-only";
+export { signInWithPassword, LOCKOUT_THRESHOLD, LOCKOUT_DURATION_MS, type SignInResult } from "./password-sign-in";

@@ -1,0 +1,2 @@
+import "server-only";
+export { signUpWithPassword, type SignUpResult } from "./password-sign-up";

@@ -1,0 +1,3 @@
+import "server-only";
+export { normalizeEmail, isAdminEmail } from "./email";
+export { findUserByEmail, getUserProfile, type UserProfile } from "./queries";

@@ -1,0 +1,98 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NextRequest } from "next/server";
+import { db } from "@/lib/db";
+import { CLIENT_COOKIE, SESSION_COOKIE } from "@/lib/edge";
+import { getPublicJwks, mintSessionToken } from "@/lib/session";
+import { signedUpUser } from "@/test/fixtures";
+import { ORIGIN } from "@/test/http";
+import { middleware } from "./middleware";
+
+// Middleware fetches the JWKS over HTTP, as in production; here from a real
+// local server publishing the instance's real public keys.
+let server: http.Server;
+let jwksRequests = 0;
+
+beforeAll(async () => {
+  server = http.createServer(async (_request, response) => {
+    jwksRequests += 1;
+    response.setHeader("content-type", "application/json");
+    response.end(JSON.stringify(await getPublicJwks()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.env.AUTH_JWKS_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+});
+
+afterAll(() => {
+  delete process.env.AUTH_JWKS_URL;
+  server.close();
+});
+
+function visit(path: string, cookies: Record<string, string> = {}, headers: Record<string, string> = {}) {
+  const cookie = Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join("; ");
+  return middleware(new NextRequest(new URL(path, ORIGIN), { headers: { ...(cookie ? { cookie } : {}), ...headers } }));
+}
+
+const passedThrough = (response: Response) => response.headers.get("x-middleware-next") === "1";
+
+describe("middleware", () => {
+  it("lets public routes through without a session", async () => {
+    for (const path of ["/sign-in", "/sign-up?redirect_url=%2F", "/.well-known/jwks.json", "/api/health"]) {
+      expect(passedThrough(await visit(path)), path).toBe(true);
+    }
+  });
+
+  it("sends a signed-out page visit to sign-in with the original path", async () => {
+    const response = await visit("/?tab=profile");
+    expect(response.status).toBe(307);
+    expect(response.headers.get("location")).toBe(`${ORIGIN}/sign-in?redirect_url=%2F%3Ftab%3Dprofile`);
+  });
+
+  it("answers a signed-out API call with 401 and WWW-Authenticate", async () => {
+    const response = await visit("/api/auth/session");
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    const expired = await visit("/api/auth/session", { [SESSION_COOKIE]: "garbage" });
+    expect(expired.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
+  });
+
+  it("passes a valid session token (cookie or Bearer), and verifies the JWKS only once", async () => {
+    const { jar } = await signedUpUser();
+    const token = jar.values.get(SESSION_COOKIE)!;
+    expect(passedThrough(await visit("/", { [SESSION_COOKIE]: token }))).toBe(true);
+    const fetchesAfterFirst = jwksRequests;
+    expect(passedThrough(await visit("/api/auth/session", {}, { authorization: `Bearer ${token}` }))).toBe(true);
+    expect(jwksRequests).toBe(fetchesAfterFirst);
+  });
+
+  it("routes an expired token with a client cookie through the handshake", async () => {
+    const { jar, userId } = await signedUpUser();
+    const sid = (await db.session.findFirstOrThrow({ where: { userId } })).id;
+    const expired = await mintSessionToken(
+      { userId, sessionId: sid, role: "user" },
+      { issuer: ORIGIN, authorizedParty: ORIGIN, now: new Date(Date.now() - 120_000) },
+    );
+    const response = await visit("/dashboard", { [SESSION_COOKIE]: expired.token, [CLIENT_COOKIE]: jar.values.get(CLIENT_COOKIE)! });
+    expect(response.headers.get("location")).toBe(`${ORIGIN}/api/auth/handshake?redirect_url=%2Fdashboard`);
+  });
+
+  it("refuses a token whose payload was tampered with", async () => {
+    const { jar } = await signedUpUser();
+    const [header, payload, signature] = jar.values.get(SESSION_COOKIE)!.split(".");
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), role: "admin" })).toString("base64url");
+    const response = await visit("/admin", { [SESSION_COOKIE]: `${header}.${forged}.${signature}` });
+    expect(response.headers.get("location")).toContain("/sign-in");
+  });
+
+  it("keeps /admin for role=admin", async () => {
+    const user = await signedUpUser();
+    const asUser = await visit("/admin", { [SESSION_COOKIE]: user.jar.values.get(SESSION_COOKIE)! });
+    expect(asUser.headers.get("location")).toBe(`${ORIGIN}/`);
+    const apiAsUser = await visit("/api/admin/users", { [SESSION_COOKIE]: user.jar.values.get(SESSION_COOKIE)! });
+    expect(apiAsUser.status).toBe(403);
+
+    const admin = await signedUpUser({ email: "middleware-admin@example.com" });
+    expect(passedThrough(await visit("/admin", { [SESSION_COOKIE]: admin.jar.values.get(SESSION_COOKIE)! }))).toBe(true);
+  });
+});
