@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SignJWT, UnsecuredJWT, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair, importJWK, type JWK } from "jose";
+import { SignJWT, UnsecuredJWT, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from "jose";
 import { clearVerifiedTokenCache, verifySessionToken } from "./verify";
 
 const ISSUER = "https://auth.example.com";
@@ -103,7 +103,7 @@ describe("verifySessionToken", () => {
   it("serves a repeat verification from the cache until exp, then refuses it", async () => {
     const token = await sign({}, { ttl: 30 });
     let lookups = 0;
-    const countingKeys: typeof keys = (header, input) => {
+    const countingKeys: JWTVerifyGetKey = (header, input) => {
       lookups += 1;
       return keys(header, input);
     };
