@@ -1,0 +1,156 @@
+"use client";
+
+import { useRef, useState, type FormEvent } from "react";
+import { navigate, postJson } from "./api";
+import { FormAlert } from "./Alert";
+import { Button } from "./Button";
+import { PasswordField } from "./PasswordField";
+import { OptionalHint, TextField } from "./TextField";
+
+type Field = "firstName" | "lastName" | "email" | "password";
+const FIELDS: readonly Field[] = ["firstName", "lastName", "email", "password"];
+type Errors = Partial<Record<Field, string>>;
+
+type SignUpResponse = { status: string; redirectUrl?: string };
+
+function validate(values: Record<Field, string>): Errors {
+  const errors: Errors = {};
+  const email = values.email.trim();
+  if (!email) errors.email = "Enter your email address.";
+  else if (!/^[^\s@]+@[^\s@]+$/.test(email)) errors.email = "Enter a valid email address.";
+  if (!values.password) errors.password = "Enter a password.";
+  if (values.firstName.trim().length > 100) errors.firstName = "Use at most 100 characters.";
+  if (values.lastName.trim().length > 100) errors.lastName = "Use at most 100 characters.";
+  return errors;
+}
+
+export function SignUpForm({ redirectUrl, minScore }: { redirectUrl?: string; minScore?: number }) {
+  const [values, setValues] = useState<Record<Field, string>>({ firstName: "", lastName: "", email: "", password: "" });
+  const [fieldErrors, setFieldErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const refs = {
+    firstName: useRef<HTMLInputElement>(null),
+    lastName: useRef<HTMLInputElement>(null),
+    email: useRef<HTMLInputElement>(null),
+    password: useRef<HTMLInputElement>(null),
+  };
+
+  function focusFirstInvalid(errors: Errors) {
+    const first = FIELDS.find((field) => errors[field]);
+    if (first) refs[first].current?.focus();
+  }
+
+  function update(field: Field, value: string) {
+    setValues((current) => ({ ...current, [field]: value }));
+    setFieldErrors((current) => (current[field] ? { ...current, [field]: undefined } : current));
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (submitting) return;
+    const local = validate(values);
+    if (Object.keys(local).length > 0) {
+      setFieldErrors(local);
+      setFormError(null);
+      focusFirstInvalid(local);
+      return;
+    }
+
+    setSubmitting(true);
+    setFormError(null);
+    setFieldErrors({});
+    const firstName = values.firstName.trim();
+    const lastName = values.lastName.trim();
+    const result = await postJson<SignUpResponse>(
+      "/api/auth/sign-up",
+      {
+        email: values.email.trim(),
+        password: values.password,
+        ...(firstName ? { firstName } : {}),
+        ...(lastName ? { lastName } : {}),
+        ...(redirectUrl ? { redirectUrl } : {}),
+      },
+      { fields: FIELDS },
+    );
+
+    if (result.ok) {
+      if (result.data.status === "complete") {
+        navigate(result.data.redirectUrl || "/");
+        return;
+      }
+      setSubmitting(false);
+      setFormError("Your account was created, but sign-up needs another step this page does not support yet.");
+      return;
+    }
+
+    setSubmitting(false);
+    setFieldErrors(result.fieldErrors);
+    setFormError(result.formError);
+    focusFirstInvalid(result.fieldErrors);
+  }
+
+  return (
+    <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
+      <div className="grid gap-x-3 gap-y-1 sm:grid-cols-2">
+        <TextField
+          ref={refs.firstName}
+          id="firstName"
+          name="firstName"
+          label="First name"
+          labelAside={<OptionalHint />}
+          autoComplete="given-name"
+          maxLength={100}
+          value={values.firstName}
+          onChange={(event) => update("firstName", event.target.value)}
+          error={fieldErrors.firstName}
+        />
+        <TextField
+          ref={refs.lastName}
+          id="lastName"
+          name="lastName"
+          label="Last name"
+          labelAside={<OptionalHint />}
+          autoComplete="family-name"
+          maxLength={100}
+          value={values.lastName}
+          onChange={(event) => update("lastName", event.target.value)}
+          error={fieldErrors.lastName}
+        />
+      </div>
+      <TextField
+        ref={refs.email}
+        id="email"
+        name="email"
+        type="email"
+        label="Email address"
+        autoComplete="email"
+        inputMode="email"
+        autoCapitalize="none"
+        autoCorrect="off"
+        spellCheck={false}
+        required
+        value={values.email}
+        onChange={(event) => update("email", event.target.value)}
+        error={fieldErrors.email}
+      />
+      <PasswordField
+        ref={refs.password}
+        id="password"
+        name="password"
+        label="Password"
+        autoComplete="new-password"
+        required
+        value={values.password}
+        onValueChange={(value) => update("password", value)}
+        userInputs={[values.email, values.firstName, values.lastName]}
+        minScore={minScore}
+        error={fieldErrors.password}
+      />
+      <FormAlert id="sign-up-error" message={formError} />
+      <Button type="submit" variant="primary" fullWidth loading={submitting} className="mt-3">
+        Create account
+      </Button>
+    </form>
+  );
+}

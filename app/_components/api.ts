@@ -1,0 +1,110 @@
+/**
+ * Browser-side helper for the portal's JSON route handlers. Turns every
+ * outcome (success, field errors, rate limit, network failure) into one
+ * result shape the forms can render. No dependencies: it ships in the
+ * sign-in page's bundle.
+ */
+
+export type ApiErrorItem = { code: string; message: string; field?: string };
+
+export type ApiFailure = {
+  ok: false;
+  status: number; // 0 for network failures
+  /** First message per known field, e.g. { email: "Enter a valid email address." }. */
+  fieldErrors: Record<string, string>;
+  /** Message for the form-level alert, or null when field errors say it all. */
+  formError: string | null;
+  errors: ApiErrorItem[];
+};
+
+export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailure;
+
+export const NETWORK_ERROR_MESSAGE = "Could not reach the server. Check your connection and try again.";
+export const GENERIC_ERROR_MESSAGE = "Something went wrong. Please try again.";
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date), or null. */
+export function retryAfterSeconds(header: string | null): number | null {
+  if (!header) return null;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Math.max(1, Number(value));
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(1, Math.ceil((date - Date.now()) / 1000));
+}
+
+export function rateLimitMessage(seconds: number | null): string {
+  if (seconds === null) return "Too many attempts. Try again in a little while.";
+  return `Too many attempts. Try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`;
+}
+
+function isErrorItem(value: unknown): value is ApiErrorItem {
+  return typeof value === "object" && value !== null && typeof (value as { message?: unknown }).message === "string";
+}
+
+/**
+ * POST a JSON body to a same-origin route. `fields` lists the inputs the
+ * caller renders: errors naming one of them go to that input, all others to
+ * the form-level message.
+ */
+export async function postJson<T>(
+  url: string,
+  body: unknown,
+  options: { fields?: readonly string[]; signal?: AbortSignal } = {},
+): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body ?? {}),
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    return { ok: false, status: 0, fieldErrors: {}, formError: NETWORK_ERROR_MESSAGE, errors: [] };
+  }
+
+  let payload: unknown = null;
+  try {
+    payload = await response.json();
+  } catch {
+    payload = null;
+  }
+
+  if (response.ok) {
+    if (payload === null || typeof payload !== "object") {
+      return { ok: false, status: response.status, fieldErrors: {}, formError: GENERIC_ERROR_MESSAGE, errors: [] };
+    }
+    return { ok: true, status: response.status, data: payload as T };
+  }
+
+  if (response.status === 429) {
+    const message = rateLimitMessage(retryAfterSeconds(response.headers.get("Retry-After")));
+    return { ok: false, status: 429, fieldErrors: {}, formError: message, errors: [] };
+  }
+
+  const record = (payload ?? {}) as { message?: unknown; errors?: unknown };
+  const errors = Array.isArray(record.errors) ? record.errors.filter(isErrorItem) : [];
+  const known = new Set(options.fields ?? []);
+  const fieldErrors: Record<string, string> = {};
+  const formMessages: string[] = [];
+  for (const item of errors) {
+    if (item.field && known.has(item.field)) {
+      fieldErrors[item.field] ??= item.message;
+    } else if (!formMessages.includes(item.message)) {
+      formMessages.push(item.message);
+    }
+  }
+  let formError: string | null = formMessages[0] ?? null;
+  if (!formError && Object.keys(fieldErrors).length === 0) {
+    formError = typeof record.message === "string" && record.message ? record.message : GENERIC_ERROR_MESSAGE;
+  }
+  return { ok: false, status: response.status, fieldErrors, formError, errors };
+}
+
+/** Full navigation (not a client-side transition) so middleware sees the new cookies. */
+export function navigate(url: string): void {
+  window.location.assign(url);
+}
