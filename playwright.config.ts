@@ -1,0 +1,59 @@
+import fs from "node:fs";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * E2E config. Run through `npm run test:e2e` (scripts/e2e.mjs), which builds the
+ * app, starts `next start` on a scratch database and sets E2E_BASE_URL.
+ * Running `npx playwright test` directly targets E2E_BASE_URL or
+ * http://localhost:3000 (e.g. `npm run dev`; token waits then take up to 60 s).
+ */
+const baseURL = process.env.E2E_BASE_URL ?? "http://localhost:3000";
+const jsonReport = process.env.E2E_JSON_REPORT ?? path.join("playwright-report", "results.json");
+
+// Playwright cannot download browsers on these machines: use Debian's chromium
+// when present, else Playwright's own (a laptop with `npx playwright install`).
+const executablePath =
+  process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+
+export default defineConfig({
+  testDir: "./e2e",
+  testMatch: "**/*.spec.ts",
+  outputDir: "test-results",
+  fullyParallel: true,
+  // Two cores here: two browsers plus the server is the most that stays steady.
+  workers: Number(process.env.E2E_WORKERS ?? 2),
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  // Token-expiry specs wait out a session token (4 s under e2e.mjs, 60 s by default).
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: jsonReport }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath,
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+          ],
+        },
+      },
+    },
+  ],
+});

@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// End-to-end run behind `npm run test:e2e`:
+//   1. builds the app (`prisma generate && next build`) unless .next/BUILD_ID is
+//      newer than every source file (E2E_BUILD=always|never|auto, or --build / --no-build);
+//   2. creates a fresh database on TEST_DATABASE_URL's server and migrates it;
+//   3. starts `next start` on a free port with short token lifetimes;
+//   4. waits for /api/health (falls back to /sign-in) and runs Playwright;
+//   5. stops the server and drops the database, whatever happened.
+// Extra arguments go to `playwright test` (e.g. `npm run test:e2e -- --grep "sign up"`).
+// The JSON report goes to E2E_JSON_REPORT (default playwright-report/results.json);
+// the server's output to playwright-report/e2e-server.log (E2E_SERVER_LOG=inherit to stream it).
+import fs from "node:fs";
+import path from "node:path";
+import { createScratchDatabase, describeDatabaseUrl } from "./lib/db.mjs";
+import { freePort, httpStatus, waitFor } from "./lib/net.mjs";
+import { exitStatus, exited, nodeBin, ROOT, start, stop } from "./lib/proc.mjs";
+import { randomSecret } from "./lib/secret.mjs";
+
+const DEFAULT_SERVER_URL = "postgresql://postgres:postgres@localhost:5432/postgres";
+const TOKEN_TTL_SECONDS = "4";
+const REPORT_DIR = path.join(ROOT, "playwright-report");
+const SERVER_LOG = path.join(REPORT_DIR, "e2e-server.log");
+const JSON_REPORT = path.resolve(ROOT, process.env.E2E_JSON_REPORT ?? path.join(REPORT_DIR, "results.json"));
+
+let buildMode = (process.env.E2E_BUILD ?? "auto").toLowerCase();
+const playwrightArgs = [];
+for (const arg of process.argv.slice(2)) {
+  if (arg === "--build") buildMode = "always";
+  else if (arg === "--no-build") buildMode = "never";
+  else playwrightArgs.push(arg);
+}
+
+const log = (message) => console.log(`[e2e] ${message}`);
+
+let current = null; // foreground child (build, migrate, playwright)
+let interrupted = null;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = signal;
+    log(`${signal}: stopping and cleaning up ...`);
+    current?.kill(signal);
+  });
+}
+
+async function foreground(pkg, bin, args, env) {
+  const [command, argv] = nodeBin(pkg, bin, args);
+  current = start(command, argv, { env });
+  const status = exitStatus(await exited(current));
+  current = null;
+  if (interrupted) throw new Error(`interrupted (${interrupted})`);
+  return status;
+}
+
+// ---------------------------------------------------------------------------
+// Build freshness: every file outside these folders can change the build.
+const NOT_BUILD_INPUTS = new Set([
+  "node_modules", ".next", ".data", ".git", ".ci", "e2e", "test", "scripts", "docs", "bench",
+  "test-results", "playwright-report", "coverage",
+]);
+
+function newestSource(dir = ROOT, depth = 0) {
+  let newest = { mtime: 0, file: "" };
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (depth === 0 && NOT_BUILD_INPUTS.has(entry.name)) continue;
+    if (full === path.join(ROOT, "lib", "generated")) continue;
+    if (entry.isDirectory()) {
+      const inner = newestSource(full, depth + 1);
+      if (inner.mtime > newest.mtime) newest = inner;
+    } else if (entry.isFile()) {
+      if (/\.(test|spec)\.[cm]?[jt]sx?$/.test(entry.name) || /\.md$/i.test(entry.name)) continue;
+      if (/^(playwright\.config|vitest\.config)\./.test(entry.name)) continue;
+      if (/\.tsbuildinfo$|^next-env\.d\.ts$|^\.gitignore$|^\.env\.example$/.test(entry.name)) continue;
+      const mtime = fs.statSync(full).mtimeMs;
+      if (mtime > newest.mtime) newest = { mtime, file: path.relative(ROOT, full) };
+    }
+  }
+  return newest;
+}
+
+function buildIsFresh() {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return { fresh: false, reason: "no .next/BUILD_ID" };
+  const built = fs.statSync(buildId).mtimeMs;
+  const newest = newestSource();
+  if (newest.mtime > built) return { fresh: false, reason: `${newest.file} changed after the last build` };
+  return { fresh: true };
+}
+
+// ---------------------------------------------------------------------------
+async function main() {
+  const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER_URL;
+  let database = null;
+  let server = null;
+  let status = 1;
+  fs.rmSync(JSON_REPORT, { force: true }); // never let a stale report be read as this run's
+  try {
+    log(`Creating a scratch database on ${describeDatabaseUrl(serverUrl)} ...`);
+    database = await createScratchDatabase(serverUrl, "portal_e2e");
+    const port = await freePort();
+    const baseURL = `http://localhost:${port}`;
+    const env = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      AUTH_SECRET: randomSecret(),
+      AUTH_URL: baseURL,
+      AUTH_SESSION_TOKEN_TTL_SECONDS: TOKEN_TTL_SECONDS,
+      AUTH_BCRYPT_COST: "4",
+      ADMIN_EMAILS: "admin@example.com",
+      NODE_ENV: "production",
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    delete env.DATABASE_POOL_MAX;
+
+    log(`Applying migrations to ${database.name} ...`);
+    if ((await foreground("prisma", "prisma", ["migrate", "deploy"], env)) !== 0) {
+      throw new Error("prisma migrate deploy failed");
+    }
+
+    const freshness = buildIsFresh();
+    if (buildMode === "never" || (buildMode === "auto" && freshness.fresh)) {
+      if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) throw new Error("E2E_BUILD=never but there is no build");
+      log("Reusing the existing production build (.next/BUILD_ID is newer than every source file).");
+    } else {
+      log(`Building the app (${buildMode === "always" ? "forced" : freshness.reason}): prisma generate && next build ...`);
+      if ((await foreground("prisma", "prisma", ["generate"], env)) !== 0) throw new Error("prisma generate failed");
+      if ((await foreground("next", "next", ["build"], env)) !== 0) throw new Error("next build failed");
+    }
+
+    log(`Starting next start on ${baseURL} (session token lifetime ${TOKEN_TTL_SECONDS} s) ...`);
+    fs.mkdirSync(REPORT_DIR, { recursive: true });
+    const inherit = process.env.E2E_SERVER_LOG === "inherit";
+    const logFd = inherit ? null : fs.openSync(SERVER_LOG, "w");
+    const [command, argv] = nodeBin("next", "next", ["start", "--port", String(port)]);
+    // Own process group, so teardown can stop next and any workers it forked.
+    server = start(command, argv, { env, detached: true, stdio: inherit ? "inherit" : ["ignore", logFd, logFd] });
+    if (logFd !== null) fs.closeSync(logFd);
+    const serverExit = exited(server);
+    let serverGone = null;
+    void serverExit.then((result) => (serverGone = result));
+
+    const readyPath = await waitFor(
+      "waiting for the server",
+      async () => {
+        const health = await httpStatus(`${baseURL}/api/health`);
+        if (health === 200) return "/api/health";
+        if (health === 404 && (await httpStatus(`${baseURL}/sign-in`)) === 200) return "/sign-in";
+        return null;
+      },
+      {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        abort: () =>
+          interrupted ? `interrupted (${interrupted})` : serverGone ? `next start exited (status ${exitStatus(serverGone)})` : null,
+      },
+    );
+    log(`Server ready (${readyPath} answered 200). Running Playwright ...`);
+
+    status = await foreground("@playwright/test", "playwright", ["test", ...playwrightArgs], {
+      ...process.env,
+      E2E_BASE_URL: baseURL,
+      E2E_JSON_REPORT: JSON_REPORT,
+      E2E_SESSION_TTL_SECONDS: TOKEN_TTL_SECONDS,
+    });
+    if (serverGone) {
+      log(`The server exited during the run (status ${exitStatus(serverGone)}).`);
+      status ||= 1;
+    }
+  } catch (error) {
+    console.error(`[e2e] ✖ ${error.message}`);
+    status = 1;
+    if (server) showServerLog();
+  } finally {
+    if (server) {
+      log("Stopping the server ...");
+      await stop(server, { group: true, graceMs: 5_000 });
+    }
+    if (database) {
+      try {
+        await database.drop();
+        log(`Dropped ${database.name}.`);
+      } catch (error) {
+        console.error(`[e2e] Could not drop ${database.name}: ${error.message}`);
+      }
+    }
+  }
+  if (status !== 0 && server && fs.existsSync(SERVER_LOG)) log(`Server output: ${path.relative(ROOT, SERVER_LOG)}`);
+  return status;
+}
+
+function showServerLog() {
+  try {
+    const lines = fs.readFileSync(SERVER_LOG, "utf8").trimEnd().split("\n").slice(-40);
+    if (lines.length && lines[0]) console.error(`[e2e] Last server output:\n${lines.join("\n")}`);
+  } catch {
+    /* no log yet */
+  }
+}
+
+main().then(
+  (status) => process.exit(interrupted && status === 0 ? 130 : status),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

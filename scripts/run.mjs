@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// Zero-config runner behind `npm run dev` and `npm start`.
+//
+//   node scripts/run.mjs dev   [extra next dev args]
+//   node scripts/run.mjs start [extra next start args]
+//
+// - Loads .env files the way Next does, so DATABASE_URL in .env is honoured.
+// - No DATABASE_URL: starts the embedded PGlite server (data in .data/pglite)
+//   on a free localhost port, in this process, and gives the app a pool of
+//   one connection (PGlite is a single Postgres session).
+// - No AUTH_SECRET outside production: uses/creates .data/auth-secret and
+//   exports it so every child process sees the same value.
+// - Applies migrations (`prisma migrate deploy`), builds first when `start`
+//   finds no build, then runs `next dev` / `next start` on PORT (default 3000),
+//   forwarding signals and exiting with Next's exit status.
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { describeDatabaseUrl, startPglite } from "./lib/db.mjs";
+import { exitStatus, exited, nodeBin, ROOT, start } from "./lib/proc.mjs";
+import { DEV_SECRET_FILE, devAuthSecret } from "./lib/secret.mjs";
+
+const MODES = new Set(["dev", "start"]);
+const mode = process.argv[2];
+const nextArgs = process.argv.slice(3);
+if (!MODES.has(mode)) {
+  console.error("Usage: node scripts/run.mjs dev|start [next args]");
+  process.exit(2);
+}
+
+const PGLITE_DIR = path.join(ROOT, ".data", "pglite");
+const rel = (file) => path.relative(ROOT, file) || ".";
+
+let pglite = null; // { url, stop } while the embedded server runs
+let child = null; // the foreground child (prisma or next)
+let signalled = null;
+
+function fail(message) {
+  console.error(`\n✖ ${message}\n`);
+  return 1;
+}
+
+async function shutdown(status) {
+  if (pglite) {
+    try {
+      await pglite.stop();
+    } catch (error) {
+      console.error(`Could not stop the embedded database cleanly: ${error.message}`);
+    }
+  }
+  process.exit(status);
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    if (signalled) {
+      // Second signal: stop waiting politely.
+      child?.kill("SIGKILL");
+      return;
+    }
+    signalled = signal;
+    if (child) child.kill(signal);
+    else void shutdown(130);
+  });
+}
+
+/** Runs a package bin in the foreground with `env`; resolves with its exit status. */
+async function foreground(pkg, bin, args, env) {
+  const [command, argv] = nodeBin(pkg, bin, args);
+  child = start(command, argv, { env });
+  const status = exitStatus(await exited(child));
+  child = null;
+  return status;
+}
+
+function loadDotEnv() {
+  // Same files and precedence as Next (process env wins), so the runner sees
+  // what the app will see. @next/env ships with next.
+  const requireFromNext = createRequire(createRequire(path.join(ROOT, "package.json")).resolve("next/package.json"));
+  const { loadEnvConfig } = requireFromNext("@next/env");
+  loadEnvConfig(ROOT, mode === "dev", { info() {}, error: console.error });
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return newest;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+async function main() {
+  loadDotEnv();
+  const env = { ...process.env };
+  const production = mode === "start" || env.NODE_ENV === "production";
+  const port = env.PORT || "3000";
+  env.PORT = port;
+
+  // --- AUTH_SECRET -------------------------------------------------------
+  let secretNote;
+  if (env.AUTH_SECRET) {
+    if (env.AUTH_SECRET.length < 32) {
+      return fail("AUTH_SECRET must be at least 32 characters. Generate one with: openssl rand -base64 32");
+    }
+    secretNote = "AUTH_SECRET from the environment";
+  } else if (env.NODE_ENV === "production") {
+    return fail(
+      "AUTH_SECRET is required when NODE_ENV=production.\n" +
+        "  Generate one with `openssl rand -base64 32` and set it in the environment\n" +
+        "  (every encrypted signing key and hashed token depends on it: keep it stable and secret).",
+    );
+  } else {
+    const { secret, created } = devAuthSecret();
+    env.AUTH_SECRET = secret;
+    secretNote = `AUTH_SECRET from ${rel(DEV_SECRET_FILE)}${created ? " (created now)" : ""}`;
+  }
+
+  // --- Database ----------------------------------------------------------
+  let databaseNote;
+  if (env.DATABASE_URL) {
+    databaseNote = `PostgreSQL at ${describeDatabaseUrl(env.DATABASE_URL)}`;
+  } else {
+    console.log(`Starting the embedded database (PGlite, ${rel(PGLITE_DIR)}) ...`);
+    pglite = await startPglite(PGLITE_DIR);
+    if (signalled) return 130;
+    env.DATABASE_URL = pglite.url;
+    if (env.DATABASE_POOL_MAX && env.DATABASE_POOL_MAX !== "1") {
+      console.warn(`DATABASE_POOL_MAX=${env.DATABASE_POOL_MAX} ignored: the embedded database takes one connection.`);
+    }
+    env.DATABASE_POOL_MAX = "1";
+    databaseNote = `embedded PGlite at ${rel(PGLITE_DIR)} (set DATABASE_URL to use PostgreSQL)`;
+  }
+
+  // --- Prisma client, migrations, build ---------------------------------
+  if (!fs.existsSync(path.join(ROOT, "lib", "generated", "prisma"))) {
+    const status = await foreground("prisma", "prisma", ["generate"], env);
+    if (status !== 0 || signalled) return status || 130;
+  }
+
+  console.log("Applying database migrations (prisma migrate deploy) ...");
+  let status = await foreground("prisma", "prisma", ["migrate", "deploy"], env);
+  if (signalled) return status || 130;
+  if (status !== 0) return fail(`Migrations failed (exit status ${status}) against ${databaseNote}.`);
+
+  if (mode === "start") {
+    const buildId = path.join(ROOT, ".next", "BUILD_ID");
+    if (!fs.existsSync(buildId)) {
+      console.log("No production build found (.next/BUILD_ID): running prisma generate && next build ...");
+      status = await foreground("prisma", "prisma", ["generate"], env);
+      if (status === 0 && !signalled) status = await foreground("next", "next", ["build"], env);
+      if (signalled) return status || 130;
+      if (status !== 0) return fail(`Build failed (exit status ${status}).`);
+    } else if (newestMtime(path.join(ROOT, "app")) > fs.statSync(buildId).mtimeMs) {
+      console.warn("Note: app/ changed since the last build; run `npm run build` to include the changes.");
+    }
+  }
+
+  // --- Next --------------------------------------------------------------
+  const url = `http://localhost:${port}`;
+  const title = mode === "dev" ? "development server (next dev)" : "production server (next start)";
+  console.log(
+    [
+      "",
+      `  Auth portal: ${title}`,
+      `  ➜ URL:       ${url}`,
+      `  ➜ Database:  ${databaseNote}`,
+      `  ➜ Secret:    ${secretNote}`,
+      ...(production ? [] : [`  ➜ Admins:    ${env.ADMIN_EMAILS || "(none: set ADMIN_EMAILS=you@example.com)"}`]),
+      "  Press Ctrl+C to stop.",
+      "",
+    ].join("\n"),
+  );
+
+  status = await foreground("next", "next", [mode, "--port", port, ...nextArgs], env);
+  return status;
+}
+
+main()
+  .then((status) => shutdown(status ?? 0))
+  .catch((error) => {
+    console.error(`\n✖ ${error?.message ?? error}\n`);
+    void shutdown(1);
+  });

@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// `npm test`: the unit/integration suite (Vitest) and then the e2e suite
+// (scripts/e2e.mjs + Playwright). Both write JSON reports to a temp folder;
+// the totals are printed as the very last line:
+//
+//   N passed, N failed[, N skipped]
+//
+// Exits non-zero when anything failed, a suite could not run, or no test ran.
+// Flags: --unit-only, --e2e-only.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { exitStatus, exited, nodeBin, start } from "./lib/proc.mjs";
+
+const args = new Set(process.argv.slice(2));
+const unknown = [...args].filter((arg) => arg !== "--unit-only" && arg !== "--e2e-only");
+if (unknown.length || (args.has("--unit-only") && args.has("--e2e-only"))) {
+  console.error("Usage: node scripts/test-all.mjs [--unit-only | --e2e-only]");
+  process.exit(2);
+}
+const runUnit = !args.has("--e2e-only");
+const runE2e = !args.has("--unit-only");
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portal-tests-"));
+let current = null;
+let interrupted = null;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    interrupted ??= signal;
+    current?.kill(signal);
+  });
+}
+
+async function runChild(command, argv, env = process.env) {
+  current = start(command, argv, { env });
+  const status = exitStatus(await exited(current));
+  current = null;
+  return status;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** Vitest JSON (Jest-compatible) -> counts. Files that failed to load count as one failure each. */
+function countVitest(report) {
+  const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
+  if (!report) return counts;
+  counts.passed = report.numPassedTests ?? 0;
+  counts.failed = report.numFailedTests ?? 0;
+  counts.skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  for (const file of report.testResults ?? []) {
+    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === "failed").length;
+    if (file.status === "failed" && failedTests === 0) {
+      counts.failed += 1;
+      counts.notes.push(`${path.relative(process.cwd(), file.name)}: ${firstLine(file.message) || "failed to run"}`);
+    }
+  }
+  return counts;
+}
+
+/** Playwright JSON -> counts (flaky = passed on retry, counted as passed). */
+function countPlaywright(report) {
+  const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
+  if (!report) return counts;
+  const stats = report.stats ?? {};
+  counts.passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
+  counts.failed = stats.unexpected ?? 0;
+  counts.skipped = stats.skipped ?? 0;
+  if (stats.flaky) counts.notes.push(`${stats.flaky} flaky (passed on retry)`);
+  // Interrupted tests (Ctrl+C, global timeout) are reported as skipped: they did not pass.
+  const interruptedTests = countInterrupted(report.suites ?? []);
+  if (interruptedTests) {
+    counts.skipped = Math.max(0, counts.skipped - interruptedTests);
+    counts.failed += interruptedTests;
+    counts.notes.push(`${interruptedTests} interrupted`);
+  }
+  // Errors outside any test (config, global setup, worker crash).
+  const globalErrors = report.errors ?? [];
+  if (globalErrors.length && counts.failed === 0) {
+    counts.failed += 1;
+    counts.notes.push(`error outside tests: ${firstLine(globalErrors[0]?.message)}`);
+  }
+  return counts;
+}
+
+function countInterrupted(suites) {
+  let count = 0;
+  for (const suite of suites) {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.results?.at(-1)?.status === "interrupted") count += 1;
+      }
+    }
+    count += countInterrupted(suite.suites ?? []);
+  }
+  return count;
+}
+
+function firstLine(text) {
+  return String(text ?? "")
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .split("\n")
+    .find((line) => line.trim())
+    ?.trim()
+    .slice(0, 200);
+}
+
+const results = [];
+
+async function unitSuite() {
+  const reportFile = path.join(tmp, "vitest.json");
+  console.log("\n=== Unit and integration tests (vitest) ===\n");
+  const [command, argv] = nodeBin("vitest", "vitest", [
+    "run",
+    "--passWithNoTests",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${reportFile}`,
+  ]);
+  const status = await runChild(command, argv);
+  const report = readJson(reportFile);
+  const counts = countVitest(report);
+  if (!report) counts.notes.push("no report was written");
+  if (status !== 0 && counts.failed === 0) {
+    counts.failed += 1;
+    counts.notes.push(`vitest exited with status ${status} without a failing test (setup/teardown error?)`);
+  }
+  results.push({ name: "unit", ...counts });
+}
+
+async function e2eSuite() {
+  const reportFile = path.join(tmp, "playwright.json");
+  console.log("\n=== End-to-end tests (playwright) ===\n");
+  const status = await runChild(process.execPath, [fileURLToPath(new URL("./e2e.mjs", import.meta.url))], {
+    ...process.env,
+    E2E_JSON_REPORT: reportFile,
+  });
+  const report = readJson(reportFile);
+  const counts = countPlaywright(report);
+  if (!report) counts.notes.push("Playwright did not run (see the [e2e] messages above)");
+  if (status !== 0 && counts.failed === 0) {
+    counts.failed += 1;
+    counts.notes.push(`scripts/e2e.mjs exited with status ${status} without a failing test`);
+  }
+  results.push({ name: "e2e", ...counts });
+}
+
+try {
+  if (runUnit && !interrupted) await unitSuite();
+  if (runE2e && !interrupted) await e2eSuite();
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+const total = results.reduce(
+  (sum, suite) => ({ passed: sum.passed + suite.passed, failed: sum.failed + suite.failed, skipped: sum.skipped + suite.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
+const format = ({ passed, failed, skipped }) => `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+
+console.log("\n=== Summary ===");
+for (const suite of results) {
+  console.log(`  ${suite.name.padEnd(5)} ${format(suite)}`);
+  for (const note of suite.notes) console.log(`        - ${note}`);
+}
+if (interrupted) console.log(`  interrupted by ${interrupted}`);
+if (total.passed + total.failed === 0) console.log("  no tests ran");
+console.log(format(total));
+
+process.exitCode = total.failed > 0 || total.passed + total.failed === 0 || interrupted ? 1 : 0;
