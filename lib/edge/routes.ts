@@ -14,6 +14,9 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/api/auth/session/refresh",
   "/api/health",
   /^\/\.well-known\/.*/,
+  // Benchmark pages (404 unless AUTH_BENCH_ROUTES=1): a public twin of a protected page.
+  "/bench/public",
+  "/bench/empty",
   "/favicon.ico",
   "/robots.txt",
 ];
