@@ -20,6 +20,11 @@ export function getDb(): PrismaClient {
   return globalForDb.__portalDb;
 }
 
+/**
+ * `db` is usable as a plain import, but the client (and the config it needs)
+ * is only created on first use, so importing a module never requires a
+ * database URL (builds, the edge import test, `prisma generate`).
+ */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, property) {
     const client = getDb() as unknown as Record<PropertyKey, unknown>;
