@@ -95,4 +95,60 @@ describe("middleware", () => {
     const admin = await signedUpUser({ email: "middleware-admin@example.com" });
     expect(passedThrough(await visit("/admin", { [SESSION_COOKIE]: admin.jar.values.get(SESSION_COOKIE)! }))).toBe(true);
   });
+
+  describe("security headers (S10)", () => {
+    const cspOf = (response: Response) => response.headers.get("content-security-policy") ?? "";
+    const nonceOf = (csp: string) => csp.match(/'nonce-([A-Za-z0-9+/=]+)'/)?.[1];
+
+    it("puts a CSP with a fresh nonce and the fixed headers on every kind of response (next, redirect, 401)", async () => {
+      const responses = {
+        next: await visit("/sign-in"),
+        redirect: await visit("/dashboard"),
+        unauthorized: await visit("/api/auth/session"),
+      };
+      const nonces = new Set<string>();
+      for (const [kind, response] of Object.entries(responses)) {
+        const csp = cspOf(response);
+        const nonce = nonceOf(csp);
+        expect(nonce, kind).toBeDefined();
+        expect(nonce!.length, kind).toBeGreaterThanOrEqual(22); // 128 bits, base64
+        nonces.add(nonce!);
+        expect(csp, kind).toContain(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`);
+        expect(csp, kind).toContain(`style-src 'self' 'nonce-${nonce}'`);
+        for (const directive of ["default-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "object-src 'none'"]) {
+          expect(csp, kind).toContain(directive);
+        }
+        expect(csp, kind).not.toContain("unsafe-inline");
+        expect(csp, kind).not.toContain("unsafe-eval"); // NODE_ENV=test
+        expect(response.headers.get("x-frame-options"), kind).toBe("DENY");
+        expect(response.headers.get("x-content-type-options"), kind).toBe("nosniff");
+        expect(response.headers.get("referrer-policy"), kind).toBe("strict-origin-when-cross-origin");
+        expect(response.headers.get("permissions-policy"), kind).toContain("camera=()");
+        expect(response.headers.get("strict-transport-security"), kind).toBeNull(); // not production
+      }
+      expect(nonces.size).toBe(3);
+    });
+
+    it("hands the same CSP to Next.js on the request, so it can nonce its own scripts", async () => {
+      const response = await visit("/sign-up");
+      expect(response.headers.get("x-middleware-request-content-security-policy")).toBe(cspOf(response));
+    });
+
+    it("adds HSTS only in production and 'unsafe-eval' only in development", async () => {
+      const env = process.env as Record<string, string>;
+      const original = env.NODE_ENV!;
+      try {
+        env.NODE_ENV = "production";
+        const production = await visit("/sign-in");
+        expect(production.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+        expect(cspOf(production)).not.toContain("unsafe-eval");
+        env.NODE_ENV = "development";
+        const development = await visit("/sign-in");
+        expect(development.headers.get("strict-transport-security")).toBeNull();
+        expect(cspOf(development)).toMatch(/script-src [^;]*'unsafe-eval'/);
+      } finally {
+        env.NODE_ENV = original;
+      }
+    });
+  });
 });

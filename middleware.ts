@@ -1,5 +1,6 @@
-// Edge middleware (S2): verifies the short-lived session JWT on every request
-// with jose + Web Crypto only, no database. Imports lib/edge and nothing else
+// Edge middleware (S2, S10): verifies the short-lived session JWT on every
+// request with jose + Web Crypto only, no database, and puts the security
+// headers (CSP with a per-request nonce, ...) on every response it produces. Imports lib/edge and nothing else
 // of ours (lib/edge/import-graph.test.ts enforces it), so renaming this file
 // to proxy.ts for Node would be a one-line change.
 import { NextResponse, type NextRequest } from "next/server";
@@ -9,10 +10,13 @@ import {
   HANDSHAKE_PATH,
   SESSION_COOKIE,
   SIGN_IN_PATH,
+  applySecurityHeaders,
+  createNonce,
   isAdminRoute,
   isApiRoute,
   isPublicRoute,
   resolveIssuer,
+  securityHeaders,
   verifySessionToken,
   type SessionClaims,
 } from "@/lib/edge";
@@ -57,10 +61,24 @@ function unauthorized(hasToken: boolean): NextResponse {
 }
 
 export async function middleware(request: NextRequest): Promise<NextResponse> {
+  const headers = securityHeaders({ nonce: createNonce(), environment: process.env.NODE_ENV });
+  const response = await route(request, headers["Content-Security-Policy"]!);
+  applySecurityHeaders(response.headers, headers);
+  return response;
+}
+
+/** Lets the request through with the CSP on its headers too: Next.js reads the nonce from there when rendering. */
+function passThrough(request: NextRequest, csp: string): NextResponse {
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("Content-Security-Policy", csp);
+  return NextResponse.next({ request: { headers: requestHeaders } });
+}
+
+async function route(request: NextRequest, csp: string): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   const token = presentedToken(request);
 
-  if (isPublicRoute(pathname)) return NextResponse.next();
+  if (isPublicRoute(pathname)) return passThrough(request, csp);
 
   const claims = await verifiedClaims(request, token);
   if (claims) {
@@ -70,7 +88,7 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
       }
       return NextResponse.redirect(new URL("/", request.url));
     }
-    return NextResponse.next();
+    return passThrough(request, csp);
   }
 
   if (isApiRoute(pathname)) return unauthorized(Boolean(token));

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import { INSTANCE_NAME } from "./_components/instance";
 import { LogoMark } from "./_components/LogoMark";
 
 export const metadata: Metadata = { title: "Page not found" };
 
-export default function NotFound() {
+// Rendered per request (not prerendered) so its scripts carry the CSP nonce middleware sets.
+export default async function NotFound() {
+  await connection();
   return (
     <main id="main" className="flex min-h-dvh flex-col items-center justify-center px-4 py-16 text-center">
       <LogoMark size="lg" />

@@ -12,6 +12,7 @@ export type AuditEventType =
   | "sign_out.everywhere"
   | "session.revoked"
   | "user.locked"
+  | "user.unlocked"
   | "password.rehashed"
   | "signing_key.rotated";
 

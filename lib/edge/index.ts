@@ -5,3 +5,4 @@ export * from "./claims";
 export * from "./redirect";
 export * from "./routes";
 export * from "./verify";
+export * from "./security-headers";

@@ -1,11 +1,12 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { getActiveSigningKey } from "@/lib/session";
+import { rateLimitStoreStatus } from "@/lib/ratelimit";
 
 type CheckStatus = "ok" | "error";
 export type HealthReport = { status: CheckStatus; checks: Record<string, { status: CheckStatus; detail?: string }> };
 
-/** Database reachable and signing key loadable. Mail and rate-limit stores join as they land. */
+/** Database reachable, signing key loadable, rate-limit store answering (S12). */
 export async function checkHealth(): Promise<HealthReport> {
   const checks: HealthReport["checks"] = {};
   try {
@@ -20,6 +21,10 @@ export async function checkHealth(): Promise<HealthReport> {
   } catch {
     checks.signingKey = { status: "error", detail: "Signing key unavailable (check AUTH_SECRET)" };
   }
+  const rateLimit = await rateLimitStoreStatus();
+  checks.rateLimit = rateLimit.ok
+    ? { status: "ok", detail: rateLimit.enabled ? `${rateLimit.store} store` : "disabled (RATE_LIMIT=off)" }
+    : { status: "error", detail: `${rateLimit.store} store unreachable` };
   const status = Object.values(checks).every((check) => check.status === "ok") ? "ok" : "error";
   return { status, checks };
 }

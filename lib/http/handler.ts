@@ -2,8 +2,10 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { enforceRateLimit, rulesForPath, type RateLimitRule } from "@/lib/ratelimit";
 import { errorResponse } from "./responses";
 import { assertSameOrigin } from "./origin";
+import { clientIp } from "./request-info";
 
 /** Bodies larger than this are refused before parsing (S10). */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -20,9 +22,11 @@ type Schemas<TBody, TQuery> = {
 };
 
 /**
- * Wraps a route handler: checks Origin on state-changing methods, parses the
- * body/query with a zod schema (400 with field errors otherwise), runs the
- * handler and maps any thrown error to a response in one place.
+ * Wraps a route handler: checks Origin on state-changing methods, applies the
+ * route's rate limits (lib/ratelimit/rules.ts: per-IP before the body is read,
+ * per-identifier once it is parsed), parses the body/query with a zod schema
+ * (400 with field errors otherwise), runs the handler and maps any thrown
+ * error to a response in one place.
  */
 export function handler<TBody = undefined, TQuery = undefined>(
   schemas: Schemas<TBody, TQuery>,
@@ -31,7 +35,10 @@ export function handler<TBody = undefined, TQuery = undefined>(
   return async (request) => {
     try {
       if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
+      const rules = rulesForPath(request.nextUrl.pathname);
+      await enforceIpRules(rules, request);
       const body = schemas.body ? parseWith(schemas.body, await readJsonBody(request)) : (undefined as TBody);
+      await enforceIdentifierRules(rules, body);
       const query = schemas.query
         ? parseWith(schemas.query, Object.fromEntries(request.nextUrl.searchParams))
         : (undefined as TQuery);
@@ -42,10 +49,31 @@ export function handler<TBody = undefined, TQuery = undefined>(
   };
 }
 
+async function enforceIpRules(rules: readonly RateLimitRule[], request: NextRequest): Promise<void> {
+  // No IP means no proxy and no Next server in front (direct handler calls): identifier rules still apply.
+  const ip = clientIp(request);
+  if (!ip) return;
+  for (const rule of rules) if (rule.by === "ip") await enforceRateLimit(rule, ip);
+}
+
+async function enforceIdentifierRules(rules: readonly RateLimitRule[], body: unknown): Promise<void> {
+  const identifier = identifierOf(body);
+  if (!identifier) return;
+  for (const rule of rules) if (rule.by === "identifier") await enforceRateLimit(rule, identifier);
+}
+
+/** The account identifier a request is about: the (validated) email field of its body, lower-cased. */
+function identifierOf(body: unknown): string | null {
+  if (typeof body !== "object" || body === null) return null;
+  const value = (body as Record<string, unknown>).email ?? (body as Record<string, unknown>).emailAddress;
+  return typeof value === "string" && value.trim() ? value.trim().toLowerCase() : null;
+}
+
 function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fields: Record<string, string[]> = {};
+  // No prototype: a body key such as "__proto__" or "constructor" must stay a plain field name.
+  const fields: Record<string, string[]> = Object.create(null);
   for (const issue of result.error.issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) (fields[key] ??= []).push("Unknown field.");

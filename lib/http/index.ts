@@ -2,5 +2,6 @@ import "server-only";
 export { handler, type HandlerContext } from "./handler";
 export { errorResponse, json } from "./responses";
 export { clientIp } from "./request-info";
+export { assertSameOrigin, assertSameOriginAction, instanceOrigins } from "./origin";
 export { allowedRedirect } from "./redirect";
 export { emailField, passwordField, redirectUrlField, nameField } from "./schemas";

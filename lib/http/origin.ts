@@ -1,4 +1,5 @@
 import "server-only";
+import { headers } from "next/headers";
 import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
 import { getConfig } from "@/lib/config";
@@ -23,4 +24,20 @@ export function assertSameOrigin(request: NextRequest): void {
   if (request.headers.get("sec-fetch-site") === "cross-site") {
     throw new AppError("origin_mismatch", "Cross-origin request refused.");
   }
+}
+
+/**
+ * The same check for server actions (S10): call it first in every "use server"
+ * function (security/csrf.security.test.ts fails for a file that does not).
+ * Next.js already compares Origin with Host for actions; this pins it to the
+ * instance origin (AUTH_URL) like the route handlers.
+ */
+export async function assertSameOriginAction(): Promise<void> {
+  const list = await headers();
+  const origin = list.get("origin");
+  const configured = getConfig().AUTH_URL;
+  const host = list.get("x-forwarded-host") ?? list.get("host");
+  const protocol = list.get("x-forwarded-proto") ?? "https";
+  const allowed = configured ? new URL(configured).origin : host ? `${protocol}://${host}` : null;
+  if (!origin || origin !== allowed) throw new AppError("origin_mismatch", "Cross-origin request refused.");
 }

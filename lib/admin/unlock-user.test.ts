@@ -1,0 +1,42 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
+import { db } from "@/lib/db";
+import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { passwordUser } from "@/security/helpers";
+import { makeRequest } from "@/test/http";
+import { unlockUser } from "./unlock-user";
+
+const signIn = (email: string, password: string) => signInRoute(makeRequest("/api/auth/sign-in", { body: { email, password } }));
+
+beforeEach(() => setRateLimitStore(createMemoryStore()));
+
+describe("unlockUser", () => {
+  it("lifts a lockout, resets the counter, audits who did it, and the owner can sign in again", async () => {
+    const { email, password, userId } = await passwordUser();
+    const admin = await passwordUser();
+    await db.user.update({ where: { id: userId }, data: { lockedUntil: new Date(Date.now() + 3_600_000), failedSignInAttempts: 7 } });
+    expect((await signIn(email, password)).status).toBe(423);
+
+    expect(await unlockUser(userId, { actorId: admin.userId, ip: "192.0.2.1" })).toEqual({ wasLocked: true });
+    const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+    expect(user).toMatchObject({ lockedUntil: null, failedSignInAttempts: 0 });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { type: "user.unlocked", targetId: userId } });
+    expect(event).toMatchObject({ actorId: admin.userId, ip: "192.0.2.1" });
+    expect(event.data).toMatchObject({ wasLocked: true, failedAttempts: 7 });
+    expect((await signIn(email, password)).status).toBe(200);
+  });
+
+  it("forgets the sign-in rate limit on the user's address", async () => {
+    const { email, password, userId } = await passwordUser();
+    for (let i = 0; i < 10; i++) await signIn(email, "wrong password guess");
+    expect((await signIn(email, password)).status).toBe(429);
+    await unlockUser(userId, { actorId: null });
+    expect((await signIn(email, password)).status).toBe(200);
+  });
+
+  it("reports an account that was not locked, and refuses an unknown user", async () => {
+    const { userId } = await passwordUser();
+    expect(await unlockUser(userId, { actorId: null })).toEqual({ wasLocked: false });
+    await expect(unlockUser("user_doesnotexist", { actorId: null })).rejects.toMatchObject({ code: "not_found" });
+  });
+});

@@ -1,0 +1,102 @@
+import "server-only";
+import crypto from "node:crypto";
+import { AppError } from "@/lib/errors";
+import { getRateLimitConfig, type RateLimitConfig } from "./config";
+import { createLibraryStore } from "./library-store";
+import { createMemoryStore } from "./memory-store";
+import { upstashRedisOverIoredis } from "./redis-adapter";
+import { RateLimitStoreError, type RateLimitStore, type StoreRule } from "./store";
+import type { RateLimitRule } from "./rules";
+
+/** Builds the store the configuration names. Redis clients are imported only when used. */
+export async function createRateLimitStore(config: RateLimitConfig): Promise<RateLimitStore> {
+  if (config.store === "upstash" && config.upstash) {
+    const { Redis } = await import("@upstash/redis");
+    const redis = new Redis({ url: config.upstash.url, token: config.upstash.token, enableTelemetry: false });
+    return createLibraryStore("upstash", redis, { prefix: config.prefix, ping: () => redis.ping() });
+  }
+  if (config.store === "redis" && config.redisUrl) {
+    const { Redis } = await import("ioredis");
+    // Fail fast instead of queueing forever while Redis is down: the limiter's policy takes over.
+    const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    client.on("error", (error) => console.error("[portal] rate-limit Redis:", error.message));
+    return createLibraryStore("redis", upstashRedisOverIoredis(client), {
+      prefix: config.prefix,
+      ping: () => client.ping(),
+      close: async () => void (await client.quit()),
+    });
+  }
+  return createMemoryStore();
+}
+
+let store: Promise<RateLimitStore> | undefined;
+
+export function getRateLimitStore(): Promise<RateLimitStore> {
+  store ??= createRateLimitStore(getRateLimitConfig()).catch((error) => {
+    store = undefined;
+    throw error;
+  });
+  return store;
+}
+
+/** Tests: use this store (or the configured one again with `undefined`). */
+export function setRateLimitStore(replacement: RateLimitStore | undefined): void {
+  store = replacement ? Promise.resolve(replacement) : undefined;
+}
+
+function storeRule(rule: RateLimitRule, config: RateLimitConfig): StoreRule {
+  return { name: rule.name, limit: Math.max(1, Math.round(rule.limit * config.scale)), windowSeconds: rule.windowSeconds };
+}
+
+/** Identifiers (emails) are hashed so the shared store never holds addresses in clear. */
+function storeKey(rule: RateLimitRule, key: string): string {
+  if (rule.by === "ip") return key;
+  return crypto.createHash("sha256").update(key.trim().toLowerCase()).digest("base64url").slice(0, 32);
+}
+
+export function rateLimitedError(retryAfterSeconds: number): AppError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new AppError("rate_limited", `Too many attempts. Try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`, {
+    retryAfter: seconds,
+  });
+}
+
+/**
+ * Counts one request for `key` (a client IP or an identifier) under `rule`
+ * and throws AppError("rate_limited") with Retry-After seconds once the limit
+ * is reached. If the store is unreachable the request is let through (and
+ * logged) unless RATE_LIMIT_ON_STORE_ERROR=deny.
+ */
+export async function enforceRateLimit(rule: RateLimitRule, key: string, now: () => number = Date.now): Promise<void> {
+  const config = getRateLimitConfig();
+  if (!config.enabled) return;
+  const effective = storeRule(rule, config);
+  let decision;
+  try {
+    decision = await (await getRateLimitStore()).limit(effective, storeKey(rule, key));
+  } catch (error) {
+    if (!(error instanceof RateLimitStoreError)) throw error;
+    console.error(`[portal] rate limit "${rule.name}" not checked: ${error.message}`, error.cause ?? "");
+    if (config.onStoreError === "allow") return;
+    throw rateLimitedError(Math.min(effective.windowSeconds, 60));
+  }
+  if (!decision.success) throw rateLimitedError((decision.reset - now()) / 1000);
+}
+
+/** Forgets the count of `key` under `rule` (after an admin unlock, and in tests). */
+export async function resetRateLimit(rule: RateLimitRule, key: string): Promise<void> {
+  const config = getRateLimitConfig();
+  await (await getRateLimitStore()).reset(storeRule(rule, config), storeKey(rule, key));
+}
+
+/** For /api/health (S12): which store is configured and whether it answers. */
+export async function rateLimitStoreStatus(): Promise<{ enabled: boolean; store: string; ok: boolean; error?: string }> {
+  const config = getRateLimitConfig();
+  try {
+    const store = await getRateLimitStore();
+    await Promise.race([store.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), 2_000))]);
+    return { enabled: config.enabled, store: store.kind, ok: true };
+  } catch (error) {
+    return { enabled: config.enabled, store: config.store, ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
