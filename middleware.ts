@@ -1,8 +1,8 @@
 // Edge middleware (S2, S10): verifies the short-lived session JWT on every
-// request with jose + Web Crypto only, no database, and puts the security
-// headers (CSP with a per-request nonce, ...) on every response it produces. Imports lib/edge and nothing else
-// of ours (lib/edge/import-graph.test.ts enforces it), so renaming this file
-// to proxy.ts for Node would be a one-line change.
+// request with jose + Web Crypto only (no database), and puts the security
+// headers (CSP with a per-request nonce, ...) on every response it produces.
+// It imports lib/edge and nothing else of ours (lib/edge/import-graph.test.ts
+// enforces it), so renaming this file to proxy.ts for Node is a one-line change.
 import { NextResponse, type NextRequest } from "next/server";
 import { createRemoteJWKSet } from "jose";
 import {
