@@ -5,11 +5,12 @@ import { HomePage } from "./pages/HomePage";
 import { SignUpPage } from "./pages/SignUpPage";
 
 test.describe("sign up", () => {
-  test("a strong password signs the new user in, with HttpOnly SameSite=Lax cookies", async ({ page, context }) => {
+  test("a strong password and the emailed code sign the new user in, with HttpOnly SameSite=Lax cookies", async ({ page, context }) => {
     const setCookies = recordSetCookies(context);
     const email = uniqueEmail("signup");
     const signUp = new SignUpPage(page);
     await signUp.goto();
+    // signUp() passes the S4 verification step: the code comes from the dev inbox.
     await signUp.signUp(email, STRONG_PASSWORD);
     await new HomePage(page).expectSignedInAs(email);
 

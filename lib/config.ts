@@ -34,6 +34,15 @@ const envSchema = z.object({
   AUTH_SESSION_MAX_AGE_DAYS: intWithDefault(7, 1, 365),
   AUTH_COOKIE_DOMAIN: z.string().optional(),
   AUTH_PASSWORD_HASH_WORKERS: intWithDefault(0, 0, 64),
+  /** smtp:// or smtps:// URL with credentials; unset = dev inbox + console (no mail leaves the machine). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: "must be an smtp:// or smtps:// URL" }).optional(),
+  MAIL_FROM: z.string().min(3).default("Auth Portal <no-reply@localhost>"),
+  /** Bearer secret for /api/cron/outbox; unset = the route is open (fine locally, set it in production). */
+  CRON_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+  /** /dev/inbox is off in production unless DEV_INBOX=on (the e2e harness turns it on). */
+  DEV_INBOX: z.enum(["on", "off"]).optional(),
+  /** In-process outbox sender for self-hosted servers; off = only /api/cron/outbox sends. */
+  OUTBOX_LOOP: z.enum(["on", "off"]).default("on"),
 });
 
 export type Config = Omit<z.infer<typeof envSchema>, "AUTH_SECRET"> & { AUTH_SECRET: string };

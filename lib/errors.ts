@@ -13,6 +13,11 @@ export const ERROR_STATUS = {
   origin_mismatch: 403,
   not_found: 404,
   email_taken: 409,
+  /** Email codes and links (S4): wrong code, expired, already used, voided after too many wrong tries. */
+  verification_incorrect: 422,
+  verification_expired: 410,
+  verification_used: 410,
+  verification_voided: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   account_locked: 423,

@@ -111,7 +111,13 @@ async function main() {
       NODE_ENV: "production",
       PORT: String(port),
       NEXT_TELEMETRY_DISABLED: "1",
+      // No SMTP_URL: mail goes to the dev inbox, which e2e reads (on in this production build only for tests).
+      DEV_INBOX: "on",
+      // Every e2e request comes from this machine's one IP: scale the S10 limits (still on) so
+      // a growing suite never trips the 10-sign-ups-per-hour-per-IP rule (docs/security.md).
+      RATE_LIMIT_SCALE: "20",
     };
+    delete env.SMTP_URL;
     delete env.DATABASE_POOL_MAX;
 
     log(`Applying migrations to ${database.name} ...`);

@@ -1,9 +1,11 @@
 "use client";
 
+import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
 import { navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
+import { EmailCodeStep } from "./EmailCodeStep";
 import { PasswordInput } from "./PasswordInput";
 import { TextField } from "./TextField";
 
@@ -11,6 +13,7 @@ type Field = "email" | "password";
 const FIELDS: readonly Field[] = ["email", "password"];
 
 type SignInResponse = { status: string; redirectUrl?: string };
+type EmailSentResponse = { status: "sent"; attemptId: string; resendAfter: number };
 
 function validate(email: string, password: string): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
@@ -26,6 +29,8 @@ export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [sendingCode, setSendingCode] = useState(false);
+  const [emailStep, setEmailStep] = useState<{ email: string; attemptId: string; resendAfter: number } | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
@@ -79,45 +84,110 @@ export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
     focusFirstInvalid(result.fieldErrors);
   }
 
+  /** Passwordless: one email with a code and a magic link (S4). Only the email field is needed. */
+  async function sendCode() {
+    if (submitting || sendingCode) return;
+    const local = validate(email, "-");
+    if (local.email) {
+      setFieldErrors({ email: local.email });
+      setFormError(null);
+      emailRef.current?.focus();
+      return;
+    }
+    setSendingCode(true);
+    setFormError(null);
+    setFieldErrors({});
+    const result = await postJson<EmailSentResponse>(
+      "/api/auth/email/send",
+      { email: email.trim(), intent: "sign_in", ...(redirectUrl ? { redirectUrl } : {}) },
+      { fields: ["email"] },
+    );
+    setSendingCode(false);
+    if (result.ok) {
+      setEmailStep({ email: email.trim(), attemptId: result.data.attemptId, resendAfter: result.data.resendAfter });
+      return;
+    }
+    setFieldErrors(result.fieldErrors);
+    setFormError(result.formError);
+    focusFirstInvalid(result.fieldErrors);
+  }
+
+  if (emailStep) {
+    return (
+      <EmailCodeStep
+        {...emailStep}
+        onStartOver={() => {
+          setEmailStep(null);
+          requestAnimationFrame(() => emailRef.current?.focus());
+        }}
+      />
+    );
+  }
+
   return (
-    <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
-      <TextField
-        ref={emailRef}
-        id="email"
-        name="email"
-        type="email"
-        label="Email address"
-        autoComplete="username"
-        inputMode="email"
-        autoCapitalize="none"
-        autoCorrect="off"
-        spellCheck={false}
-        required
-        value={email}
-        onChange={(event) => {
-          setEmail(event.target.value);
-          clearFieldError("email");
-        }}
-        error={fieldErrors.email}
-      />
-      <PasswordInput
-        ref={passwordRef}
-        id="password"
-        name="password"
-        label="Password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(event) => {
-          setPassword(event.target.value);
-          clearFieldError("password");
-        }}
-        error={fieldErrors.password}
-      />
-      <FormAlert id="sign-in-error" message={formError} />
-      <Button type="submit" variant="primary" fullWidth loading={submitting} className="mt-3">
-        Sign in
+    <div className="grid gap-4">
+      <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
+        <TextField
+          ref={emailRef}
+          id="email"
+          name="email"
+          type="email"
+          label="Email address"
+          autoComplete="username"
+          inputMode="email"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          value={email}
+          onChange={(event) => {
+            setEmail(event.target.value);
+            clearFieldError("email");
+          }}
+          error={fieldErrors.email}
+        />
+        <PasswordInput
+          ref={passwordRef}
+          id="password"
+          name="password"
+          label="Password"
+          labelAside={
+            <Link
+              href="/forgot-password"
+              className="rounded-sm text-sm font-medium text-brand underline-offset-4 hover:underline focus-visible:underline"
+            >
+              Forgot password?
+            </Link>
+          }
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => {
+            setPassword(event.target.value);
+            clearFieldError("password");
+          }}
+          error={fieldErrors.password}
+        />
+        <FormAlert id="sign-in-error" message={formError} />
+        <Button type="submit" variant="primary" fullWidth loading={submitting} disabled={sendingCode} className="mt-3">
+          Sign in
+        </Button>
+      </form>
+      <div className="flex items-center gap-3 text-xs text-muted-foreground" aria-hidden="true">
+        <span className="h-px flex-1 bg-border" />
+        or
+        <span className="h-px flex-1 bg-border" />
+      </div>
+      <Button
+        type="button"
+        variant="secondary"
+        fullWidth
+        loading={sendingCode}
+        disabled={submitting}
+        onClick={sendCode}
+      >
+        Email me a sign-in code
       </Button>
-    </form>
+    </div>
   );
 }

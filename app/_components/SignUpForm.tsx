@@ -4,6 +4,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
+import { EmailCodeStep } from "./EmailCodeStep";
 import { PasswordField } from "./PasswordField";
 import { OptionalHint, TextField } from "./TextField";
 
@@ -11,7 +12,7 @@ type Field = "firstName" | "lastName" | "email" | "password";
 const FIELDS: readonly Field[] = ["firstName", "lastName", "email", "password"];
 type Errors = Partial<Record<Field, string>>;
 
-type SignUpResponse = { status: string; redirectUrl?: string };
+type SignUpResponse = { status: string; redirectUrl?: string; attemptId?: string; resendAfter?: number };
 
 function validate(values: Record<Field, string>): Errors {
   const errors: Errors = {};
@@ -29,6 +30,9 @@ export function SignUpForm({ redirectUrl, minScore }: { redirectUrl?: string; mi
   const [fieldErrors, setFieldErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [verification, setVerification] = useState<{ email: string; attemptId: string; resendAfter: number } | null>(
+    null,
+  );
   const refs = {
     firstName: useRef<HTMLInputElement>(null),
     lastName: useRef<HTMLInputElement>(null),
@@ -80,7 +84,16 @@ export function SignUpForm({ redirectUrl, minScore }: { redirectUrl?: string; mi
         return;
       }
       setSubmitting(false);
-      setFormError("Your account was created, but sign-up needs another step this page does not support yet.");
+      if (result.data.status === "needs_verification" && result.data.attemptId) {
+        // S4: the account is created once the emailed code or link comes back.
+        setVerification({
+          email: values.email.trim(),
+          attemptId: result.data.attemptId,
+          resendAfter: result.data.resendAfter ?? 30,
+        });
+        return;
+      }
+      setFormError("Sign-up needs another step this page does not support yet.");
       return;
     }
 
@@ -88,6 +101,18 @@ export function SignUpForm({ redirectUrl, minScore }: { redirectUrl?: string; mi
     setFieldErrors(result.fieldErrors);
     setFormError(result.formError);
     focusFirstInvalid(result.fieldErrors);
+  }
+
+  if (verification) {
+    return (
+      <EmailCodeStep
+        {...verification}
+        onStartOver={() => {
+          setVerification(null);
+          requestAnimationFrame(() => refs.email.current?.focus());
+        }}
+      />
+    );
   }
 
   return (

@@ -104,6 +104,32 @@ export async function postJson<T>(
   return { ok: false, status: response.status, fieldErrors, formError, errors };
 }
 
+/** GET a same-origin JSON route (e.g. the email sign-in status poll); same result shape as postJson. */
+export async function getJson<T>(url: string, options: { signal?: AbortSignal } = {}): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store", signal: options.signal });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    return { ok: false, status: 0, fieldErrors: {}, formError: NETWORK_ERROR_MESSAGE, errors: [] };
+  }
+  let payload: unknown = null;
+  try {
+    payload = await response.json();
+  } catch {
+    payload = null;
+  }
+  if (response.ok && payload && typeof payload === "object") return { ok: true, status: response.status, data: payload as T };
+  const record = (payload ?? {}) as { errors?: unknown };
+  const errors = Array.isArray(record.errors) ? record.errors.filter(isErrorItem) : [];
+  return { ok: false, status: response.status, fieldErrors: {}, formError: errors[0]?.message ?? GENERIC_ERROR_MESSAGE, errors };
+}
+
+/** The machine-readable code of a failed call's first error (e.g. "verification_expired"), if any. */
+export function errorCode(result: ApiFailure): string | null {
+  return result.errors[0]?.code ?? null;
+}
+
 /** Full navigation (not a client-side transition) so middleware sees the new cookies. */
 export function navigate(url: string): void {
   window.location.assign(url);

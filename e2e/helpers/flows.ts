@@ -1,9 +1,26 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { HomePage } from "../pages/HomePage";
 import { SignInPage } from "../pages/SignInPage";
 import { SignUpPage } from "../pages/SignUpPage";
 import { getCookie, SESSION_COOKIE } from "./cookies";
+import { waitForEmail } from "./inbox";
 import { newUser, type TestUser } from "./users";
+
+/**
+ * Creates a verified user through the API (sign-up, then the emailed code from
+ * the dev inbox), for tests about what comes after sign-up. Uses its own
+ * cookie jar (`request`), so the browser under test stays signed out.
+ */
+export async function createUserViaApi(request: APIRequestContext, label?: string): Promise<TestUser> {
+  const user = newUser(label);
+  const signUp = await request.post("/api/auth/sign-up", { data: { email: user.email, password: user.password } });
+  expect(signUp.status(), await signUp.text()).toBe(200);
+  const { attemptId } = (await signUp.json()) as { attemptId: string };
+  const message = await waitForEmail(request, user.email, { template: "sign_up_code" });
+  const verified = await request.post("/api/auth/email/verify-code", { data: { attemptId, code: message.code } });
+  expect(verified.status(), await verified.text()).toBe(200);
+  return user;
+}
 
 /** Signs a brand-new user up through the UI and checks the home page greets them. */
 export async function signUpNewUser(page: Page, label?: string): Promise<TestUser> {

@@ -6,6 +6,8 @@ export class SignInPage {
   readonly passwordInput: Locator;
   readonly submitButton: Locator;
   readonly signUpLink: Locator;
+  readonly emailCodeButton: Locator;
+  readonly forgotPasswordLink: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole("heading", { name: "Sign in", exact: true });
@@ -13,6 +15,8 @@ export class SignInPage {
     this.passwordInput = page.getByLabel("Password", { exact: true });
     this.submitButton = page.getByRole("button", { name: "Sign in", exact: true });
     this.signUpLink = page.getByRole("link", { name: "Sign up", exact: true });
+    this.emailCodeButton = page.getByRole("button", { name: "Email me a sign-in code", exact: true });
+    this.forgotPasswordLink = page.getByRole("link", { name: "Forgot password?", exact: true });
   }
 
   async goto(redirectUrl?: string): Promise<void> {
@@ -42,6 +46,12 @@ export class SignInPage {
   async signIn(email: string, password: string): Promise<void> {
     await this.submit(email, password);
     await this.page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+  }
+
+  /** Asks for a sign-in email (code + magic link) for `email`; the code step follows. */
+  async requestEmailCode(email: string): Promise<void> {
+    await this.emailInput.fill(email);
+    await this.emailCodeButton.click();
   }
 
   /** The form's error message (role=alert, or any text saying "incorrect"). */

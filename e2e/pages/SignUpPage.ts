@@ -1,4 +1,6 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { waitForEmail } from "../helpers/inbox";
+import { EmailCodePage } from "./EmailCodePage";
 
 export class SignUpPage {
   readonly heading: Locator;
@@ -31,9 +33,16 @@ export class SignUpPage {
     await this.submitButton.click();
   }
 
-  /** Signs up and waits until the browser has landed on `landing` (default `/`). */
+  /**
+   * Signs up, enters the emailed verification code (read from the dev inbox,
+   * S4) and waits until the browser has landed on `landing` (default `/`).
+   */
   async signUp(email: string, password: string, landing = "/"): Promise<void> {
     await this.submit(email, password);
+    const codeStep = new EmailCodePage(this.page);
+    await codeStep.expectShown();
+    const message = await waitForEmail(this.page.request, email, { template: "sign_up_code" });
+    await codeStep.enterCode(message.code!);
     await this.page.waitForURL((url) => url.pathname === landing);
   }
 }

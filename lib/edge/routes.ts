@@ -12,6 +12,21 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/api/auth/sign-out",
   "/api/auth/handshake",
   "/api/auth/session/refresh",
+  // Email codes, magic links and password reset (S4): used before any session exists.
+  "/api/auth/email/send",
+  "/api/auth/email/verify-code",
+  "/api/auth/email/confirm-link",
+  "/api/auth/email/status",
+  "/api/auth/password-reset/send",
+  "/api/auth/password-reset/verify",
+  "/api/auth/password-reset/complete",
+  "/forgot-password",
+  "/reset-password",
+  // Cron-callable; CRON_SECRET guards it in the handler.
+  "/api/cron/outbox",
+  // Dev inbox (404 in production unless DEV_INBOX=on).
+  "/dev/inbox",
+  "/dev/inbox/messages.json",
   "/api/health",
   /^\/\.well-known\/.*/,
   // Benchmark pages (404 unless AUTH_BENCH_ROUTES=1): a public twin of a protected page.

@@ -13,6 +13,15 @@ const settingsSchema = z.object({
   /** Minutes of inactivity after which a session ends; null = off (S2 default). */
   inactivityTimeoutMinutes: z.number().int().min(5).nullable().default(null),
   passwordMinScore: z.number().int().min(0).max(4).default(2),
+  /** S4: sign-up waits for an emailed code or link before the account exists. */
+  emailVerificationAtSignUp: z.boolean().default(true),
+  /**
+   * S4: a magic link opened on another device signs in THERE instead of showing
+   * "return to your original device" (which then completes on the original tab).
+   */
+  emailLinkSignsInOnOtherDevice: z.boolean().default(false),
+  /** Branding (S8, S11): used in emails; the pages read the CSS variables. */
+  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).default("#4f46e5"),
 });
 
 export type InstanceSettings = Omit<z.infer<typeof settingsSchema>, "sessionMaxAgeDays"> & { sessionMaxAgeDays: number };

@@ -4,8 +4,10 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "@/lib/password";
-import { issueTokenForSession, openSession, type RequestContext, type StartedSession } from "@/lib/session";
-import { isAdminEmail, normalizeEmail } from "@/lib/users";
+import { issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
+import { normalizeEmail } from "@/lib/users";
+import { ensureClient } from "./client";
+import { completeFirstFactor } from "./complete";
 
 /** S10: this many failed attempts lock the account for LOCKOUT_DURATION_MS. */
 export const LOCKOUT_THRESHOLD = 100;
@@ -15,7 +17,9 @@ const ATTEMPT_TTL_MS = 10 * 60 * 1000;
 
 export const INVALID_CREDENTIALS_MESSAGE = "Email address or password is incorrect.";
 
-export type SignInResult = { status: "complete"; attemptId: string; session: StartedSession };
+export type SignInResult =
+  | { status: "complete"; attemptId: string; session: StartedSession }
+  | { status: "needs_second_factor"; attemptId: string };
 
 /**
  * Password sign-in as a step of a sign-in attempt (S2): identifier -> first
@@ -33,7 +37,7 @@ export async function signInWithPassword(
 
   if (!user?.passwordHash) {
     await verifyAgainstDummyHash(input.password);
-    await recordAuditEvent({ type: "sign_in.failed", ip: context.ip, userAgent: context.userAgent, data: { reason: "unknown_identifier" } });
+    await recordFailedAttempt(null, context, now);
     throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
   }
 
@@ -42,55 +46,56 @@ export async function signInWithPassword(
     await recordFailedAttempt(user.id, context, now);
     throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
   }
-  // Only someone who knows the password learns that the account is locked or banned.
-  if (user.lockedUntil && user.lockedUntil > now) {
-    const retryAfter = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
-    throw new AppError("account_locked", "This account is temporarily locked after too many failed attempts. Try again later.", { retryAfter });
-  }
-  if (user.banned) throw new AppError("forbidden", "This account has been suspended. Contact the administrator.");
-
   const rehash = user.passwordCost === null || needsRehash(user.passwordCost) ? await hashPassword(input.password) : null;
-  const role = user.role === "admin" || isAdminEmail(emailNormalized) ? "admin" : "user";
 
-  const { attemptId, opened } = await db.$transaction(async (tx) => {
-    const opened = await openSession(tx, { userId: user.id, clientToken: input.clientToken }, context);
+  const outcome = await db.$transaction(async (tx) => {
+    const { clientId, newClientToken } = await ensureClient(tx, input.clientToken, context.userAgent);
     const attemptId = newId("signInAttempt");
     await tx.signInAttempt.create({
       data: {
         id: attemptId,
-        clientId: opened.clientId,
-        status: "complete",
+        clientId,
+        status: "needs_first_factor",
         identifier: emailNormalized,
         userId: user.id,
-        firstFactor: "password",
         redirectUrl: input.redirectUrl,
-        createdSessionId: opened.sessionId,
         expiresAt: new Date(now.getTime() + ATTEMPT_TTL_MS),
       },
     });
-    await tx.user.update({
-      where: { id: user.id },
-      data: {
-        role,
-        failedSignInAttempts: 0,
-        lastSignInAt: now,
-        lastActiveAt: now,
-        ...(rehash ? { passwordHash: rehash.hash, passwordCost: rehash.cost } : {}),
-      },
-    });
-    await recordAuditEvent(
-      { type: "sign_in.succeeded", actorId: user.id, targetId: opened.sessionId, ip: context.ip, userAgent: context.userAgent, data: { factor: "password" } },
+    // Locked / banned are checked in completeFirstFactor: only someone who knows the password learns them.
+    const outcome = await completeFirstFactor(
       tx,
+      {
+        attemptId,
+        user,
+        email: emailNormalized,
+        factor: "password",
+        clientToken: newClientToken ?? input.clientToken,
+        issuedClientToken: newClientToken,
+      },
+      context,
     );
-    return { attemptId, opened };
+    if (rehash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehash.hash, passwordCost: rehash.cost } });
+    return outcome;
   });
 
-  const session = await issueTokenForSession(opened, { userId: user.id, role }, context);
-  return { status: "complete", attemptId, session };
+  if (outcome.status !== "complete") return outcome;
+  const session = await issueTokenForSession(outcome.opened, { userId: user.id, role: outcome.role }, context);
+  return { status: "complete", attemptId: outcome.attemptId, session };
 }
 
-async function recordFailedAttempt(userId: string, context: RequestContext, now: Date): Promise<void> {
+/**
+ * Counts a failed password (and locks at the threshold). For an unknown
+ * address (`userId` null) it runs the same transaction shape against no row,
+ * so a wrong password and an unknown address take the same time (S10).
+ */
+async function recordFailedAttempt(userId: string | null, context: RequestContext, now: Date): Promise<void> {
   await db.$transaction(async (tx) => {
+    if (!userId) {
+      await tx.user.updateMany({ where: { id: newId("user") }, data: { failedSignInAttempts: { increment: 1 } } });
+      await recordAuditEvent({ type: "sign_in.failed", ip: context.ip, userAgent: context.userAgent, data: { reason: "unknown_identifier" } }, tx);
+      return;
+    }
     const updated = await tx.user.update({
       where: { id: userId },
       data: { failedSignInAttempts: { increment: 1 } },

@@ -8,10 +8,11 @@ import { getInstanceSettings } from "@/lib/settings";
 import { issueTokenForSession, openSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { isAdminEmail, normalizeEmail } from "@/lib/users";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { startVerifiedSignUp, type VerificationSent } from "./verified-sign-up";
 
 const ATTEMPT_TTL_MS = 10 * 60 * 1000;
 
-export type SignUpResult = { status: "complete"; userId: string; session: StartedSession };
+export type SignUpResult = { status: "complete"; userId: string; session: StartedSession } | VerificationSent;
 
 const EMAIL_TAKEN = new AppError("email_taken", "That email address is already in use.", {
   fields: { email: ["That email address is already in use. Try signing in instead."] },
@@ -19,8 +20,10 @@ const EMAIL_TAKEN = new AppError("email_taken", "That email address is already i
 
 /**
  * Email + password sign-up (S2, S3): policy checked, password hashed off the
- * request thread, then user, email address, sign-up attempt, session and
- * audit event written in ONE transaction, so a failure leaves nothing behind.
+ * request thread. With email verification on (the default, S4) the account
+ * waits for the emailed code or link (see verified-sign-up.ts); with it off,
+ * user, email address, sign-up attempt, session and audit event are written
+ * in ONE transaction, so a failure leaves nothing behind.
  */
 export async function signUpWithPassword(
   input: {
@@ -40,6 +43,13 @@ export async function signUpWithPassword(
     userInputs: [emailNormalized, emailNormalized.split("@")[0] ?? "", input.firstName ?? "", input.lastName ?? ""].filter(Boolean),
     minScore: settings.passwordMinScore,
   });
+
+  if (settings.emailVerificationAtSignUp) {
+    // Hash even for a taken address, so both answers take the same time (S10).
+    const password = await hashPassword(input.password);
+    return startVerifiedSignUp({ ...input, emailNormalized, password }, context);
+  }
+
   if (await db.emailAddress.findUnique({ where: { emailNormalized }, select: { id: true } })) throw EMAIL_TAKEN;
 
   const { hash, cost } = await hashPassword(input.password);

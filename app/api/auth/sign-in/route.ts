@@ -15,6 +15,7 @@ export const POST = handler({ body }, async ({ request, body }) => {
     { ...body, clientToken: readClientToken(request), redirectUrl },
     requestContext(request),
   );
+  if (result.status !== "complete") return json({ status: result.status, attemptId: result.attemptId, redirectUrl });
   const response = json({ status: result.status, redirectUrl });
   setAuthCookies(response, request, result.session);
   return response;

@@ -1,8 +1,18 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { CLIENT_COOKIE, SESSION_COOKIE } from "@/lib/edge";
 import { CookieJar, STRONG_PASSWORD, decodeJwtPayload, makeRequest, uniqueEmail } from "@/test/http";
 import { POST } from "./route";
+
+// These cases cover sign-up with email verification turned OFF (the pre-S4
+// behaviour, still an admin setting); verification.test.ts covers the default.
+vi.mock("@/lib/settings", async (importOriginal) => {
+  const original = await importOriginal<typeof import("@/lib/settings")>();
+  return {
+    ...original,
+    getInstanceSettings: async () => ({ ...(await original.getInstanceSettings()), emailVerificationAtSignUp: false }),
+  };
+});
 
 async function signUp(body: unknown, jar = new CookieJar()) {
   const response = await POST(makeRequest("/api/auth/sign-up", { body, jar }));
@@ -10,7 +20,7 @@ async function signUp(body: unknown, jar = new CookieJar()) {
   return { response, jar, json: await response.json() };
 }
 
-describe("POST /api/auth/sign-up", () => {
+describe("POST /api/auth/sign-up (email verification off)", () => {
   it("creates the user, signs them in and sets both cookies with the S2 flags", async () => {
     const email = uniqueEmail("Signup");
     const { response, jar, json } = await signUp({ email, password: STRONG_PASSWORD, firstName: "Ada", redirectUrl: "/welcome" });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { allowedRedirect, emailField, handler, json, nameField, passwordField, redirectUrlField } from "@/lib/http";
 import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
+import { setClientCookie } from "@/lib/sign-in";
 import { signUpWithPassword } from "@/lib/sign-up";
 
 const body = z.strictObject({
@@ -17,6 +18,12 @@ export const POST = handler({ body }, async ({ request, body }) => {
     { ...body, clientToken: readClientToken(request), redirectUrl },
     requestContext(request),
   );
+  if (result.status === "needs_verification") {
+    // Same answer for new and already-registered addresses (S10).
+    const response = json({ status: result.status, attemptId: result.attemptId, resendAfter: result.resendAfter });
+    setClientCookie(response, request, result.newClientToken);
+    return response;
+  }
   const response = json({ status: result.status, redirectUrl });
   setAuthCookies(response, request, result.session);
   return response;

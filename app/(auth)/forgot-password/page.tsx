@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AuthCard } from "@/app/_components/AuthCard";
+import { ForgotPasswordForm } from "@/app/_components/ForgotPasswordForm";
+import { getInstanceSettings } from "@/lib/settings";
+
+export const metadata: Metadata = { title: "Reset your password" };
+export const dynamic = "force-dynamic";
+
+export default async function ForgotPasswordPage() {
+  const minScore = await getInstanceSettings().then(
+    (settings) => settings.passwordMinScore,
+    () => undefined,
+  );
+  return (
+    <AuthCard
+      title="Reset your password"
+      subtitle="Enter your email address and we’ll send you a code and a link to choose a new password."
+      footer={
+        <Link href="/sign-in" className="font-medium text-brand underline-offset-4 hover:underline">
+          Back to sign in
+        </Link>
+      }
+    >
+      <ForgotPasswordForm minScore={minScore} />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,239 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { errorCode, getJson, navigate, postJson } from "./api";
+import { FormAlert } from "./Alert";
+import { Button } from "./Button";
+import { TextField } from "./TextField";
+
+/** Every state of an emailed code/link the user can see (S4, S11). */
+export type CodePhase = "sent" | "verifying" | "verified" | "expired" | "used" | "failed";
+
+type VerifyResponse = { status: string; redirectUrl?: string };
+type StatusResponse = {
+  status: "pending" | "complete" | "complete_elsewhere" | "needs_second_factor" | "expired" | "failed";
+  redirectUrl?: string;
+};
+type SendResponse = { status: string; attemptId: string; resendAfter: number };
+
+const POLL_INTERVAL_MS = 2_000;
+const MFA_UNSUPPORTED =
+  "This account uses two-step verification, which this page does not support yet. Contact your administrator.";
+
+const PHASE_MESSAGE: Record<Exclude<CodePhase, "sent">, string> = {
+  verifying: "Verifying your code…",
+  verified: "Verified! Signing you in…",
+  expired: "This code has expired. Send a new one to continue.",
+  used: "This code has already been used. Start over to get a new one.",
+  failed: "Too many incorrect codes. Send a new code to try again.",
+};
+
+/**
+ * The "check your email" step shared by sign-in and sign-up: a 6-digit code
+ * input, a resend button with a visible countdown, and a status poll so this
+ * tab completes by itself when the link in the email is opened (in another
+ * tab, or confirmed on another device).
+ */
+export function EmailCodeStep({
+  email,
+  attemptId,
+  resendAfter,
+  onStartOver,
+}: {
+  email: string;
+  attemptId: string;
+  resendAfter: number;
+  onStartOver: () => void;
+}) {
+  const [code, setCode] = useState("");
+  const [phase, setPhase] = useState<CodePhase>("sent");
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [resendIn, setResendIn] = useState(resendAfter);
+  const [resending, setResending] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const finished = phase === "verified";
+
+  const complete = useCallback((redirectUrl?: string) => {
+    setPhase("verified");
+    navigate(redirectUrl || "/");
+  }, []);
+
+  // Resend countdown, one tick per second.
+  useEffect(() => {
+    if (resendIn <= 0) return;
+    const timer = setTimeout(() => setResendIn((seconds) => seconds - 1), 1_000);
+    return () => clearTimeout(timer);
+  }, [resendIn]);
+
+  // Same-device completion: poll until the attempt is complete or dead.
+  useEffect(() => {
+    if (phase !== "sent") return;
+    const controller = new AbortController();
+    const timer = setInterval(async () => {
+      try {
+        const result = await getJson<StatusResponse>(
+          `/api/auth/email/status?attemptId=${encodeURIComponent(attemptId)}`,
+          {
+            signal: controller.signal,
+          },
+        );
+        if (!result.ok) {
+          if (result.status === 404) setPhase("expired");
+          return;
+        }
+        const { status, redirectUrl } = result.data;
+        if (status === "complete") complete(redirectUrl);
+        else if (status === "complete_elsewhere") {
+          setPhase("verified");
+          setNotice("You signed in on your other device. You can close this tab.");
+        } else if (status === "needs_second_factor") setFormError(MFA_UNSUPPORTED);
+        else if (status === "expired") setPhase("expired");
+        else if (status === "failed") setPhase("failed");
+      } catch {
+        /* aborted */
+      }
+    }, POLL_INTERVAL_MS);
+    return () => {
+      controller.abort();
+      clearInterval(timer);
+    };
+  }, [attemptId, phase, complete]);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (phase === "verifying" || finished) return;
+    const value = code.replace(/\s/g, "");
+    if (!/^\d{6}$/.test(value)) {
+      setFieldError("Enter the 6-digit code from the email.");
+      inputRef.current?.focus();
+      return;
+    }
+    setPhase("verifying");
+    setFieldError(null);
+    setFormError(null);
+    setNotice(null);
+    const result = await postJson<VerifyResponse>(
+      "/api/auth/email/verify-code",
+      { attemptId, code: value },
+      { fields: ["code"] },
+    );
+    if (result.ok) {
+      if (result.data.status === "complete") return complete(result.data.redirectUrl);
+      setPhase("sent");
+      setFormError(
+        result.data.status === "needs_second_factor"
+          ? MFA_UNSUPPORTED
+          : "Sign-in could not be completed. Please try again.",
+      );
+      return;
+    }
+    const failure = errorCode(result);
+    if (failure === "verification_expired") setPhase("expired");
+    else if (failure === "verification_used") setPhase("used");
+    else if (failure === "verification_voided") setPhase("failed");
+    else {
+      setPhase("sent");
+      setFieldError(result.fieldErrors.code ?? null);
+      setFormError(result.fieldErrors.code ? null : result.formError);
+      inputRef.current?.select();
+    }
+  }
+
+  async function resend() {
+    if (resending || resendIn > 0) return;
+    setResending(true);
+    setFormError(null);
+    const result = await postJson<SendResponse>("/api/auth/email/send", { attemptId });
+    setResending(false);
+    if (result.ok) {
+      setResendIn(result.data.resendAfter);
+      setPhase("sent");
+      setCode("");
+      setFieldError(null);
+      setNotice(`We sent a new code to ${email}.`);
+      inputRef.current?.focus();
+      return;
+    }
+    // The cooldown message says how long; restart the visible timer with the S4 default.
+    if (result.status === 429) setResendIn(30);
+    setFormError(result.formError);
+  }
+
+  const statusText = phase === "sent" ? notice : (notice ?? PHASE_MESSAGE[phase]);
+  const canEnterCode = phase === "sent" || phase === "verifying";
+
+  return (
+    <div className="grid gap-4">
+      <div className="text-center">
+        <h2 className="text-base font-semibold text-foreground">Check your email</h2>
+        <p className="mt-1 text-sm text-muted-foreground">
+          We sent a 6-digit code and a link to <span className="font-medium text-foreground">{email}</span>. Enter the
+          code below, or open the link in the email. Both work for 10 minutes.
+        </p>
+      </div>
+
+      <form
+        method="post"
+        noValidate
+        onSubmit={onSubmit}
+        aria-busy={phase === "verifying" || undefined}
+        className="grid gap-1"
+      >
+        <TextField
+          ref={inputRef}
+          id="code"
+          name="code"
+          label="Verification code"
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          pattern="[0-9]*"
+          maxLength={6}
+          autoFocus
+          disabled={!canEnterCode}
+          className="[&_input]:text-center [&_input]:font-mono [&_input]:text-lg [&_input]:tracking-[0.5em]"
+          value={code}
+          onChange={(event) => {
+            setCode(event.target.value.replace(/\D/g, "").slice(0, 6));
+            setFieldError(null);
+          }}
+          error={fieldError}
+        />
+        <p role="status" aria-live="polite" className="min-h-5 text-sm text-muted-foreground" data-phase={phase}>
+          {statusText}
+        </p>
+        <FormAlert id="code-error" message={formError} />
+        <Button
+          type="submit"
+          variant="primary"
+          fullWidth
+          loading={phase === "verifying" || finished}
+          disabled={!canEnterCode && !finished}
+        >
+          Verify code
+        </Button>
+      </form>
+
+      <div className="flex items-center justify-between gap-3 text-sm">
+        <button
+          type="button"
+          onClick={onStartOver}
+          className="rounded-sm font-medium text-muted-foreground underline-offset-4 hover:text-foreground hover:underline"
+        >
+          Use a different email
+        </button>
+        <Button
+          type="button"
+          variant="ghost"
+          onClick={resend}
+          loading={resending}
+          disabled={resendIn > 0 || finished}
+          className="h-8 px-2"
+        >
+          {resendIn > 0 ? `Resend code in ${resendIn} s` : "Resend code"}
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,204 @@
+"use client";
+
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { errorCode, postJson } from "./api";
+import { FormAlert } from "./Alert";
+import { Button } from "./Button";
+import { NewPasswordForm } from "./NewPasswordForm";
+import { TextField } from "./TextField";
+
+type SentResponse = { status: "sent"; resetId: string; resendAfter: number };
+type VerifiedResponse = { status: "verified"; token: string };
+
+/**
+ * Forgot password (S3, S4): email -> code (or the link in the email, which
+ * opens /reset-password) -> new password. The first step answers the same
+ * for every address (no enumeration).
+ */
+export function ForgotPasswordForm({ minScore }: { minScore?: number }) {
+  const [email, setEmail] = useState("");
+  const [step, setStep] = useState<"email" | "code" | "password">("email");
+  const [resetId, setResetId] = useState("");
+  const [token, setToken] = useState("");
+  const [code, setCode] = useState("");
+  const [fieldErrors, setFieldErrors] = useState<{ email?: string; code?: string }>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [resendIn, setResendIn] = useState(0);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (resendIn <= 0) return;
+    const timer = setTimeout(() => setResendIn((seconds) => seconds - 1), 1_000);
+    return () => clearTimeout(timer);
+  }, [resendIn]);
+
+  async function send(event?: FormEvent<HTMLFormElement>) {
+    event?.preventDefault();
+    if (busy) return;
+    if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) {
+      setFieldErrors({ email: email.trim() ? "Enter a valid email address." : "Enter your email address." });
+      emailRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setFormError(null);
+    setFieldErrors({});
+    const result = await postJson<SentResponse>(
+      "/api/auth/password-reset/send",
+      { email: email.trim() },
+      { fields: ["email"] },
+    );
+    setBusy(false);
+    if (!result.ok) {
+      setFieldErrors({ email: result.fieldErrors.email });
+      setFormError(result.fieldErrors.email ? null : result.formError);
+      if (result.status === 429) setResendIn(30);
+      return;
+    }
+    setResetId(result.data.resetId);
+    setResendIn(result.data.resendAfter);
+    setCode("");
+    setStatus(step === "code" ? `We sent a new code to ${email.trim()}.` : null);
+    setStep("code");
+    requestAnimationFrame(() => codeRef.current?.focus());
+  }
+
+  async function verify(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (busy) return;
+    if (!/^\d{6}$/.test(code)) {
+      setFieldErrors({ code: "Enter the 6-digit code from the email." });
+      codeRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setFormError(null);
+    setFieldErrors({});
+    setStatus("Verifying your code…");
+    const result = await postJson<VerifiedResponse>(
+      "/api/auth/password-reset/verify",
+      { resetId, code },
+      { fields: ["code"] },
+    );
+    setBusy(false);
+    if (result.ok) {
+      setStatus("Verified. Choose a new password.");
+      setToken(result.data.token);
+      setStep("password");
+      return;
+    }
+    setStatus(null);
+    const failure = errorCode(result);
+    if (failure === "verification_expired") setFormError("This code has expired. Send a new one.");
+    else if (failure === "verification_voided") setFormError("Too many incorrect codes. Send a new one.");
+    else if (failure === "verification_used") setFormError("This code has already been used. Send a new one.");
+    else {
+      setFieldErrors({ code: result.fieldErrors.code });
+      setFormError(result.fieldErrors.code ? null : result.formError);
+      codeRef.current?.select();
+    }
+  }
+
+  if (step === "password") {
+    return (
+      <div className="grid gap-3">
+        <p role="status" className="text-center text-sm text-muted-foreground">
+          {status}
+        </p>
+        <NewPasswordForm token={token} email={email.trim()} minScore={minScore} />
+      </div>
+    );
+  }
+
+  if (step === "code") {
+    return (
+      <div className="grid gap-4">
+        <p className="text-center text-sm text-muted-foreground">
+          If an account exists for <span className="font-medium text-foreground">{email.trim()}</span>, we sent it a
+          6-digit code and a link. Enter the code below, or open the link.
+        </p>
+        <form method="post" noValidate onSubmit={verify} aria-busy={busy || undefined} className="grid gap-1">
+          <TextField
+            ref={codeRef}
+            id="code"
+            name="code"
+            label="Verification code"
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            maxLength={6}
+            className="[&_input]:text-center [&_input]:font-mono [&_input]:text-lg [&_input]:tracking-[0.5em]"
+            value={code}
+            onChange={(event) => {
+              setCode(event.target.value.replace(/\D/g, "").slice(0, 6));
+              setFieldErrors({});
+            }}
+            error={fieldErrors.code}
+          />
+          <p role="status" aria-live="polite" className="min-h-5 text-sm text-muted-foreground">
+            {status}
+          </p>
+          <FormAlert id="forgot-error" message={formError} />
+          <Button type="submit" variant="primary" fullWidth loading={busy}>
+            Verify code
+          </Button>
+        </form>
+        <div className="flex items-center justify-between gap-3 text-sm">
+          <button
+            type="button"
+            onClick={() => {
+              setStep("email");
+              setFormError(null);
+              setStatus(null);
+              requestAnimationFrame(() => emailRef.current?.focus());
+            }}
+            className="rounded-sm font-medium text-muted-foreground underline-offset-4 hover:text-foreground hover:underline"
+          >
+            Use a different email
+          </button>
+          <Button
+            type="button"
+            variant="ghost"
+            className="h-8 px-2"
+            disabled={resendIn > 0 || busy}
+            onClick={() => send()}
+          >
+            {resendIn > 0 ? `Resend code in ${resendIn} s` : "Resend code"}
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <form method="post" noValidate onSubmit={send} aria-busy={busy || undefined} className="grid gap-1">
+      <TextField
+        ref={emailRef}
+        id="email"
+        name="email"
+        type="email"
+        label="Email address"
+        autoComplete="username"
+        inputMode="email"
+        autoCapitalize="none"
+        autoCorrect="off"
+        spellCheck={false}
+        autoFocus
+        required
+        value={email}
+        onChange={(event) => {
+          setEmail(event.target.value);
+          setFieldErrors({});
+        }}
+        error={fieldErrors.email}
+      />
+      <FormAlert id="forgot-error" message={formError} />
+      <Button type="submit" variant="primary" fullWidth loading={busy} className="mt-1">
+        Send reset code
+      </Button>
+    </form>
+  );
+}

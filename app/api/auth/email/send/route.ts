@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { allowedRedirect, emailField, handler, json, redirectUrlField } from "@/lib/http";
+import { readClientToken, requestContext } from "@/lib/session";
+import { resendEmailCode, sendEmailCode, setClientCookie } from "@/lib/sign-in";
+
+/** `{ email, intent, redirectUrl? }` sends a code + link; `{ attemptId }` resends for that attempt. */
+const body = z.union([
+  z.strictObject({ email: emailField, intent: z.enum(["sign_in", "sign_up"]), redirectUrl: redirectUrlField }),
+  z.strictObject({ attemptId: z.string().min(1).max(64) }),
+]);
+
+export const POST = handler({ body }, async ({ request, body }) => {
+  const clientToken = readClientToken(request);
+  const result =
+    "attemptId" in body
+      ? await resendEmailCode({ attemptId: body.attemptId, clientToken }, requestContext(request))
+      : await sendEmailCode(
+          { ...body, redirectUrl: allowedRedirect(body.redirectUrl), clientToken },
+          requestContext(request),
+        );
+  const response = json({ status: result.status, attemptId: result.attemptId, resendAfter: result.resendAfter });
+  setClientCookie(response, request, result.newClientToken);
+  return response;
+});

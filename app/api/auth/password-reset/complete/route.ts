@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { handler, json, passwordField } from "@/lib/http";
+import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
+import { completePasswordReset } from "@/lib/sign-in";
+
+const body = z.strictObject({
+  token: z.string().min(1).max(128),
+  password: passwordField,
+  signOutOtherDevices: z.boolean().default(true),
+});
+
+export const POST = handler({ body }, async ({ request, body }) => {
+  const result = await completePasswordReset(
+    { ...body, clientToken: readClientToken(request) },
+    requestContext(request),
+  );
+  if (result.status !== "complete") return json(result);
+  const response = json({ status: result.status, redirectUrl: "/" });
+  setAuthCookies(response, request, result.session);
+  return response;
+});

@@ -1,0 +1,200 @@
+import "server-only";
+import crypto from "node:crypto";
+import { db, type Tx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { getConfig } from "@/lib/config";
+import { randomToken, safeEqual, sha256 } from "@/lib/crypto";
+import type { VerificationPurpose } from "@/lib/generated/prisma/client";
+
+/** S4 defaults. */
+export const VERIFICATION_TTL_MS = 10 * 60_000;
+export const MAX_CODE_ATTEMPTS = 5;
+export const RESEND_COOLDOWN_MS = 30_000;
+
+export type IssuedVerification = { id: string; code: string; linkToken: string; expiresAt: Date };
+
+/** Why a code or link can no longer be used; the UI shows each state (S4, S11). */
+export type VerificationState = "valid" | "expired" | "used" | "voided";
+
+type VerificationRow = { consumedAt: Date | null; expiresAt: Date; attempts: number; maxAttempts: number };
+
+let codeKey: { secret: string; key: Buffer } | undefined;
+
+/**
+ * Codes are hashed with a key derived from AUTH_SECRET (HMAC-SHA256) and the
+ * row id: a 6-digit code has only a million values, so a plain hash in a
+ * leaked database would be reversed instantly; without the key it cannot be.
+ */
+function hashCode(verificationId: string, code: string): string {
+  const secret = getConfig().AUTH_SECRET;
+  if (codeKey?.secret !== secret) {
+    codeKey = { secret, key: Buffer.from(crypto.hkdfSync("sha256", secret, "auth-portal", "verification-code", 32)) };
+  }
+  return crypto.createHmac("sha256", codeKey.key).update(`${verificationId}:${code}`).digest("hex");
+}
+
+export function hashLinkToken(token: string): string {
+  return sha256(token);
+}
+
+export function generateCode(): string {
+  return crypto.randomInt(0, 1_000_000).toString().padStart(6, "0");
+}
+
+/**
+ * Creates a code + link for one email (S4). Earlier open verifications of the
+ * same attempt (or, without an attempt, the same identifier and purpose) stop
+ * working: only the newest email counts.
+ */
+export async function issueVerification(
+  tx: Tx,
+  input: { purpose: VerificationPurpose; identifier: string; userId?: string | null; attemptId?: string | null },
+  now = new Date(),
+): Promise<IssuedVerification> {
+  await tx.verification.updateMany({
+    where: {
+      consumedAt: null,
+      expiresAt: { gt: now },
+      ...(input.attemptId
+        ? { attemptId: input.attemptId }
+        : { identifier: input.identifier, purpose: input.purpose, attemptId: null }),
+    },
+    data: { expiresAt: now },
+  });
+  const id = newId("verification");
+  const code = generateCode();
+  const linkToken = randomToken(32);
+  const expiresAt = new Date(now.getTime() + VERIFICATION_TTL_MS);
+  await tx.verification.create({
+    data: {
+      id,
+      purpose: input.purpose,
+      identifier: input.identifier,
+      userId: input.userId ?? null,
+      attemptId: input.attemptId ?? null,
+      codeHash: hashCode(id, code),
+      linkTokenHash: hashLinkToken(linkToken),
+      maxAttempts: MAX_CODE_ATTEMPTS,
+      expiresAt,
+      lastSentAt: now,
+      createdAt: now,
+    },
+  });
+  return { id, code, linkToken, expiresAt };
+}
+
+/**
+ * S4 resend cooldown: one email per identifier and purpose every 30 s. Applies
+ * the same to unknown addresses (their verification rows exist too), so it
+ * reveals nothing.
+ */
+export async function assertResendAllowed(
+  where: { identifier: string; purpose: VerificationPurpose } | { attemptId: string },
+  now = new Date(),
+): Promise<void> {
+  const latest = await db.verification.findFirst({
+    where:
+      "attemptId" in where ? { attemptId: where.attemptId } : { identifier: where.identifier, purpose: where.purpose },
+    orderBy: { lastSentAt: "desc" },
+    select: { lastSentAt: true },
+  });
+  if (!latest) return;
+  const waitMs = latest.lastSentAt.getTime() + RESEND_COOLDOWN_MS - now.getTime();
+  if (waitMs > 0) {
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new AppError("rate_limited", `Please wait ${seconds} seconds before requesting another email.`, {
+      retryAfter: seconds,
+    });
+  }
+}
+
+export function verificationState(row: VerificationRow, now = new Date()): VerificationState {
+  if (row.consumedAt) return "used";
+  if (row.attempts >= row.maxAttempts) return "voided";
+  if (row.expiresAt <= now) return "expired";
+  return "valid";
+}
+
+const STATE_ERRORS: Record<Exclude<VerificationState, "valid">, () => AppError> = {
+  used: () => new AppError("verification_used", "This code or link has already been used."),
+  expired: () => new AppError("verification_expired", "This code or link has expired. Request a new one."),
+  voided: () => new AppError("verification_voided", "Too many incorrect codes. Request a new one."),
+};
+
+export function assertUsable(row: VerificationRow, now = new Date()): void {
+  const state = verificationState(row, now);
+  if (state !== "valid") throw STATE_ERRORS[state]();
+}
+
+/**
+ * Checks a code without consuming it. The try is counted first, atomically
+ * (one UPDATE ... RETURNING), so parallel guesses cannot exceed 5; the
+ * comparison is constant-time. Throws verification_incorrect (with the tries
+ * left) or the state error.
+ */
+export async function checkCode(verificationId: string, code: string, now = new Date()): Promise<void> {
+  const counted = await db.$queryRaw<{ codeHash: string | null; attempts: number; maxAttempts: number }[]>`
+    UPDATE "Verification" SET attempts = attempts + 1
+    WHERE id = ${verificationId} AND "consumedAt" IS NULL AND "expiresAt" > ${now} AND attempts < "maxAttempts"
+    RETURNING "codeHash", attempts, "maxAttempts"`;
+  const row = counted[0];
+  if (!row) {
+    const current = await db.verification.findUnique({ where: { id: verificationId } });
+    if (!current) throw STATE_ERRORS.expired();
+    assertUsable(current, now);
+    throw STATE_ERRORS.expired();
+  }
+  if (row.codeHash && /^\d{6}$/.test(code) && safeEqual(hashCode(verificationId, code), row.codeHash)) return;
+  const left = row.maxAttempts - row.attempts;
+  if (left <= 0) throw STATE_ERRORS.voided();
+  throw new AppError(
+    "verification_incorrect",
+    `That code is incorrect. ${left} ${left === 1 ? "try" : "tries"} left.`,
+    {
+      fields: { code: [`That code is incorrect. ${left} ${left === 1 ? "try" : "tries"} left.`] },
+    },
+  );
+}
+
+/**
+ * Single use, atomically (S4): only the first of N concurrent callers gets
+ * count === 1; everyone else is told it was already used. Run it inside the
+ * transaction that acts on the verification, so a failure there un-consumes.
+ */
+export async function consumeVerification(
+  tx: Tx,
+  verificationId: string,
+  now = new Date(),
+  options: { confirmed?: boolean } = {},
+): Promise<void> {
+  const { count } = await tx.verification.updateMany({
+    where: { id: verificationId, consumedAt: null, expiresAt: { gt: now } },
+    data: { consumedAt: now, ...(options.confirmed ? { confirmedAt: now } : {}) },
+  });
+  if (count !== 1) {
+    const current = await tx.verification.findUnique({ where: { id: verificationId } });
+    if (current && verificationState(current, now) === "expired") throw STATE_ERRORS.expired();
+    throw STATE_ERRORS.used();
+  }
+}
+
+export async function findByLinkToken(token: string) {
+  return db.verification.findUnique({ where: { linkTokenHash: hashLinkToken(token) } });
+}
+
+/** The newest verification of a sign-in/sign-up attempt. */
+export async function latestForAttempt(attemptId: string) {
+  return db.verification.findFirst({ where: { attemptId }, orderBy: { createdAt: "desc" } });
+}
+
+/**
+ * After a correct reset code, the verification's link token is replaced by a
+ * fresh one handed to the browser: the next step (new password) then proves
+ * the code was right without counting another try.
+ */
+export async function replaceLinkToken(verificationId: string): Promise<string> {
+  const token = randomToken(32);
+  await db.verification.update({ where: { id: verificationId }, data: { linkTokenHash: hashLinkToken(token) } });
+  return token;
+}

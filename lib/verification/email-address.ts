@@ -1,0 +1,111 @@
+import "server-only";
+import { db, type Tx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { enqueueEmail, kickOutbox, prepareEmail } from "@/lib/email";
+import {
+  assertResendAllowed,
+  assertUsable,
+  checkCode,
+  consumeVerification,
+  issueVerification,
+  RESEND_COOLDOWN_MS,
+  VERIFICATION_TTL_MS,
+} from "./codes";
+
+/**
+ * Verifying an address added to an existing account (S4, S7): the same code +
+ * link email; the link lands on the shared confirm page. The account page
+ * (profile issue) calls these with the signed-in user's id.
+ */
+
+export const emailConfirmUrl = (origin: string, token: string) =>
+  `${origin}/sign-in/confirm?token=${encodeURIComponent(token)}`;
+
+export async function sendEmailAddressVerification(
+  input: { userId: string; emailAddressId: string },
+  context: { issuer: string; now?: Date },
+): Promise<{ status: "sent" | "already_verified"; resendAfter: number }> {
+  const now = context.now ?? new Date();
+  const address = await db.emailAddress.findFirst({ where: { id: input.emailAddressId, userId: input.userId } });
+  if (!address) throw new AppError("not_found", "Email address not found.");
+  if (address.verified) return { status: "already_verified", resendAfter: 0 };
+  await assertResendAllowed({ identifier: address.emailNormalized, purpose: "verify_email" }, now);
+  await db.$transaction(async (tx) => {
+    const issued = await issueVerification(
+      tx,
+      { purpose: "verify_email", identifier: address.emailNormalized, userId: input.userId },
+      now,
+    );
+    const email = await prepareEmail(address.email, {
+      template: "verify_email",
+      code: issued.code,
+      link: emailConfirmUrl(context.issuer, issued.linkToken),
+      expiresInMinutes: VERIFICATION_TTL_MS / 60_000,
+    });
+    await enqueueEmail(tx, email, now);
+  });
+  kickOutbox();
+  return { status: "sent", resendAfter: RESEND_COOLDOWN_MS / 1000 };
+}
+
+/** The code typed on the account page: must belong to this user and address. */
+export async function verifyEmailAddressCode(
+  input: { userId: string; emailAddressId: string; code: string },
+  now = new Date(),
+): Promise<void> {
+  const address = await db.emailAddress.findFirst({ where: { id: input.emailAddressId, userId: input.userId } });
+  if (!address) throw new AppError("not_found", "Email address not found.");
+  const verification = await db.verification.findFirst({
+    where: { purpose: "verify_email", identifier: address.emailNormalized, userId: input.userId, attemptId: null },
+    orderBy: { createdAt: "desc" },
+  });
+  if (!verification) throw new AppError("verification_expired", "This code has expired. Request a new one.");
+  await checkCode(verification.id, input.code.trim(), now);
+  await db.$transaction(async (tx) => {
+    await consumeVerification(tx, verification.id, now);
+    await markVerified(tx, address.id, now);
+  });
+}
+
+/** The link from the email, confirmed by the confirm page's POST (any device: it only marks the address). */
+export async function confirmEmailAddressLink(
+  verification: {
+    id: string;
+    identifier: string;
+    userId: string | null;
+    consumedAt: Date | null;
+    expiresAt: Date;
+    attempts: number;
+    maxAttempts: number;
+  },
+  now = new Date(),
+): Promise<void> {
+  assertUsable(verification, now);
+  const address = verification.userId
+    ? await db.emailAddress.findFirst({
+        where: { emailNormalized: verification.identifier, userId: verification.userId },
+      })
+    : null;
+  if (!address) throw new AppError("verification_expired", "This link is no longer valid.");
+  await db.$transaction(async (tx) => {
+    await consumeVerification(tx, verification.id, now, { confirmed: true });
+    await markVerified(tx, address.id, now);
+  });
+}
+
+async function markVerified(tx: Tx, emailAddressId: string, now: Date): Promise<void> {
+  await tx.emailAddress.update({ where: { id: emailAddressId }, data: { verified: true, verifiedAt: now } });
+}
+
+/** S4: the old primary address hears about a change of primary, in the transaction that makes it. */
+export async function notifyPrimaryEmailChanged(
+  tx: Tx,
+  input: { oldEmail: string; newEmail: string; issuer: string; now?: Date },
+): Promise<void> {
+  const email = await prepareEmail(input.oldEmail, {
+    template: "primary_email_changed",
+    newEmail: input.newEmail,
+    supportUrl: `${input.issuer}/forgot-password`,
+  });
+  await enqueueEmail(tx, email, input.now);
+}
