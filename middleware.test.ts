@@ -70,7 +70,7 @@ describe("middleware", () => {
     const { jar, userId } = await signedUpUser();
     const sid = (await db.session.findFirstOrThrow({ where: { userId } })).id;
     const expired = await mintSessionToken(
-      { userId, sessionId: sid, role: "user" },
+      { userId, sessionId: sid, role: "user", emailVerified: true },
       { issuer: ORIGIN, authorizedParty: ORIGIN, now: new Date(Date.now() - 120_000) },
     );
     const response = await visit("/dashboard", { [SESSION_COOKIE]: expired.token, [CLIENT_COOKIE]: jar.values.get(CLIENT_COOKIE)! });

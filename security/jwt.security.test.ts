@@ -92,7 +92,7 @@ describe("JWT attacks against middleware (S10)", () => {
   it("wrong iss -> refused", async () => {
     const { userId, claims } = await genuine();
     const forged = await mintSessionToken(
-      { userId, sessionId: claims.sid as string, role: "user" },
+      { userId, sessionId: claims.sid as string, role: "user", emailVerified: true },
       { issuer: "https://evil.example", authorizedParty: ORIGIN },
     );
     await expectRefused(forged.token);
@@ -101,7 +101,7 @@ describe("JWT attacks against middleware (S10)", () => {
   it("expired -> refused", async () => {
     const { userId, claims } = await genuine();
     const expired = await mintSessionToken(
-      { userId, sessionId: claims.sid as string, role: "user" },
+      { userId, sessionId: claims.sid as string, role: "user", emailVerified: true },
       { issuer: ORIGIN, authorizedParty: ORIGIN, now: new Date(Date.now() - 61_000) },
     );
     await expectRefused(expired.token);
@@ -130,7 +130,7 @@ describe("JWT attacks against middleware (S10)", () => {
     await revokeSession(claims.sid as string, { actorId: null });
     // One token lifetime later the last token it got has expired...
     const stale = await mintSessionToken(
-      { userId, sessionId: claims.sid as string, role: "user" },
+      { userId, sessionId: claims.sid as string, role: "user", emailVerified: true },
       { issuer: ORIGIN, authorizedParty: ORIGIN, now: new Date(Date.now() - 61_000) },
     );
     await expectRefused(stale.token);

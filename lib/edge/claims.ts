@@ -10,6 +10,8 @@ export type SessionClaims = JWTPayload & {
   exp: number;
   azp: string;
   role: "user" | "admin";
+  /** The primary email address is verified. */
+  email_verified?: boolean;
   v: 1;
   act?: { sub: string };
 };

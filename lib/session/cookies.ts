@@ -27,14 +27,17 @@ export function setAuthCookies(
   request: NextRequest,
   tokens: { sessionToken: string; newClientToken?: string | null },
 ): void {
-  const options = baseOptions(request);
-  response.cookies.set(SESSION_COOKIE, tokens.sessionToken, options);
-  if (tokens.newClientToken) {
-    response.cookies.set(CLIENT_COOKIE, tokens.newClientToken, {
-      ...options,
-      maxAge: getConfig().AUTH_SESSION_MAX_AGE_DAYS * 86_400,
-    });
-  }
+  response.cookies.set(SESSION_COOKIE, tokens.sessionToken, baseOptions(request));
+  setClientCookie(response, request, tokens.newClientToken ?? null);
+}
+
+/** Sets `__client` alone (a sign-in attempt's device, before any session exists); no-op without a new token. */
+export function setClientCookie(response: NextResponse, request: NextRequest, clientToken: string | null): void {
+  if (!clientToken) return;
+  response.cookies.set(CLIENT_COOKIE, clientToken, {
+    ...baseOptions(request),
+    maxAge: getConfig().AUTH_SESSION_MAX_AGE_DAYS * 86_400,
+  });
 }
 
 export function clearAuthCookies(response: NextResponse, request: NextRequest): void {

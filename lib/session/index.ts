@@ -12,6 +12,7 @@ export {
   type StartedSession,
   type IssuedSessionToken,
 } from "./sessions";
-export { setAuthCookies, clearAuthCookies, readClientToken } from "./cookies";
+export { setAuthCookies, setClientCookie, clearAuthCookies, readClientToken } from "./cookies";
+export { ensureClient, isSameClient } from "./clients";
 export { requestContext } from "./request-context";
 export { authenticateRequest, auth, currentUser, requireUser, requireAdmin, type AuthState } from "./server";

@@ -136,3 +136,15 @@ describe("signing keys", () => {
     clearVerifiedTokenCache();
   });
 });
+
+describe("email_verified claim", () => {
+  it("turns true in the next token once the primary address is verified", async () => {
+    const { jar, userId } = await signedUpUser();
+    const client = jar.values.get(CLIENT_COOKIE)!;
+    const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+    await db.emailAddress.update({ where: { id: user.primaryEmailAddressId! }, data: { verified: false } });
+    expect(decodeJwtPayload((await refreshSessionToken(client, context)).sessionToken).email_verified).toBe(false);
+    await db.emailAddress.update({ where: { id: user.primaryEmailAddressId! }, data: { verified: true, verifiedAt: new Date() } });
+    expect(decodeJwtPayload((await refreshSessionToken(client, context)).sessionToken).email_verified).toBe(true);
+  });
+});

@@ -2,10 +2,11 @@ import "server-only";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { randomToken, sha256 } from "@/lib/crypto";
+import { sha256 } from "@/lib/crypto";
 import { recordAuditEvent } from "@/lib/audit";
 import { getInstanceSettings } from "@/lib/settings";
 import { mintSessionToken } from "./tokens";
+import { ensureClient } from "./clients";
 
 /** What a session operation needs to know about the request it serves. */
 export type RequestContext = {
@@ -49,23 +50,16 @@ export async function openSession(
   const now = context.now ?? new Date();
   const settings = await getInstanceSettings();
 
-  let client = input.clientToken ? await tx.client.findUnique({ where: { tokenHash: sha256(input.clientToken) } }) : null;
-  let newClientToken: string | null = null;
-  if (!client) {
-    newClientToken = randomToken(32);
-    client = await tx.client.create({
-      data: { id: newId("client"), tokenHash: sha256(newClientToken), userAgent: context.userAgent?.slice(0, 512) },
-    });
-  }
+  const { clientId, newClientToken } = await ensureClient(tx, input.clientToken, context.userAgent);
 
   // One session per user per client; without multi-session, one session per client.
   await tx.session.updateMany({
-    where: { clientId: client.id, status: "active", userId: input.userId },
+    where: { clientId, status: "active", userId: input.userId },
     data: { status: "replaced", endedAt: now },
   });
   if (!settings.multiSession) {
     await tx.session.updateMany({
-      where: { clientId: client.id, status: "active" },
+      where: { clientId, status: "active" },
       data: { status: "ended", endedAt: now },
     });
   }
@@ -74,7 +68,7 @@ export async function openSession(
     data: {
       id: newId("session"),
       userId: input.userId,
-      clientId: client.id,
+      clientId,
       actorId: input.actorId ?? null,
       ip: context.ip,
       userAgent: context.userAgent?.slice(0, 512),
@@ -83,8 +77,8 @@ export async function openSession(
       expiresAt: new Date(now.getTime() + settings.sessionMaxAgeDays * 86_400_000),
     },
   });
-  await tx.client.update({ where: { id: client.id }, data: { lastActiveSessionId: session.id } });
-  return { sessionId: session.id, clientId: client.id, newClientToken };
+  await tx.client.update({ where: { id: clientId }, data: { lastActiveSessionId: session.id } });
+  return { sessionId: session.id, clientId, newClientToken };
 }
 
 /**
@@ -103,7 +97,18 @@ export async function refreshSessionToken(clientToken: string | null, context: R
 
   const session = await db.session.findUnique({
     where: { id: client.lastActiveSessionId },
-    include: { user: { select: { id: true, role: true, banned: true, lockedUntil: true } } },
+    include: {
+      user: {
+        select: {
+          id: true,
+          role: true,
+          banned: true,
+          lockedUntil: true,
+          primaryEmailAddressId: true,
+          emailAddresses: { where: { verified: true }, select: { id: true } },
+        },
+      },
+    },
   });
   if (!session || session.status !== "active") throw new AppError("session_invalid", SESSION_INVALID);
 
@@ -122,11 +127,20 @@ export async function refreshSessionToken(clientToken: string | null, context: R
   if (now.getTime() - session.lastActiveAt.getTime() > LAST_ACTIVE_WRITE_INTERVAL_MS) {
     await db.session.update({ where: { id: session.id }, data: { lastActiveAt: now } });
   }
+  const emailVerified = user.emailAddresses.some((address) => address.id === user.primaryEmailAddressId);
   const minted = await mintSessionToken(
-    { userId: user.id, sessionId: session.id, role: user.role, actorId: session.actorId },
+    { userId: user.id, sessionId: session.id, role: user.role, emailVerified, actorId: session.actorId },
     context,
   );
   return { sessionId: session.id, userId: user.id, sessionToken: minted.token, expiresAt: minted.expiresAt };
+}
+
+async function isPrimaryEmailVerified(userId: string): Promise<boolean> {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { primaryEmailAddressId: true, emailAddresses: { where: { verified: true }, select: { id: true } } },
+  });
+  return Boolean(user?.emailAddresses.some((address) => address.id === user.primaryEmailAddressId));
 }
 
 /** Mints the first token of a session opened by `openSession`. */
@@ -135,7 +149,8 @@ export async function issueTokenForSession(
   subject: { userId: string; role: "user" | "admin"; actorId?: string | null },
   context: RequestContext,
 ): Promise<StartedSession> {
-  const minted = await mintSessionToken({ ...subject, sessionId: opened.sessionId }, context);
+  const emailVerified = await isPrimaryEmailVerified(subject.userId);
+  const minted = await mintSessionToken({ ...subject, emailVerified, sessionId: opened.sessionId }, context);
   return {
     sessionId: opened.sessionId,
     userId: subject.userId,

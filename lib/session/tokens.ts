@@ -11,6 +11,8 @@ export type SessionTokenSubject = {
   userId: string;
   sessionId: string;
   role: "user" | "admin";
+  /** Whether the user's primary email address is verified (S4: reflected in the next token). */
+  emailVerified: boolean;
   actorId?: string | null;
 };
 
@@ -26,6 +28,7 @@ export async function mintSessionToken(
     sid: subject.sessionId,
     azp: context.authorizedParty,
     role: subject.role,
+    email_verified: subject.emailVerified,
     v: SESSION_TOKEN_VERSION,
   };
   if (subject.actorId) claims.act = { sub: subject.actorId };

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { enqueueEmail, enqueueNothing, kickOutbox, prepareEmail } from "@/lib/email";
 import { getInstanceSettings } from "@/lib/settings";
-import { issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
+import { ensureClient, isSameClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { completeVerifiedSignUp, confirmLinkUrl, resendSignUpEmail, startVerifiedSignUp } from "@/lib/sign-up";
 import { normalizeEmail } from "@/lib/users";
 import {
@@ -21,7 +21,6 @@ import {
   verificationState,
   type VerificationState,
 } from "@/lib/verification";
-import { ensureClient, isSameClient } from "./client";
 import { completeFirstFactor, type FirstFactor } from "./complete";
 
 /**

@@ -23,4 +23,3 @@ export {
   type ResetSent,
   type ResetResult,
 } from "./password-reset";
-export { ensureClient, setClientCookie } from "./client";

@@ -5,7 +5,7 @@ import { newId } from "@/lib/ids";
 import { enqueueEmail, enqueueNothing, kickOutbox, prepareEmail } from "@/lib/email";
 import { assertPasswordPolicy, hashPassword } from "@/lib/password";
 import { getInstanceSettings } from "@/lib/settings";
-import { issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
+import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { normalizeEmail } from "@/lib/users";
 import {
   assertResendAllowed,
@@ -18,7 +18,6 @@ import {
   RESEND_COOLDOWN_MS,
   VERIFICATION_TTL_MS,
 } from "@/lib/verification";
-import { ensureClient } from "./client";
 import { completeFirstFactor } from "./complete";
 import { SIGN_IN_ATTEMPT_TTL_MS } from "./email-flow";
 

@@ -4,9 +4,8 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "@/lib/password";
-import { issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
+import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { normalizeEmail } from "@/lib/users";
-import { ensureClient } from "./client";
 import { completeFirstFactor } from "./complete";
 
 /** S10: this many failed attempts lock the account for LOCKOUT_DURATION_MS. */

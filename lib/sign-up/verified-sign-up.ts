@@ -4,10 +4,9 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import { enqueueEmail, kickOutbox, prepareEmail } from "@/lib/email";
-import { openSession, type RequestContext } from "@/lib/session";
+import { ensureClient, openSession, type RequestContext } from "@/lib/session";
 import { isAdminEmail } from "@/lib/users";
 import { assertResendAllowed, issueVerification, RESEND_COOLDOWN_MS, VERIFICATION_TTL_MS } from "@/lib/verification";
-import { ensureClient } from "@/lib/sign-in/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /** A sign-up attempt lives this long: long enough for resends. */

@@ -38,7 +38,7 @@ describe("POST /api/auth/sign-up (email verification off)", () => {
 
     const claims = decodeJwtPayload(jar.values.get(SESSION_COOKIE)!);
     const user = await db.user.findFirstOrThrow({ where: { emailAddresses: { some: { emailNormalized: email.toLowerCase() } } } });
-    expect(claims).toMatchObject({ sub: user.id, role: "user", v: 1, iss: "http://localhost:3000" });
+    expect(claims).toMatchObject({ sub: user.id, role: "user", v: 1, iss: "http://localhost:3000", email_verified: false });
     expect(claims.exp as number).toBe((claims.iat as number) + 60);
     expect(claims.nbf as number).toBe((claims.iat as number) - 10);
     expect(user.id).toMatch(/^user_[0-9A-Za-z]{27}$/);

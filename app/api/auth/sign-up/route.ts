@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { allowedRedirect, emailField, handler, json, nameField, passwordField, redirectUrlField } from "@/lib/http";
-import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
-import { setClientCookie } from "@/lib/sign-in";
+import { readClientToken, requestContext, setAuthCookies, setClientCookie } from "@/lib/session";
 import { signUpWithPassword } from "@/lib/sign-up";
 
 const body = z.strictObject({

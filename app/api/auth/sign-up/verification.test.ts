@@ -44,6 +44,7 @@ describe("POST /api/auth/sign-up with email verification (the default, S4)", () 
     expect(await verified.json()).toEqual({ status: "complete", redirectUrl: "/welcome" });
 
     const claims = decodeJwtPayload(jar.values.get(SESSION_COOKIE)!);
+    expect(claims.email_verified).toBe(true);
     const profile = await getUserProfile(claims.sub as string);
     expect(profile).toMatchObject({ email, emailVerified: true, firstName: "Ada" });
     expect((await db.signUpAttempt.findUniqueOrThrow({ where: { id: json.attemptId } })).passwordHash).toBeNull();

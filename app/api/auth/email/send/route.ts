@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { allowedRedirect, emailField, handler, json, redirectUrlField } from "@/lib/http";
-import { readClientToken, requestContext } from "@/lib/session";
-import { resendEmailCode, sendEmailCode, setClientCookie } from "@/lib/sign-in";
+import { readClientToken, requestContext, setClientCookie } from "@/lib/session";
+import { resendEmailCode, sendEmailCode } from "@/lib/sign-in";
 
 /** `{ email, intent, redirectUrl? }` sends a code + link; `{ attemptId }` resends for that attempt. */
 const body = z.union([

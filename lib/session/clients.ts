@@ -1,0 +1,29 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import { newId } from "@/lib/ids";
+import { randomToken, sha256 } from "@/lib/crypto";
+
+/**
+ * The browser's client row (S2): found by the hash of its `__client` token, or
+ * created with a fresh 256-bit token. Sign-in attempts create it before any
+ * session exists, so an emailed link can tell "same device" from "other device".
+ */
+export async function ensureClient(
+  tx: Tx,
+  clientToken: string | null,
+  userAgent: string | null,
+): Promise<{ clientId: string; newClientToken: string | null }> {
+  const existing = clientToken
+    ? await tx.client.findUnique({ where: { tokenHash: sha256(clientToken) }, select: { id: true } })
+    : null;
+  if (existing) return { clientId: existing.id, newClientToken: null };
+  const newClientToken = randomToken(32);
+  const client = await tx.client.create({
+    data: { id: newId("client"), tokenHash: sha256(newClientToken), userAgent: userAgent?.slice(0, 512) },
+  });
+  return { clientId: client.id, newClientToken };
+}
+
+export function isSameClient(clientToken: string | null, clientTokenHash: string): boolean {
+  return clientToken !== null && sha256(clientToken) === clientTokenHash;
+}
