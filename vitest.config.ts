@@ -1,6 +1,11 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+const EXCLUDE = ["node_modules/**", "e2e/**", ".next/**"];
+// Tests that compare timings (enumeration) run last and alone: on a 2-core
+// machine, parallel test files add noise larger than the gap they measure.
+const TIMING_TESTS = "**/*.timing.test.ts";
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -10,12 +15,17 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["**/*.test.ts", "**/*.test.tsx"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**"],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup-env.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: "forks",
+    projects: [
+      { extends: true, test: { name: "main", include: ["**/*.test.ts", "**/*.test.tsx"], exclude: [...EXCLUDE, TIMING_TESTS] } },
+      {
+        extends: true,
+        test: { name: "timing", include: [TIMING_TESTS], exclude: EXCLUDE, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -14,7 +14,10 @@ export type AuditEventType =
   | "user.locked"
   | "user.unlocked"
   | "password.rehashed"
-  | "signing_key.rotated";
+  | "signing_key.rotated"
+  | "password.reset"
+  | "email.verified"
+  | "verification.failed";
 
 export type AuditEventInput = {
   type: AuditEventType;

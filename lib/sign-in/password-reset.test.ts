@@ -61,6 +61,7 @@ describe("forgot password (S3, S4)", () => {
     const otherSid = decodeJwtPayload(otherDevice.values.get(SESSION_COOKIE)!).sid as string;
     expect((await db.session.findUniqueOrThrow({ where: { id: otherSid } })).status).toBe("revoked");
     expect((await db.session.findUniqueOrThrow({ where: { id: claims.sid as string } })).status).toBe("active");
+    expect(await db.auditEvent.count({ where: { type: "password.reset", targetId: userId } })).toBe(1);
 
     expect((await call(signInRoute, "/api/auth/sign-in", { email, password })).status).toBe(401);
     expect((await call(signInRoute, "/api/auth/sign-in", { email, password: NEW_PASSWORD })).status).toBe(200);

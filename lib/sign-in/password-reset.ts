@@ -1,4 +1,5 @@
 import "server-only";
+import { recordAuditEvent } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -135,6 +136,17 @@ export async function completePasswordReset(
       where: { userId: user.id, emailNormalized: verification.identifier, verified: false },
       data: { verified: true, verifiedAt: now },
     });
+    await recordAuditEvent(
+      {
+        type: "password.reset",
+        actorId: user.id,
+        targetId: user.id,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        data: { signedOutOtherDevices: input.signOutOtherDevices },
+      },
+      tx,
+    );
     if (input.signOutOtherDevices) {
       await tx.session.updateMany({
         where: { userId: user.id, status: "active" },

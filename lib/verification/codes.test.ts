@@ -47,6 +47,7 @@ describe("verification codes and links (S4)", () => {
       code: "verification_incorrect",
     });
     expect((await db.verification.findUniqueOrThrow({ where: { id: issued.id } })).attempts).toBe(2);
+    expect(await db.auditEvent.count({ where: { type: "verification.failed", targetId: issued.id } })).toBe(2);
   });
 
   it("reports states: valid, expired, used, voided", () => {

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordAuditEvent } from "@/lib/audit";
 import crypto from "node:crypto";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -147,6 +148,7 @@ export async function checkCode(verificationId: string, code: string, now = new 
   }
   if (row.codeHash && /^\d{6}$/.test(code) && safeEqual(hashCode(verificationId, code), row.codeHash)) return;
   const left = row.maxAttempts - row.attempts;
+  await recordAuditEvent({ type: "verification.failed", targetId: verificationId, data: { attemptsLeft: Math.max(0, left) } });
   if (left <= 0) throw STATE_ERRORS.voided();
   throw new AppError(
     "verification_incorrect",

@@ -35,6 +35,7 @@ describe("verifying an added email address (S4)", () => {
     ).rejects.toMatchObject({ code: "not_found" });
     await verifyEmailAddressCode({ userId, emailAddressId: address.id, code });
     expect(await db.emailAddress.findUniqueOrThrow({ where: { id: address.id } })).toMatchObject({ verified: true });
+    expect(await db.auditEvent.count({ where: { type: "email.verified", targetId: address.id, actorId: userId } })).toBe(1);
     expect(await sendEmailAddressVerification({ userId, emailAddressId: address.id }, { issuer })).toMatchObject({
       status: "already_verified",
     });

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordAuditEvent } from "@/lib/audit";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { enqueueEmail, kickOutbox, prepareEmail } from "@/lib/email";
@@ -94,7 +95,8 @@ export async function confirmEmailAddressLink(
 }
 
 async function markVerified(tx: Tx, emailAddressId: string, now: Date): Promise<void> {
-  await tx.emailAddress.update({ where: { id: emailAddressId }, data: { verified: true, verifiedAt: now } });
+  const address = await tx.emailAddress.update({ where: { id: emailAddressId }, data: { verified: true, verifiedAt: now } });
+  await recordAuditEvent({ type: "email.verified", actorId: address.userId, targetId: emailAddressId }, tx);
 }
 
 /** S4: the old primary address hears about a change of primary, in the transaction that makes it. */
