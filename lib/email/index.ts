@@ -16,3 +16,4 @@ export { getMailTransport, smtpTransport, type MailTransport, type OutgoingEmail
 export { renderEmail, type EmailTemplate, type EmailTemplateName, type RenderedEmail } from "./templates";
 export { devInboxEnabled, listDevInbox, type DevInboxMessage } from "./dev-inbox";
 export { authorizeCron } from "./cron";
+export { mailStatus, STUCK_AFTER_MS, type MailStatus } from "./status";

@@ -2,11 +2,12 @@ import "server-only";
 import { db } from "@/lib/db";
 import { getActiveSigningKey } from "@/lib/session";
 import { rateLimitStoreStatus } from "@/lib/ratelimit";
+import { mailStatus } from "@/lib/email";
 
 type CheckStatus = "ok" | "error";
 export type HealthReport = { status: CheckStatus; checks: Record<string, { status: CheckStatus; detail?: string }> };
 
-/** Database reachable, signing key loadable, rate-limit store answering (S12). */
+/** Database reachable, signing key loadable, mail outbox draining, rate-limit store answering (S12). */
 export async function checkHealth(): Promise<HealthReport> {
   const checks: HealthReport["checks"] = {};
   try {
@@ -20,6 +21,15 @@ export async function checkHealth(): Promise<HealthReport> {
     checks.signingKey = { status: "ok" };
   } catch {
     checks.signingKey = { status: "error", detail: "Signing key unavailable (check AUTH_SECRET)" };
+  }
+  try {
+    const mail = await mailStatus();
+    const summary = `${mail.transport === "smtp" ? "SMTP" : "dev inbox"}; ${mail.pending} pending, ${mail.failed} failed`;
+    checks.mail = mail.healthy
+      ? { status: "ok", detail: summary }
+      : { status: "error", detail: `${summary}; oldest pending ${mail.oldestPendingSeconds} s (is the outbox being drained?)` };
+  } catch {
+    checks.mail = { status: "error", detail: "Mail outbox unreadable" };
   }
   const rateLimit = await rateLimitStoreStatus();
   checks.rateLimit = rateLimit.ok

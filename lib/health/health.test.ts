@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { newId } from "@/lib/ids";
+import { STUCK_AFTER_MS } from "@/lib/email";
+import { GET } from "@/app/api/health/route";
+import { makeRequest } from "@/test/http";
+import { checkHealth } from "./index";
+
+describe("health", () => {
+  it("reports database, signing key, mail and rate-limit store", async () => {
+    const response = await GET(makeRequest("/api/health"));
+    const body = await response.json();
+    expect(Object.keys(body.checks).sort()).toEqual(["database", "mail", "rateLimit", "signingKey"]);
+    expect(body.checks.database.status).toBe("ok");
+    expect(body.checks.signingKey.status).toBe("ok");
+    expect(body.checks.rateLimit.status).toBe("ok");
+  });
+
+  it("turns unhealthy (503) when a message has waited in the outbox too long", async () => {
+    const id = newId("outbox");
+    await db.outboxMessage.create({
+      data: {
+        id,
+        channel: "email",
+        to: "stuck@example.com",
+        template: "verification",
+        payload: {},
+        status: "pending",
+        createdAt: new Date(Date.now() - STUCK_AFTER_MS - 60_000),
+        nextAttemptAt: new Date(Date.now() + 3_600_000),
+      },
+    });
+    try {
+      const report = await checkHealth();
+      expect(report.checks.mail!.status).toBe("error");
+      expect(report.status).toBe("error");
+      expect((await GET(makeRequest("/api/health"))).status).toBe(503);
+    } finally {
+      await db.outboxMessage.delete({ where: { id } });
+    }
+  });
+});
