@@ -8,11 +8,10 @@ import { randomToken, sha256 } from "@/lib/crypto";
  * created with a fresh 256-bit token. Sign-in attempts create it before any
  * session exists, so an emailed link can tell "same device" from "other device".
  */
-export async function ensureClient(
-  tx: Tx,
-  clientToken: string | null,
-  userAgent: string | null,
-): Promise<{ clientId: string; newClientToken: string | null }> {
+/** A client found or created by ensureClient; `newClientToken` is set only when it was created. */
+export type ResolvedClient = { clientId: string; newClientToken: string | null };
+
+export async function ensureClient(tx: Tx, clientToken: string | null, userAgent: string | null): Promise<ResolvedClient> {
   const existing = clientToken
     ? await tx.client.findUnique({ where: { tokenHash: sha256(clientToken) }, select: { id: true } })
     : null;

@@ -13,6 +13,6 @@ export {
   type IssuedSessionToken,
 } from "./sessions";
 export { setAuthCookies, setClientCookie, clearAuthCookies, readClientToken } from "./cookies";
-export { ensureClient, isSameClient } from "./clients";
+export { ensureClient, isSameClient, type ResolvedClient } from "./clients";
 export { requestContext } from "./request-context";
 export { authenticateRequest, auth, currentUser, requireUser, requireAdmin, type AuthState } from "./server";

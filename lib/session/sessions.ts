@@ -6,7 +6,7 @@ import { sha256 } from "@/lib/crypto";
 import { recordAuditEvent } from "@/lib/audit";
 import { getInstanceSettings } from "@/lib/settings";
 import { mintSessionToken } from "./tokens";
-import { ensureClient } from "./clients";
+import { ensureClient, type ResolvedClient } from "./clients";
 
 /** What a session operation needs to know about the request it serves. */
 export type RequestContext = {
@@ -32,8 +32,17 @@ export type StartedSession = IssuedSessionToken & {
   newClientToken: string | null;
 };
 
-/** `lastActiveAt` is written at most this often, so token refreshes stay read-mostly. */
-const LAST_ACTIVE_WRITE_INTERVAL_MS = 30_000;
+/**
+ * `lastActiveAt` is written at most this often, so token refreshes (every 50 s
+ * per open page) stay read-only most of the time. With an inactivity timeout
+ * the interval shrinks so the timeout stays accurate to within half its length.
+ */
+const LAST_ACTIVE_WRITE_INTERVAL_MS = 5 * 60_000;
+
+function lastActiveWriteInterval(inactivityTimeoutMinutes: number | null): number {
+  if (inactivityTimeoutMinutes === null) return LAST_ACTIVE_WRITE_INTERVAL_MS;
+  return Math.min(LAST_ACTIVE_WRITE_INTERVAL_MS, (inactivityTimeoutMinutes * 60_000) / 2);
+}
 
 const SESSION_INVALID = "Your session has ended. Please sign in again.";
 
@@ -44,24 +53,34 @@ const SESSION_INVALID = "Your session has ended. Please sign in again.";
  */
 export async function openSession(
   tx: Tx,
-  input: { userId: string; clientToken: string | null; actorId?: string | null },
+  input: {
+    userId: string;
+    /** The browser's `__client` token, or the client the caller already resolved in this transaction. */
+    clientToken?: string | null;
+    client?: ResolvedClient;
+    actorId?: string | null;
+  },
   context: RequestContext,
 ): Promise<{ sessionId: string; clientId: string; newClientToken: string | null }> {
   const now = context.now ?? new Date();
   const settings = await getInstanceSettings();
 
-  const { clientId, newClientToken } = await ensureClient(tx, input.clientToken, context.userAgent);
+  const { clientId, newClientToken } =
+    input.client ?? (await ensureClient(tx, input.clientToken ?? null, context.userAgent));
 
   // One session per user per client; without multi-session, one session per client.
-  await tx.session.updateMany({
-    where: { clientId, status: "active", userId: input.userId },
-    data: { status: "replaced", endedAt: now },
-  });
-  if (!settings.multiSession) {
+  // A client created in this request has no sessions yet: nothing to end.
+  if (!newClientToken) {
     await tx.session.updateMany({
-      where: { clientId, status: "active" },
-      data: { status: "ended", endedAt: now },
+      where: { clientId, status: "active", userId: input.userId },
+      data: { status: "replaced", endedAt: now },
     });
+    if (!settings.multiSession) {
+      await tx.session.updateMany({
+        where: { clientId, status: "active" },
+        data: { status: "ended", endedAt: now },
+      });
+    }
   }
 
   const session = await tx.session.create({
@@ -124,7 +143,7 @@ export async function refreshSessionToken(clientToken: string | null, context: R
   const { user } = session;
   if (user.banned || (user.lockedUntil && user.lockedUntil > now)) throw new AppError("session_invalid", SESSION_INVALID);
 
-  if (now.getTime() - session.lastActiveAt.getTime() > LAST_ACTIVE_WRITE_INTERVAL_MS) {
+  if (now.getTime() - session.lastActiveAt.getTime() > lastActiveWriteInterval(idleLimit)) {
     await db.session.update({ where: { id: session.id }, data: { lastActiveAt: now } });
   }
   const emailVerified = user.emailAddresses.some((address) => address.id === user.primaryEmailAddressId);
@@ -146,10 +165,10 @@ async function isPrimaryEmailVerified(userId: string): Promise<boolean> {
 /** Mints the first token of a session opened by `openSession`. */
 export async function issueTokenForSession(
   opened: { sessionId: string; newClientToken: string | null },
-  subject: { userId: string; role: "user" | "admin"; actorId?: string | null },
+  subject: { userId: string; role: "user" | "admin"; actorId?: string | null; emailVerified?: boolean },
   context: RequestContext,
 ): Promise<StartedSession> {
-  const emailVerified = await isPrimaryEmailVerified(subject.userId);
+  const emailVerified = subject.emailVerified ?? (await isPrimaryEmailVerified(subject.userId));
   const minted = await mintSessionToken({ ...subject, emailVerified, sessionId: opened.sessionId }, context);
   return {
     sessionId: opened.sessionId,

@@ -2,7 +2,7 @@ import "server-only";
 import type { Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
-import { openSession, type RequestContext } from "@/lib/session";
+import { openSession, type RequestContext, type ResolvedClient } from "@/lib/session";
 import { isAdminEmail } from "@/lib/users";
 
 export type FirstFactor = "password" | "email_code" | "email_link" | "reset_password";
@@ -35,10 +35,8 @@ export async function completeFirstFactor(
     user: SignInUser;
     email: string;
     factor: FirstFactor;
-    /** The browser's `__client` token: the session opens on that client. */
-    clientToken: string | null;
-    /** Set when the caller created that client in this request, so the cookie still gets set. */
-    issuedClientToken?: string | null;
+    /** The browser's client, as resolved (or created) by the caller in this transaction: the session opens on it. */
+    client: ResolvedClient;
   },
   context: RequestContext,
 ): Promise<FirstFactorOutcome> {
@@ -67,8 +65,7 @@ export async function completeFirstFactor(
     return { status: "needs_second_factor", attemptId: input.attemptId };
   }
 
-  const opened = await openSession(tx, { userId: user.id, clientToken: input.clientToken }, context);
-  if (input.issuedClientToken) opened.newClientToken = input.issuedClientToken;
+  const opened = await openSession(tx, { userId: user.id, client: input.client }, context);
   const { count } = await tx.signInAttempt.updateMany({
     where: open,
     data: { status: "complete", userId: user.id, firstFactor: input.factor, createdSessionId: opened.sessionId },

@@ -327,9 +327,10 @@ async function finishInTransaction(
       throw new AppError("verification_incorrect", "That code is incorrect.", {
         fields: { code: ["That code is incorrect."] },
       });
+    const client = await ensureClient(tx, input.clientToken, context.userAgent);
     const result = await completeFirstFactor(
       tx,
-      { attemptId: attempt.id, user, email: attempt.email, factor: input.factor, clientToken: input.clientToken },
+      { attemptId: attempt.id, user, email: attempt.email, factor: input.factor, client },
       context,
     );
     return result.status === "complete" ? { ...result, userId: user.id } : result;

@@ -173,8 +173,7 @@ export async function completePasswordReset(
         user: { ...user, lockedUntil: null },
         email: verification.identifier,
         factor: "reset_password",
-        clientToken: newClientToken ?? input.clientToken,
-        issuedClientToken: newClientToken,
+        client: { clientId, newClientToken },
       },
       context,
     );

@@ -69,8 +69,7 @@ export async function signInWithPassword(
         user,
         email: emailNormalized,
         factor: "password",
-        clientToken: newClientToken ?? input.clientToken,
-        issuedClientToken: newClientToken,
+        client: { clientId, newClientToken },
       },
       context,
     );
@@ -79,7 +78,9 @@ export async function signInWithPassword(
   });
 
   if (outcome.status !== "complete") return outcome;
-  const session = await issueTokenForSession(outcome.opened, { userId: user.id, role: outcome.role }, context);
+  // The address used to sign in is usually the primary one: then its verified flag is the claim, no extra query.
+  const emailVerified = address!.id === user.primaryEmailAddressId ? address!.verified : undefined;
+  const session = await issueTokenForSession(outcome.opened, { userId: user.id, role: outcome.role, emailVerified }, context);
   return { status: "complete", attemptId: outcome.attemptId, session };
 }
 
