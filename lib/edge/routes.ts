@@ -32,6 +32,7 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   // Benchmark pages (404 unless AUTH_BENCH_ROUTES=1): a public twin of a protected page.
   "/bench/public",
   "/bench/empty",
+  "/api/bench/db-read",
   "/favicon.ico",
   "/robots.txt",
 ];

@@ -1,0 +1,49 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "./config";
+
+const base = { DATABASE_URL: "postgresql://u:p@localhost:5432/db" };
+const originalCwd = process.cwd();
+
+afterEach(() => process.chdir(originalCwd));
+
+describe("loadConfig", () => {
+  it("refuses to start in production without AUTH_SECRET, saying how to make one", () => {
+    expect(() => loadConfig({ ...base, NODE_ENV: "production" })).toThrow(/AUTH_SECRET is required in production.*openssl rand/s);
+  });
+
+  it("creates a development AUTH_SECRET once in .data/ and reuses it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-config-"));
+    process.chdir(dir);
+    const first = loadConfig({ ...base, NODE_ENV: "development" }).AUTH_SECRET;
+    const second = loadConfig({ ...base, NODE_ENV: "development" }).AUTH_SECRET;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(second).toBe(first);
+    expect(fs.readFileSync(path.join(dir, ".data", "auth-secret"), "utf8").trim()).toBe(first);
+    expect(fs.statSync(path.join(dir, ".data", "auth-secret")).mode & 0o777).toBe(0o600);
+  });
+
+  it("names every invalid variable and points at .env.example", () => {
+    expect(() =>
+      loadConfig({ DATABASE_URL: "not a url", AUTH_SECRET: "short", AUTH_BCRYPT_COST: "99", NODE_ENV: "production" }),
+    ).toThrow(/DATABASE_URL[\s\S]*AUTH_SECRET[\s\S]*AUTH_BCRYPT_COST[\s\S]*\.env\.example/);
+  });
+
+  it("applies the documented defaults", () => {
+    const config = loadConfig({ ...base, AUTH_SECRET: "x".repeat(32), NODE_ENV: "production" });
+    expect(config).toMatchObject({
+      AUTH_BCRYPT_COST: 10,
+      AUTH_SESSION_TOKEN_TTL_SECONDS: 60,
+      AUTH_SESSION_MAX_AGE_DAYS: 7,
+      DATABASE_POOL_MAX: 10,
+      ADMIN_EMAILS: [],
+    });
+  });
+
+  it("lower-cases ADMIN_EMAILS and splits lists", () => {
+    const config = loadConfig({ ...base, AUTH_SECRET: "x".repeat(32), ADMIN_EMAILS: " Boss@Example.com, ops@example.com " });
+    expect(config.ADMIN_EMAILS).toEqual(["boss@example.com", "ops@example.com"]);
+  });
+});
