@@ -1,33 +1,14 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { db } from "@/lib/db";
 import { CLIENT_COOKIE, SESSION_COOKIE } from "@/lib/edge";
-import { getPublicJwks, mintSessionToken } from "@/lib/session";
+import { mintSessionToken } from "@/lib/session";
 import { signedUpUser } from "@/test/fixtures";
 import { ORIGIN } from "@/test/http";
+import { serveJwksForMiddleware } from "@/test/jwks-server";
 import { middleware } from "./middleware";
 
-// Middleware fetches the JWKS over HTTP, as in production; here from a real
-// local server publishing the instance's real public keys.
-let server: http.Server;
-let jwksRequests = 0;
-
-beforeAll(async () => {
-  server = http.createServer(async (_request, response) => {
-    jwksRequests += 1;
-    response.setHeader("content-type", "application/json");
-    response.end(JSON.stringify(await getPublicJwks()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  process.env.AUTH_JWKS_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
-});
-
-afterAll(() => {
-  delete process.env.AUTH_JWKS_URL;
-  server.close();
-});
+const jwks = serveJwksForMiddleware();
 
 function visit(path: string, cookies: Record<string, string> = {}, headers: Record<string, string> = {}) {
   const cookie = Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join("; ");
@@ -61,9 +42,9 @@ describe("middleware", () => {
     const { jar } = await signedUpUser();
     const token = jar.values.get(SESSION_COOKIE)!;
     expect(passedThrough(await visit("/", { [SESSION_COOKIE]: token }))).toBe(true);
-    const fetchesAfterFirst = jwksRequests;
+    const fetchesAfterFirst = jwks.fetches();
     expect(passedThrough(await visit("/api/auth/session", {}, { authorization: `Bearer ${token}` }))).toBe(true);
-    expect(jwksRequests).toBe(fetchesAfterFirst);
+    expect(jwks.fetches()).toBe(fetchesAfterFirst);
   });
 
   it("routes an expired token with a client cookie through the handshake", async () => {

@@ -43,7 +43,7 @@ describe("loadConfig", () => {
   });
 
   it("lower-cases ADMIN_EMAILS and splits lists", () => {
-    const config = loadConfig({ ...base, AUTH_SECRET: "x".repeat(32), ADMIN_EMAILS: " Boss@Example.com, ops@example.com " });
+    const config = loadConfig({ ...base, AUTH_SECRET: "x".repeat(32), ADMIN_EMAILS: " Boss@Example.com, ops@example.com ", NODE_ENV: "test" });
     expect(config.ADMIN_EMAILS).toEqual(["boss@example.com", "ops@example.com"]);
   });
 });

@@ -11,6 +11,7 @@
 // the server's output to playwright-report/e2e-server.log (E2E_SERVER_LOG=inherit to stream it).
 import fs from "node:fs";
 import path from "node:path";
+import { buildIsFresh } from "./lib/build.mjs";
 import { createScratchDatabase, describeDatabaseUrl } from "./lib/db.mjs";
 import { freePort, httpStatus, waitFor } from "./lib/net.mjs";
 import { exitStatus, exited, nodeBin, ROOT, start, stop } from "./lib/proc.mjs";
@@ -53,42 +54,6 @@ async function foreground(pkg, bin, args, env) {
 }
 
 // ---------------------------------------------------------------------------
-// Build freshness: every file outside these folders can change the build.
-const NOT_BUILD_INPUTS = new Set([
-  "node_modules", ".next", ".data", ".git", ".ci", "e2e", "test", "scripts", "docs", "bench",
-  "test-results", "playwright-report", "coverage",
-]);
-
-function newestSource(dir = ROOT, depth = 0) {
-  let newest = { mtime: 0, file: "" };
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (depth === 0 && NOT_BUILD_INPUTS.has(entry.name)) continue;
-    if (full === path.join(ROOT, "lib", "generated")) continue;
-    if (entry.isDirectory()) {
-      const inner = newestSource(full, depth + 1);
-      if (inner.mtime > newest.mtime) newest = inner;
-    } else if (entry.isFile()) {
-      if (/\.(test|spec)\.[cm]?[jt]sx?$/.test(entry.name) || /\.md$/i.test(entry.name)) continue;
-      if (/^(playwright\.config|vitest\.config)\./.test(entry.name)) continue;
-      if (/\.tsbuildinfo$|^next-env\.d\.ts$|^\.gitignore$|^\.env\.example$/.test(entry.name)) continue;
-      const mtime = fs.statSync(full).mtimeMs;
-      if (mtime > newest.mtime) newest = { mtime, file: path.relative(ROOT, full) };
-    }
-  }
-  return newest;
-}
-
-function buildIsFresh() {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildId)) return { fresh: false, reason: "no .next/BUILD_ID" };
-  const built = fs.statSync(buildId).mtimeMs;
-  const newest = newestSource();
-  if (newest.mtime > built) return { fresh: false, reason: `${newest.file} changed after the last build` };
-  return { fresh: true };
-}
-
-// ---------------------------------------------------------------------------
 async function main() {
   const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER_URL;
   let database = null;
@@ -125,7 +90,7 @@ async function main() {
       throw new Error("prisma migrate deploy failed");
     }
 
-    const freshness = buildIsFresh();
+    const freshness = buildIsFresh(ROOT);
     if (buildMode === "never" || (buildMode === "auto" && freshness.fresh)) {
       if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) throw new Error("E2E_BUILD=never but there is no build");
       log("Reusing the existing production build (.next/BUILD_ID is newer than every source file).");

@@ -1,6 +1,4 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { SignJWT, UnsecuredJWT, exportSPKI, importJWK, type JWK } from "jose";
 import { GET as handshakeRoute } from "@/app/api/auth/handshake/route";
@@ -10,29 +8,14 @@ import { getActiveSigningKey, getPublicJwks, mintSessionToken, revokeSession } f
 import { ORIGIN, decodeJwtPayload, makeRequest } from "@/test/http";
 import { middleware } from "@/middleware";
 import { signedInUser } from "./helpers";
+import { serveJwksForMiddleware } from "@/test/jwks-server";
 
 /**
  * S10 token verification, end to end: each forged or stale token is presented
  * to the real middleware, which fetches the instance's real JWKS over HTTP.
  * "Refused" = an API call gets 401 and a page visit is sent to sign-in.
  */
-let server: http.Server;
-let jwksFetches = 0;
-
-beforeAll(async () => {
-  server = http.createServer(async (_request, response) => {
-    jwksFetches += 1;
-    response.setHeader("content-type", "application/json");
-    response.end(JSON.stringify(await getPublicJwks()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  process.env.AUTH_JWKS_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
-});
-
-afterAll(() => {
-  delete process.env.AUTH_JWKS_URL;
-  server.close();
-});
+const jwks = serveJwksForMiddleware();
 
 const callApi = (token: string) =>
   middleware(new NextRequest(new URL("/api/auth/session", ORIGIN), { headers: { authorization: `Bearer ${token}` } }));
@@ -83,10 +66,10 @@ describe("JWT attacks against middleware (S10)", () => {
     const { claims } = await genuine();
     const { privateKey } = await getActiveSigningKey();
     const forged = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: "key_unknown" }).sign(privateKey);
-    const before = jwksFetches;
+    const before = jwks.fetches();
     for (let i = 0; i < 20; i++) await expectRefused(forged);
     // jose refetches at most once per cooldown for an unknown kid: no amplification.
-    expect(jwksFetches - before).toBeLessThanOrEqual(1);
+    expect(jwks.fetches() - before).toBeLessThanOrEqual(1);
   });
 
   it("wrong iss -> refused", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 
@@ -33,6 +33,12 @@ async function createKeyRow(): Promise<NewKeyRow> {
   return { id, publicJwk, privateJwkEncrypted: encryptSecret(JSON.stringify(privateJwk), "signing-key") };
 }
 
+function insertActiveKey(tx: Tx, key: NewKeyRow) {
+  return tx.signingKey.create({
+    data: { id: key.id, publicJwk: key.publicJwk as object, privateJwkEncrypted: key.privateJwkEncrypted, active: true },
+  });
+}
+
 /** The active key, created on first start; concurrent first starts create exactly one. */
 export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
   if (cachedSigner && Date.now() - cachedSigner.loadedAt < SIGNER_CACHE_MS) return cachedSigner.key;
@@ -43,14 +49,7 @@ export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CREATION_LOCK})`;
       const existing = await tx.signingKey.findFirst({ where: { active: true }, orderBy: { createdAt: "desc" } });
       if (existing) return existing;
-      return tx.signingKey.create({
-        data: {
-          id: candidate.id,
-          publicJwk: candidate.publicJwk as object,
-          privateJwkEncrypted: candidate.privateJwkEncrypted,
-          active: true,
-        },
-      });
+      return insertActiveKey(tx, candidate);
     });
   }
   const privateJwk = JSON.parse(decryptSecret(row.privateJwkEncrypted, "signing-key")) as JWK;
@@ -66,14 +65,7 @@ export async function rotateSigningKey(): Promise<{ kid: string }> {
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CREATION_LOCK})`;
     await tx.signingKey.updateMany({ where: { active: true }, data: { active: false, retiredAt: new Date() } });
-    await tx.signingKey.create({
-      data: {
-        id: candidate.id,
-        publicJwk: candidate.publicJwk as object,
-        privateJwkEncrypted: candidate.privateJwkEncrypted,
-        active: true,
-      },
-    });
+    await insertActiveKey(tx, candidate);
   });
   forgetCachedSigningKey();
   return { kid: candidate.id };
