@@ -1,2 +1,3 @@
 import "server-only";
 export { unlockUser } from "./unlock-user";
+export { promoteToAdmin, findUserIdByEmail } from "./promote-user";

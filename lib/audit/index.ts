@@ -13,6 +13,7 @@ export type AuditEventType =
   | "session.revoked"
   | "user.locked"
   | "user.unlocked"
+  | "user.role_changed"
   | "password.rehashed"
   | "signing_key.rotated"
   | "password.reset"

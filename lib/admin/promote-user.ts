@@ -1,0 +1,37 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { recordAuditEvent } from "@/lib/audit";
+import { normalizeEmail } from "@/lib/users";
+
+/**
+ * Makes the owner of `email` an admin (S8: the first admin comes from
+ * ADMIN_EMAILS or the CLI, never a default password). Audited; takes effect
+ * in the user's next session token, within one token lifetime.
+ */
+export async function promoteToAdmin(
+  email: string,
+  options: { actorId: string | null; via?: string },
+): Promise<{ userId: string; wasAdmin: boolean }> {
+  return db.$transaction(async (tx) => {
+    const address = await tx.emailAddress.findUnique({
+      where: { emailNormalized: normalizeEmail(email) },
+      select: { user: { select: { id: true, role: true } } },
+    });
+    if (!address) throw new AppError("not_found", `No user has the email address ${email}.`);
+    const { user } = address;
+    if (user.role !== "admin") await tx.user.update({ where: { id: user.id }, data: { role: "admin" } });
+    await recordAuditEvent(
+      { type: "user.role_changed", actorId: options.actorId, targetId: user.id, data: { role: "admin", from: user.role, via: options.via ?? null } },
+      tx,
+    );
+    return { userId: user.id, wasAdmin: user.role === "admin" };
+  });
+}
+
+/** The user id behind an email address, for admin tools that take an email. */
+export async function findUserIdByEmail(email: string): Promise<string> {
+  const address = await db.emailAddress.findUnique({ where: { emailNormalized: normalizeEmail(email) }, select: { userId: true } });
+  if (!address) throw new AppError("not_found", `No user has the email address ${email}.`);
+  return address.userId;
+}

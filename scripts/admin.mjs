@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Admin commands for operators (S8, S10), run against the same database as the app:
+//   npm run admin -- promote <email>   make a user an admin (the first admin, without ADMIN_EMAILS)
+//   npm run admin -- unlock <email>    lift a lockout after too many failed sign-ins
+// Uses DATABASE_URL; without it, opens the embedded database in .data/pglite
+// (stop `npm run dev` first: the embedded database takes one process at a time).
+// Both commands are audited, with "cli" as the channel and no acting user.
+import path from "node:path";
+import { createJiti } from "jiti";
+import { startPglite } from "./lib/db.mjs";
+import { ROOT } from "./lib/proc.mjs";
+
+const USAGE = "usage: npm run admin -- promote <email> | unlock <email>";
+const [command, email] = process.argv.slice(2);
+if (!["promote", "unlock"].includes(command) || !email) {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+let embedded = null;
+if (!process.env.DATABASE_URL) {
+  try {
+    embedded = await startPglite(path.join(ROOT, ".data", "pglite"), { maxConnections: 1 });
+  } catch (error) {
+    console.error(`Could not open the embedded database (${error.message}). Is \`npm run dev\` running? Stop it first.`);
+    process.exit(1);
+  }
+  process.env.DATABASE_URL = embedded.url;
+  process.env.DATABASE_POOL_MAX = "1";
+}
+
+// The domain code is TypeScript: load it as the app would, minus Next's `server-only` marker.
+const jiti = createJiti(import.meta.url, {
+  alias: { "@": ROOT, "server-only": path.join(ROOT, "scripts", "lib", "empty-module.mjs") },
+});
+
+let exitCode = 0;
+try {
+  const admin = await jiti.import(path.join(ROOT, "lib", "admin", "index.ts"));
+  if (command === "promote") {
+    const { userId, wasAdmin } = await admin.promoteToAdmin(email, { actorId: null, via: "cli" });
+    console.log(wasAdmin ? `${email} (${userId}) is already an admin.` : `${email} (${userId}) is now an admin.`);
+  } else {
+    const userId = await admin.findUserIdByEmail(email);
+    const { wasLocked } = await admin.unlockUser(userId, { actorId: null });
+    console.log(wasLocked ? `${email} (${userId}) is unlocked.` : `${email} (${userId}) was not locked; failed-attempt count reset.`);
+  }
+} catch (error) {
+  console.error(error?.code === "not_found" ? error.message : `Failed: ${error?.message ?? error}`);
+  exitCode = 1;
+} finally {
+  const { getDb } = await jiti.import(path.join(ROOT, "lib", "db.ts"));
+  await getDb().$disconnect().catch(() => {});
+  const ratelimit = await jiti.import(path.join(ROOT, "lib", "ratelimit", "index.ts"));
+  await (await ratelimit.getRateLimitStore()).close?.();
+  await embedded?.stop();
+}
+process.exit(exitCode);
