@@ -5,6 +5,7 @@ import { errorCode, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { NewPasswordForm } from "./NewPasswordForm";
+import { EmailField } from "./EmailField";
 import { TextField } from "./TextField";
 
 type SentResponse = { status: "sent"; resetId: string; resendAfter: number };
@@ -175,19 +176,9 @@ export function ForgotPasswordForm({ minScore }: { minScore?: number }) {
 
   return (
     <form method="post" noValidate onSubmit={send} aria-busy={busy || undefined} className="grid gap-1">
-      <TextField
+      <EmailField
         ref={emailRef}
-        id="email"
-        name="email"
-        type="email"
-        label="Email address"
-        autoComplete="username"
-        inputMode="email"
-        autoCapitalize="none"
-        autoCorrect="off"
-        spellCheck={false}
         autoFocus
-        required
         value={email}
         onChange={(event) => {
           setEmail(event.target.value);

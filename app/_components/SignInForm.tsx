@@ -7,7 +7,7 @@ import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
 import { PasswordInput } from "./PasswordInput";
-import { TextField } from "./TextField";
+import { EmailField } from "./EmailField";
 
 type Field = "email" | "password";
 const FIELDS: readonly Field[] = ["email", "password"];
@@ -127,18 +127,8 @@ export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
   return (
     <div className="grid gap-4">
       <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
-        <TextField
+        <EmailField
           ref={emailRef}
-          id="email"
-          name="email"
-          type="email"
-          label="Email address"
-          autoComplete="username"
-          inputMode="email"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
           value={email}
           onChange={(event) => {
             setEmail(event.target.value);

@@ -5,6 +5,7 @@ import { navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
+import { EmailField } from "./EmailField";
 import { PasswordField } from "./PasswordField";
 import { OptionalHint, TextField } from "./TextField";
 
@@ -143,18 +144,9 @@ export function SignUpForm({ redirectUrl, minScore }: { redirectUrl?: string; mi
           error={fieldErrors.lastName}
         />
       </div>
-      <TextField
+      <EmailField
         ref={refs.email}
-        id="email"
-        name="email"
-        type="email"
-        label="Email address"
         autoComplete="email"
-        inputMode="email"
-        autoCapitalize="none"
-        autoCorrect="off"
-        spellCheck={false}
-        required
         value={values.email}
         onChange={(event) => update("email", event.target.value)}
         error={fieldErrors.email}

@@ -41,26 +41,31 @@ function isErrorItem(value: unknown): value is ApiErrorItem {
   return typeof value === "object" && value !== null && typeof (value as { message?: unknown }).message === "string";
 }
 
+type RequestOptions = { fields?: readonly string[]; signal?: AbortSignal };
+
 /**
  * POST a JSON body to a same-origin route. `fields` lists the inputs the
  * caller renders: errors naming one of them go to that input, all others to
  * the form-level message.
  */
-export async function postJson<T>(
-  url: string,
-  body: unknown,
-  options: { fields?: readonly string[]; signal?: AbortSignal } = {},
-): Promise<ApiResult<T>> {
+export function postJson<T>(url: string, body: unknown, options: RequestOptions = {}): Promise<ApiResult<T>> {
+  return requestJson<T>(
+    url,
+    { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body ?? {}) },
+    options,
+  );
+}
+
+/** GET a same-origin JSON route (e.g. the email sign-in status poll); same result shape as postJson. */
+export function getJson<T>(url: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
+  return requestJson<T>(url, { headers: { Accept: "application/json" } }, options);
+}
+
+/** One fetch + error mapping for every call: network failure, 429 with Retry-After, field vs form errors. */
+async function requestJson<T>(url: string, init: RequestInit, options: RequestOptions): Promise<ApiResult<T>> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body ?? {}),
-      credentials: "same-origin",
-      cache: "no-store",
-      signal: options.signal,
-    });
+    response = await fetch(url, { ...init, credentials: "same-origin", cache: "no-store", signal: options.signal });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     return { ok: false, status: 0, fieldErrors: {}, formError: NETWORK_ERROR_MESSAGE, errors: [] };
@@ -102,27 +107,6 @@ export async function postJson<T>(
     formError = typeof record.message === "string" && record.message ? record.message : GENERIC_ERROR_MESSAGE;
   }
   return { ok: false, status: response.status, fieldErrors, formError, errors };
-}
-
-/** GET a same-origin JSON route (e.g. the email sign-in status poll); same result shape as postJson. */
-export async function getJson<T>(url: string, options: { signal?: AbortSignal } = {}): Promise<ApiResult<T>> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store", signal: options.signal });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    return { ok: false, status: 0, fieldErrors: {}, formError: NETWORK_ERROR_MESSAGE, errors: [] };
-  }
-  let payload: unknown = null;
-  try {
-    payload = await response.json();
-  } catch {
-    payload = null;
-  }
-  if (response.ok && payload && typeof payload === "object") return { ok: true, status: response.status, data: payload as T };
-  const record = (payload ?? {}) as { errors?: unknown };
-  const errors = Array.isArray(record.errors) ? record.errors.filter(isErrorItem) : [];
-  return { ok: false, status: response.status, fieldErrors: {}, formError: errors[0]?.message ?? GENERIC_ERROR_MESSAGE, errors };
 }
 
 /** The machine-readable code of a failed call's first error (e.g. "verification_expired"), if any. */
