@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 import { errorCode, getJson, navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
-import { TextField } from "./TextField";
+import { CodeField } from "./CodeField";
 
 /** Every state of an emailed code/link the user can see (S4, S11). */
 export type CodePhase = "sent" | "verifying" | "verified" | "expired" | "used" | "failed";
@@ -181,18 +181,10 @@ export function EmailCodeStep({
         aria-busy={phase === "verifying" || undefined}
         className="grid gap-1"
       >
-        <TextField
+        <CodeField
           ref={inputRef}
-          id="code"
-          name="code"
-          label="Verification code"
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          pattern="[0-9]*"
-          maxLength={6}
           autoFocus
           disabled={!canEnterCode}
-          className="[&_input]:text-center [&_input]:font-mono [&_input]:text-lg [&_input]:tracking-[0.5em]"
           value={code}
           onChange={(event) => {
             setCode(event.target.value.replace(/\D/g, "").slice(0, 6));

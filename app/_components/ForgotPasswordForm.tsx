@@ -6,7 +6,7 @@ import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { NewPasswordForm } from "./NewPasswordForm";
 import { EmailField } from "./EmailField";
-import { TextField } from "./TextField";
+import { CodeField } from "./CodeField";
 
 type SentResponse = { status: "sent"; resetId: string; resendAfter: number };
 type VerifiedResponse = { status: "verified"; token: string };
@@ -122,16 +122,8 @@ export function ForgotPasswordForm({ minScore }: { minScore?: number }) {
           6-digit code and a link. Enter the code below, or open the link.
         </p>
         <form method="post" noValidate onSubmit={verify} aria-busy={busy || undefined} className="grid gap-1">
-          <TextField
+          <CodeField
             ref={codeRef}
-            id="code"
-            name="code"
-            label="Verification code"
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            pattern="[0-9]*"
-            maxLength={6}
-            className="[&_input]:text-center [&_input]:font-mono [&_input]:text-lg [&_input]:tracking-[0.5em]"
             value={code}
             onChange={(event) => {
               setCode(event.target.value.replace(/\D/g, "").slice(0, 6));
