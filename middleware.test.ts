@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { db } from "@/lib/db";
 import { CLIENT_COOKIE, SESSION_COOKIE } from "@/lib/edge";
@@ -16,6 +16,27 @@ function visit(path: string, cookies: Record<string, string> = {}, headers: Reco
 }
 
 const passedThrough = (response: Response) => response.headers.get("x-middleware-next") === "1";
+
+/** Runs `body` with AUTH_URL (and optionally AUTH_COOKIE_DOMAIN) set as middleware reads them: from process.env. */
+async function withEnv(env: { AUTH_URL: string; AUTH_COOKIE_DOMAIN?: string }, body: () => Promise<void>) {
+  const previous = { AUTH_URL: process.env.AUTH_URL, AUTH_COOKIE_DOMAIN: process.env.AUTH_COOKIE_DOMAIN };
+  Object.assign(process.env, env);
+  try {
+    await body();
+  } finally {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** A fresh session token for the user's session, minted "now" (which a test may have moved) by `issuer`. */
+async function freshToken(userId: string, issuer = ORIGIN) {
+  const sid = (await db.session.findFirstOrThrow({ where: { userId } })).id;
+  const minted = await mintSessionToken({ userId, sessionId: sid, role: "user", emailVerified: true }, { issuer, authorizedParty: issuer });
+  return minted.token;
+}
 
 describe("middleware", () => {
   it("lets public routes through without a session", async () => {
@@ -77,6 +98,105 @@ describe("middleware", () => {
     expect(passedThrough(await visit("/admin", { [SESSION_COOKIE]: admin.jar.values.get(SESSION_COOKIE)! }))).toBe(true);
   });
 
+  describe("redirects go to the instance origin (AUTH_URL), never the URL the request reached us on", () => {
+    const AUTH_ORIGIN = "https://auth.example.com";
+    // `next start` bound to 127.0.0.1 behind a TLS proxy sees these URLs.
+    const behindProxy = (path: string, headers: Record<string, string> = {}) =>
+      middleware(new NextRequest(new URL(path, "http://127.0.0.1:3999"), { headers }));
+
+    it("sends a signed-out page visit to AUTH_URL's sign-in, with or without X-Forwarded-Proto", async () => {
+      await withEnv({ AUTH_URL: AUTH_ORIGIN }, async () => {
+        for (const headers of [{}, { "x-forwarded-proto": "https" }] as Record<string, string>[]) {
+          const response = await behindProxy("/dashboard?tab=1", headers);
+          expect(response.headers.get("location")).toBe(`${AUTH_ORIGIN}/sign-in?redirect_url=%2Fdashboard%3Ftab%3D1`);
+        }
+        // Next.js itself builds https://localhost:3999 from X-Forwarded-Proto: that origin must not leak either.
+        const forwarded = await middleware(new NextRequest(new URL("/dashboard", "https://localhost:3999")));
+        expect(forwarded.headers.get("location")).toBe(`${AUTH_ORIGIN}/sign-in?redirect_url=%2Fdashboard`);
+      });
+    });
+
+    it("sends an expired session with a client cookie to AUTH_URL's handshake", async () => {
+      await withEnv({ AUTH_URL: AUTH_ORIGIN }, async () => {
+        const response = await behindProxy("/dashboard", { cookie: "__Host-client=abc", "x-forwarded-proto": "https" });
+        expect(response.headers.get("location")).toBe(`${AUTH_ORIGIN}/api/auth/handshake?redirect_url=%2Fdashboard`);
+      });
+    });
+
+    it("sends a non-admin away from /admin to AUTH_URL's home", async () => {
+      const { userId } = await signedUpUser();
+      await withEnv({ AUTH_URL: AUTH_ORIGIN }, async () => {
+        const token = await freshToken(userId, AUTH_ORIGIN);
+        const response = await behindProxy("/admin", { authorization: `Bearer ${token}` });
+        expect(response.headers.get("location")).toBe(`${AUTH_ORIGIN}/`);
+      });
+    });
+  });
+
+  describe("cookie names (S2: __Host- over https without AUTH_COOKIE_DOMAIN)", () => {
+    const HTTPS_ORIGIN = "https://auth.example.com";
+
+    it("on an https instance reads __Host-session and __Host-client, and ignores planted plain-name cookies", async () => {
+      const { userId } = await signedUpUser();
+      await withEnv({ AUTH_URL: HTTPS_ORIGIN }, async () => {
+        const token = await freshToken(userId, HTTPS_ORIGIN);
+        const at = (cookie: string) => middleware(new NextRequest(new URL("/dashboard", HTTPS_ORIGIN), { headers: { cookie } }));
+        expect(passedThrough(await at(`__Host-session=${token}`))).toBe(true);
+        // A sibling subdomain can set __session / __client for our host; on https they are not ours.
+        expect((await at(`__session=${token}`)).headers.get("location")).toContain("/sign-in");
+        expect((await at("__client=planted")).headers.get("location")).toContain("/sign-in");
+        expect((await at("__Host-client=abc")).headers.get("location")).toContain("/api/auth/handshake");
+      });
+    });
+
+    it("keeps the plain names with AUTH_COOKIE_DOMAIN (sibling apps read __session) and over http", async () => {
+      const { userId } = await signedUpUser();
+      await withEnv({ AUTH_URL: HTTPS_ORIGIN, AUTH_COOKIE_DOMAIN: "example.com" }, async () => {
+        const token = await freshToken(userId, HTTPS_ORIGIN);
+        const response = await middleware(new NextRequest(new URL("/dashboard", HTTPS_ORIGIN), { headers: { cookie: `__session=${token}` } }));
+        expect(passedThrough(response)).toBe(true);
+      });
+      const token = await freshToken(userId); // AUTH_URL http://localhost:3000 (test default)
+      expect(passedThrough(await visit("/dashboard", { [SESSION_COOKIE]: token }))).toBe(true);
+      expect(passedThrough(await visit("/dashboard", { "__Host-session": token }))).toBe(false);
+    });
+  });
+
+  describe("JWKS outage (S2: an unreachable JWKS signs nobody out)", () => {
+    const CACHE_MAX_AGE_MS = 10 * 60_000; // middleware's cacheMaxAge
+    afterEach(() => {
+      vi.useRealTimers();
+      jwks.answer("keys");
+    });
+
+    for (const outage of ["503", "drop"] as const) {
+      it(`a valid token still passes pages and API when the JWKS refetch after the cache age gets ${outage}`, async () => {
+        jwks.useNewUrl(); // a key set of this test's own, fetched once below
+        const { userId, jar } = await signedUpUser();
+        expect(passedThrough(await visit("/", { [SESSION_COOKIE]: jar.values.get(SESSION_COOKIE)! }))).toBe(true);
+
+        jwks.answer(outage);
+        vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + CACHE_MAX_AGE_MS + 60_000 });
+        const token = await freshToken(userId); // a new token: not in the verified-token cache
+        const fetchesBefore = jwks.fetches();
+        expect(passedThrough(await visit("/settings", { [SESSION_COOKIE]: token }))).toBe(true);
+        expect(passedThrough(await visit("/api/auth/session", {}, { authorization: `Bearer ${token}` }))).toBe(true);
+        expect(jwks.fetches() - fetchesBefore).toBe(1); // it tried the JWKS once, then kept the last good keys
+      });
+    }
+
+    it("during the outage a forged token is still refused", async () => {
+      jwks.useNewUrl();
+      const { userId, jar } = await signedUpUser();
+      expect(passedThrough(await visit("/", { [SESSION_COOKIE]: jar.values.get(SESSION_COOKIE)! }))).toBe(true);
+      jwks.answer("503");
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + CACHE_MAX_AGE_MS + 60_000 });
+      const [header, payload, signature] = (await freshToken(userId)).split(".");
+      const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), role: "admin" })).toString("base64url");
+      expect((await visit("/api/admin/users", {}, { authorization: `Bearer ${header}.${forged}.${signature}` })).status).toBe(401);
+    });
+  });
+
   describe("security headers (S10)", () => {
     const cspOf = (response: Response) => response.headers.get("content-security-policy") ?? "";
     const nonceOf = (csp: string) => csp.match(/'nonce-([A-Za-z0-9+/=]+)'/)?.[1];
@@ -115,7 +235,7 @@ describe("middleware", () => {
       expect(response.headers.get("x-middleware-request-content-security-policy")).toBe(cspOf(response));
     });
 
-    it("adds HSTS only in production and 'unsafe-eval' only in development", async () => {
+    it("adds HSTS only in production; 'unsafe-eval' and inline styles only in development (Next's dev tooling)", async () => {
       const env = process.env as Record<string, string>;
       const original = env.NODE_ENV!;
       try {
@@ -123,10 +243,14 @@ describe("middleware", () => {
         const production = await visit("/sign-in");
         expect(production.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
         expect(cspOf(production)).not.toContain("unsafe-eval");
+        expect(cspOf(production)).not.toContain("unsafe-inline");
         env.NODE_ENV = "development";
         const development = await visit("/sign-in");
         expect(development.headers.get("strict-transport-security")).toBeNull();
         expect(cspOf(development)).toMatch(/script-src [^;]*'unsafe-eval'/);
+        expect(cspOf(development)).toMatch(/style-src 'self' 'unsafe-inline'(;|$)/);
+        // Scripts keep their nonce in development too.
+        expect(cspOf(development)).toMatch(/script-src 'self' 'nonce-/);
       } finally {
         env.NODE_ENV = original;
       }

@@ -4,49 +4,59 @@
 // It imports lib/edge and nothing else of ours (lib/edge/import-graph.test.ts
 // enforces it), so renaming this file to proxy.ts for Node is a one-line change.
 import { NextResponse, type NextRequest } from "next/server";
-import { createRemoteJWKSet } from "jose";
+import type { JWTVerifyGetKey } from "jose";
 import {
-  CLIENT_COOKIE,
   HANDSHAKE_PATH,
-  SESSION_COOKIE,
   SIGN_IN_PATH,
   applySecurityHeaders,
+  authCookieNamesFor,
   createNonce,
+  createOutageTolerantJWKSet,
+  instanceOrigin,
   isAdminRoute,
   isApiRoute,
   isPublicRoute,
-  resolveIssuer,
   securityHeaders,
   verifySessionToken,
+  type AuthCookieNames,
   type SessionClaims,
 } from "@/lib/edge";
 
-// One remote key set per JWKS URL: jose caches the keys and refetches once on an unknown `kid`.
-const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+/**
+ * One key set per JWKS URL: jose caches the keys and refetches once per cooldown on
+ * an unknown `kid`; a failed refetch keeps the last good set (lib/edge/jwks.ts).
+ * Without AUTH_URL (development) the URL follows the request's Host, so the map is capped.
+ */
+const MAX_KEY_SETS = 16;
+const keySets = new Map<string, JWTVerifyGetKey>();
 
-function keySetFor(issuer: string) {
-  const url = process.env.AUTH_JWKS_URL ?? `${issuer}/.well-known/jwks.json`;
+function jwksUrlFor(origin: string): string {
+  return process.env.AUTH_JWKS_URL ?? `${origin}/.well-known/jwks.json`;
+}
+
+function keySetFor(url: string): JWTVerifyGetKey {
   let keys = keySets.get(url);
   if (!keys) {
-    keys = createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    if (keySets.size >= MAX_KEY_SETS) keySets.delete(keySets.keys().next().value!);
+    keys = createOutageTolerantJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
     keySets.set(url, keys);
   }
   return keys;
 }
 
-function presentedToken(request: NextRequest): string | undefined {
+function presentedToken(request: NextRequest, names: AuthCookieNames): string | undefined {
   const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  return bearer ?? request.cookies.get(SESSION_COOKIE)?.value;
+  return bearer ?? request.cookies.get(names.session)?.value;
 }
 
-async function verifiedClaims(request: NextRequest, token: string | undefined): Promise<SessionClaims | null> {
+async function verifiedClaims(origin: string, token: string | undefined): Promise<SessionClaims | null> {
   if (!token) return null;
-  const issuer = resolveIssuer(request.nextUrl.origin, process.env.AUTH_URL);
+  const jwksUrl = jwksUrlFor(origin);
   try {
-    const result = await verifySessionToken(token, { keys: keySetFor(issuer), issuer });
+    const result = await verifySessionToken(token, { keys: keySetFor(jwksUrl), keySetId: jwksUrl, issuer: origin });
     return result.ok ? result.claims : null;
   } catch {
-    return null; // JWKS unreachable: treat as signed out rather than failing the request
+    return null; // a malformed AUTH_JWKS_URL: treat as signed out rather than failing every request
   }
 }
 
@@ -76,17 +86,21 @@ function passThrough(request: NextRequest, csp: string): NextResponse {
 
 async function route(request: NextRequest, csp: string): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
-  const token = presentedToken(request);
+  // Every redirect and the issuer use the instance origin (AUTH_URL), never the URL the request reached us on.
+  const origin = instanceOrigin(request.url, process.env.AUTH_URL);
+  // Each variable named statically: on Vercel the Edge runtime only gets the ones it sees referenced.
+  const names = authCookieNamesFor(request.url, { AUTH_URL: process.env.AUTH_URL, AUTH_COOKIE_DOMAIN: process.env.AUTH_COOKIE_DOMAIN });
+  const token = presentedToken(request, names);
 
   if (isPublicRoute(pathname)) return passThrough(request, csp);
 
-  const claims = await verifiedClaims(request, token);
+  const claims = await verifiedClaims(origin, token);
   if (claims) {
     if (isAdminRoute(pathname) && claims.role !== "admin") {
       if (isApiRoute(pathname)) {
         return NextResponse.json({ errors: [{ code: "forbidden", message: "Admins only." }], message: "Admins only." }, { status: 403 });
       }
-      return NextResponse.redirect(new URL("/", request.url));
+      return NextResponse.redirect(new URL("/", origin));
     }
     return passThrough(request, csp);
   }
@@ -95,7 +109,7 @@ async function route(request: NextRequest, csp: string): Promise<NextResponse> {
 
   // Page navigation without a valid token: with a client cookie the handshake can
   // re-mint one from the DB; without it the visitor has to sign in.
-  const target = new URL(request.cookies.has(CLIENT_COOKIE) ? HANDSHAKE_PATH : SIGN_IN_PATH, request.url);
+  const target = new URL(request.cookies.has(names.client) ? HANDSHAKE_PATH : SIGN_IN_PATH, origin);
   target.searchParams.set("redirect_url", `${pathname}${search}`);
   return NextResponse.redirect(target);
 }

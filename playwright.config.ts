@@ -7,6 +7,7 @@ import { defineConfig, devices } from "@playwright/test";
  * app, starts `next start` on a scratch database and sets E2E_BASE_URL.
  * Running `npx playwright test` directly targets E2E_BASE_URL or
  * http://localhost:3000 (e.g. `npm run dev`; token waits then take up to 60 s).
+ * The quick-start walk (e2e-quickstart/) has its own config and runner (scripts/e2e-quickstart.mjs).
  */
 const baseURL = process.env.E2E_BASE_URL ?? "http://localhost:3000";
 const jsonReport = process.env.E2E_JSON_REPORT ?? path.join("playwright-report", "results.json");
@@ -15,6 +16,20 @@ const jsonReport = process.env.E2E_JSON_REPORT ?? path.join("playwright-report",
 // when present, else Playwright's own (a laptop with `npx playwright install`).
 const executablePath =
   process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+
+/** Chromium as these machines run it; shared with e2e-quickstart/playwright.config.ts. */
+export const chromiumLaunchOptions = {
+  executablePath,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+  ],
+};
 
 export default defineConfig({
   testDir: "./e2e",
@@ -41,18 +56,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--no-first-run",
-          ],
-        },
+        launchOptions: chromiumLaunchOptions,
       },
     },
   ],

@@ -9,7 +9,8 @@
 //   node bench/run.mjs --report FILE   print the table of a saved bench/results/*.json again
 //
 // Steps: build (or reuse) the production build; create a scratch database on
-// TEST_DATABASE_URL's server, migrate and seed it; start `next start` with
+// TEST_DATABASE_URL's server, migrate and seed it; start the production server
+// as `npm start` does (scripts/server.mjs) with
 // AUTH_BENCH_ROUTES=1, RATE_LIMIT=off and 600 s session tokens; run the
 // scenarios with autocannon; print a table; write bench/results/<time>.json;
 // stop the server and drop the database whatever happened.
@@ -227,6 +228,8 @@ async function createTarget(name, size, serverUrl, { sharedHash, hashFor, signIn
     NODE_ENV: "production",
     PORT: String(port),
     NEXT_TELEMETRY_DISABLED: "1",
+    // No SMTP here: the dev inbox is the mail transport, so /api/health (the readiness probe) stays 200.
+    DEV_INBOX: "on",
   };
   // DATABASE_POOL_MAX and AUTH_PASSWORD_HASH_WORKERS pass through when set (tuning on bigger machines); defaults otherwise.
   log(`[${name}] migrating ${target.database.name} ...`);
@@ -244,16 +247,17 @@ async function createTarget(name, size, serverUrl, { sharedHash, hashFor, signIn
   target.counts = await tableCounts(target.admin);
   log(`[${name}] seeded ${target.counts.users} users, ${target.counts.sessions} sessions in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s.`);
 
-  log(`[${name}] starting next start on ${target.baseUrl} (AUTH_BENCH_ROUTES=1, RATE_LIMIT=off, ${TOKEN_TTL_SECONDS} s tokens); log: ${target.log}`);
+  log(`[${name}] starting scripts/server.mjs on ${target.baseUrl} (AUTH_BENCH_ROUTES=1, RATE_LIMIT=off, ${TOKEN_TTL_SECONDS} s tokens); log: ${target.log}`);
   const logFd = fs.openSync(target.log, "w");
-  const [command, commandArgs] = nodeBin("next", "next", ["start", "--port", String(port)]);
-  target.server = start(command, commandArgs, { env, cwd: ROOT, detached: true, stdio: ["ignore", logFd, logFd] });
+  // The server `npm start` runs; spawned directly so its pid is the one whose CPU is measured.
+  const serverArgs = [path.join(ROOT, "scripts", "server.mjs"), "--port", String(port)];
+  target.server = start(process.execPath, serverArgs, { env, cwd: ROOT, detached: true, stdio: ["ignore", logFd, logFd] });
   fs.closeSync(logFd);
   void exited(target.server).then((result) => (target.serverGone = result));
   await waitFor(`waiting for the ${name} server`, async () => (await httpStatus(`${target.baseUrl}/api/health`)) === 200, {
     timeoutMs: 120_000,
     intervalMs: 500,
-    abort: () => (target.serverGone ? `next start exited (status ${exitStatus(target.serverGone)})` : interrupted),
+    abort: () => (target.serverGone ? `the server exited (status ${exitStatus(target.serverGone)})` : interrupted),
   });
   await expectStatus(`${target.baseUrl}/bench/empty`, {}, 200);
   await expectStatus(`${target.baseUrl}/bench/protected`, {}, 307); // no token: middleware redirects to sign-in

@@ -91,7 +91,7 @@ async function main() {
     .setExpirationTime(now + 3600)
     .sign(privateKey);
 
-  const options = { keys, issuer };
+  const options = { keys, keySetId: "bench", issuer };
   const check = await edge.verifySessionToken(token, options);
   if (!check.ok) throw new Error(`the bench token did not verify: ${JSON.stringify(check)}`);
 

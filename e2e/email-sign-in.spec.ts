@@ -60,7 +60,7 @@ test.describe("email code and magic-link sign-in (S4)", () => {
     await new HomePage(page).expectSignedInAs(user.email);
   });
 
-  test("magic link opened on another device: 'return to your original device', and the original signs in", async ({
+  test("magic link opened on another device completes nothing there; it says where the request came from", async ({
     page,
     browser,
     request,
@@ -77,12 +77,20 @@ test.describe("email code and magic-link sign-in (S4)", () => {
     try {
       const phonePage = await phone.newPage();
       await phonePage.goto(message.link!);
-      await phonePage.getByRole("button", { name: "Confirm and sign in" }).click();
-      await expect(phonePage.getByRole("heading", { name: "Return to your original device" })).toBeVisible();
+      // No button to sign in here: the page names the browser that asked and offers "This wasn't me".
+      await expect(phonePage.getByRole("heading", { name: "Open it where you asked for it" })).toBeVisible();
+      await expect(phonePage.getByTestId("requested-device")).toContainText("Chrome");
+      await expect(phonePage.getByRole("button", { name: /sign in/i })).toHaveCount(0);
+      await expect(phonePage.getByRole("button", { name: "This wasn’t me" })).toBeVisible();
       expect(await getCookie(phone, SESSION_COOKIE)).toBeUndefined();
     } finally {
       await phone.close();
     }
+    // The browser that asked is still waiting, and the same link completes there.
+    await new EmailCodePage(page).expectShown();
+    const confirmTab = await page.context().newPage();
+    await confirmTab.goto(message.link!);
+    await confirmTab.getByRole("button", { name: "Confirm and sign in" }).click();
     await new HomePage(page).expectSignedInAs(user.email);
   });
 

@@ -3,6 +3,7 @@ import { createUserViaApi } from "./helpers/flows";
 import { latestEmail, waitForEmail } from "./helpers/inbox";
 import { HomePage } from "./pages/HomePage";
 import { SignInPage } from "./pages/SignInPage";
+import { postAsPage } from "./helpers/api";
 
 const NEW_PASSWORD = "violet otters juggle quietly 77";
 
@@ -33,10 +34,10 @@ test.describe("forgot password (S3, S4)", () => {
     const api = await playwright.request.newContext({ baseURL: new URL(page.url()).origin });
     try {
       expect(
-        (await api.post("/api/auth/sign-in", { data: { email: user.email, password: user.password } })).status(),
+        (await postAsPage(api, "/api/auth/sign-in", { email: user.email, password: user.password })).status(),
       ).toBe(401);
       expect(
-        (await api.post("/api/auth/sign-in", { data: { email: user.email, password: NEW_PASSWORD } })).status(),
+        (await postAsPage(api, "/api/auth/sign-in", { email: user.email, password: NEW_PASSWORD })).status(),
       ).toBe(200);
     } finally {
       await api.dispose();
@@ -46,7 +47,7 @@ test.describe("forgot password (S3, S4)", () => {
   test("reset by the emailed link", async ({ page, request }) => {
     const user = await createUserViaApi(request, "resetlink");
     const before = await latestEmail(request, user.email);
-    const sent = await request.post("/api/auth/password-reset/send", { data: { email: user.email } });
+    const sent = await postAsPage(request, "/api/auth/password-reset/send", { email: user.email });
     expect(sent.status()).toBe(200);
     const message = await waitForEmail(request, user.email, { after: before, template: "password_reset" });
     await page.goto(message.link!);

@@ -11,7 +11,21 @@ afterEach(() => process.chdir(originalCwd));
 
 describe("loadConfig", () => {
   it("refuses to start in production without AUTH_SECRET, saying how to make one", () => {
-    expect(() => loadConfig({ ...base, NODE_ENV: "production" })).toThrow(/AUTH_SECRET is required in production.*openssl rand/s);
+    expect(() => loadConfig({ ...base, AUTH_URL: "https://auth.example.com", NODE_ENV: "production" })).toThrow(
+      /AUTH_SECRET is required in production.*openssl rand/s,
+    );
+  });
+
+  it("refuses to start in production without AUTH_URL, the one origin for issuer, Origin checks, links and redirects", () => {
+    expect(() => loadConfig({ ...base, AUTH_SECRET: "x".repeat(32), NODE_ENV: "production" })).toThrow(
+      /AUTH_URL is required in production.*https:\/\/auth\.example\.com/s,
+    );
+    // Both missing: one error names both, so the operator fixes them in one go.
+    expect(() => loadConfig({ ...base, NODE_ENV: "production" })).toThrow(/AUTH_SECRET is required[\s\S]*AUTH_URL is required/);
+  });
+
+  it("does not require AUTH_URL outside production (the request's origin is used)", () => {
+    expect(loadConfig({ ...base, AUTH_SECRET: "x".repeat(32), NODE_ENV: "development" }).AUTH_URL).toBeUndefined();
   });
 
   it("creates a development AUTH_SECRET once in .data/ and reuses it", () => {
@@ -32,7 +46,7 @@ describe("loadConfig", () => {
   });
 
   it("applies the documented defaults", () => {
-    const config = loadConfig({ ...base, AUTH_SECRET: "x".repeat(32), NODE_ENV: "production" });
+    const config = loadConfig({ ...base, AUTH_SECRET: "x".repeat(32), AUTH_URL: "https://auth.example.com", NODE_ENV: "production" });
     expect(config).toMatchObject({
       AUTH_BCRYPT_COST: 10,
       AUTH_SESSION_TOKEN_TTL_SECONDS: 60,

@@ -37,7 +37,7 @@ const envSchema = z.object({
   /** smtp:// or smtps:// URL with credentials; unset = dev inbox + console (no mail leaves the machine). */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: "must be an smtp:// or smtps:// URL" }).optional(),
   MAIL_FROM: z.string().min(3).default("Auth Portal <no-reply@localhost>"),
-  /** Bearer secret for /api/cron/outbox; unset = the route is open (fine locally, set it in production). */
+  /** Bearer secret for /api/cron/outbox; unset = open in development, refused in production (lib/email/cron.ts). */
   CRON_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   /** /dev/inbox is off in production unless DEV_INBOX=on (the e2e harness turns it on). */
   DEV_INBOX: z.enum(["on", "off"]).optional(),
@@ -66,20 +66,32 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every variable and its default.`);
   }
   const config = parsed.data;
-  return { ...config, AUTH_SECRET: config.AUTH_SECRET ?? devAuthSecret(config.NODE_ENV) };
+  if (config.NODE_ENV === "production") assertProductionRequirements(config);
+  return { ...config, AUTH_SECRET: config.AUTH_SECRET ?? devAuthSecret() };
+}
+
+/**
+ * Production never guesses: without AUTH_SECRET every encrypted key and hashed
+ * token would depend on a made-up secret, and without AUTH_URL the issuer,
+ * Origin checks, emailed links and redirects would follow whatever Host or
+ * X-Forwarded-Proto a request carries (S10). Both are named at once.
+ */
+function assertProductionRequirements(config: z.infer<typeof envSchema>): void {
+  const missing: string[] = [];
+  if (!config.AUTH_SECRET) {
+    missing.push("AUTH_SECRET is required in production. Generate one with `openssl rand -base64 32` and set it in the environment.");
+  }
+  if (!config.AUTH_URL) {
+    missing.push("AUTH_URL is required in production: set it to the portal's public origin, e.g. AUTH_URL=https://auth.example.com.");
+  }
+  if (missing.length > 0) throw new Error(missing.join("\n"));
 }
 
 /**
  * Local development gets an AUTH_SECRET created on first start and kept in
- * .data/ (git-ignored). Production never does: a missing secret is fatal,
- * because every encrypted key and hashed token depends on it.
+ * .data/ (git-ignored); production has refused to start without one above.
  */
-function devAuthSecret(nodeEnv: string): string {
-  if (nodeEnv === "production") {
-    throw new Error(
-      "AUTH_SECRET is required in production. Generate one with `openssl rand -base64 32` and set it in the environment.",
-    );
-  }
+function devAuthSecret(): string {
   const file = path.join(process.cwd(), ".data", "auth-secret");
   try {
     return fs.readFileSync(file, "utf8").trim();

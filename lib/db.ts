@@ -1,4 +1,5 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getConfig } from "@/lib/config";
@@ -21,13 +22,47 @@ export function getDb(): PrismaClient {
 }
 
 /**
+ * Marks code running inside a `db.$transaction` callback. Using `db` there
+ * (instead of the callback's `tx`) needs a second connection: on the embedded
+ * database's pool of one it waits until Prisma's transaction timeout, and on
+ * any pool it reads or writes outside the transaction. So it is refused at
+ * once, outside production, with the stack that did it; production logs it.
+ */
+const insideTransaction = new AsyncLocalStorage<true>();
+let reportedInProduction = false;
+
+export class DbInsideTransactionError extends Error {
+  constructor(member: string) {
+    super(`db.${member} used inside db.$transaction: use the transaction's client (tx) instead`);
+    this.name = "DbInsideTransactionError";
+  }
+}
+
+function refuseInsideTransaction(member: string): void {
+  if (!insideTransaction.getStore()) return;
+  const error = new DbInsideTransactionError(member);
+  if (process.env.NODE_ENV !== "production") throw error;
+  if (!reportedInProduction) {
+    reportedInProduction = true;
+    console.error("[db]", error);
+  }
+}
+
+/**
  * `db` is usable as a plain import, but the client (and the config it needs)
  * is only created on first use, so importing a module never requires a
  * database URL (builds, the edge import test, `prisma generate`).
  */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, property) {
+    refuseInsideTransaction(String(property));
     const client = getDb() as unknown as Record<PropertyKey, unknown>;
+    if (property === "$transaction") {
+      return (arg: unknown, options?: unknown) =>
+        typeof arg === "function"
+          ? getDb().$transaction((tx) => insideTransaction.run(true, () => (arg as (tx: Tx) => Promise<unknown>)(tx)), options as never)
+          : getDb().$transaction(arg as never, options as never);
+    }
     const value = client[property];
     return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(client) : value;
   },

@@ -2,13 +2,14 @@
 // Admin commands for operators (S8, S10), run against the same database as the app:
 //   npm run admin -- promote <email>   make a user an admin (the first admin, without ADMIN_EMAILS)
 //   npm run admin -- unlock <email>    lift a lockout after too many failed sign-ins
-// Uses DATABASE_URL; without it, opens the embedded database in .data/pglite
+// Uses DATABASE_URL; without it, opens the embedded database in <data dir>/pglite (PORTAL_DATA_DIR, default .data)
 // (stop `npm run dev` first: the embedded database takes one process at a time).
 // Both commands are audited, with "cli" as the channel and no acting user.
 import path from "node:path";
 import { createJiti } from "jiti";
 import { startPglite } from "./lib/db.mjs";
 import { ROOT } from "./lib/proc.mjs";
+import { dataDir } from "./lib/secret.mjs";
 
 const USAGE = "usage: npm run admin -- promote <email> | unlock <email>";
 const [command, email] = process.argv.slice(2);
@@ -20,7 +21,7 @@ if (!["promote", "unlock"].includes(command) || !email) {
 let embedded = null;
 if (!process.env.DATABASE_URL) {
   try {
-    embedded = await startPglite(path.join(ROOT, ".data", "pglite"), { maxConnections: 1 });
+    embedded = await startPglite(path.join(dataDir(), "pglite"), { maxConnections: 1 });
   } catch (error) {
     console.error(`Could not open the embedded database (${error.message}). Is \`npm run dev\` running? Stop it first.`);
     process.exit(1);

@@ -3,7 +3,8 @@
 //   1. builds the app (`prisma generate && next build`) unless .next/BUILD_ID is
 //      newer than every source file (E2E_BUILD=always|never|auto, or --build / --no-build);
 //   2. creates a fresh database on TEST_DATABASE_URL's server and migrates it;
-//   3. starts `next start` on a free port with short token lifetimes;
+//   3. starts the production server as `npm start` does (scripts/server.mjs) on a
+//      free port with short token lifetimes;
 //   4. waits for /api/health (falls back to /sign-in) and runs Playwright;
 //   5. stops the server and drops the database, whatever happened.
 // Extra arguments go to `playwright test` (e.g. `npm run test:e2e -- --grep "sign up"`).
@@ -100,13 +101,17 @@ async function main() {
       if ((await foreground("next", "next", ["build"], env)) !== 0) throw new Error("next build failed");
     }
 
-    log(`Starting next start on ${baseURL} (session token lifetime ${TOKEN_TTL_SECONDS} s) ...`);
+    log(`Starting scripts/server.mjs on ${baseURL} (session token lifetime ${TOKEN_TTL_SECONDS} s) ...`);
     fs.mkdirSync(REPORT_DIR, { recursive: true });
     const inherit = process.env.E2E_SERVER_LOG === "inherit";
     const logFd = inherit ? null : fs.openSync(SERVER_LOG, "w");
-    const [command, argv] = nodeBin("next", "next", ["start", "--port", String(port)]);
-    // Own process group, so teardown can stop next and any workers it forked.
-    server = start(command, argv, { env, detached: true, stdio: inherit ? "inherit" : ["ignore", logFd, logFd] });
+    // The server `npm start` runs (what ships is what is tested). Own process group, so
+    // teardown can stop it and any workers it forked.
+    server = start(process.execPath, [path.join(ROOT, "scripts", "server.mjs"), "--port", String(port)], {
+      env,
+      detached: true,
+      stdio: inherit ? "inherit" : ["ignore", logFd, logFd],
+    });
     if (logFd !== null) fs.closeSync(logFd);
     const serverExit = exited(server);
     let serverGone = null;
@@ -124,7 +129,7 @@ async function main() {
         timeoutMs: 120_000,
         intervalMs: 500,
         abort: () =>
-          interrupted ? `interrupted (${interrupted})` : serverGone ? `next start exited (status ${exitStatus(serverGone)})` : null,
+          interrupted ? `interrupted (${interrupted})` : serverGone ? `the server exited (status ${exitStatus(serverGone)})` : null,
       },
     );
     log(`Server ready (${readyPath} answered 200). Running Playwright ...`);
@@ -132,6 +137,8 @@ async function main() {
     status = await foreground("@playwright/test", "playwright", ["test", ...playwrightArgs], {
       ...process.env,
       E2E_BASE_URL: baseURL,
+      // Specs that check what the server stored (e2e/helpers/db.ts) read this scratch database.
+      E2E_DATABASE_URL: database.url,
       E2E_JSON_REPORT: JSON_REPORT,
       E2E_SESSION_TTL_SECONDS: TOKEN_TTL_SECONDS,
     });

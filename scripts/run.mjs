@@ -5,20 +5,25 @@
 //   node scripts/run.mjs start [extra next start args]
 //
 // - Loads .env files the way Next does, so DATABASE_URL in .env is honoured.
-// - No DATABASE_URL: starts the embedded PGlite server (data in .data/pglite)
+// - Local state lives in PORTAL_DATA_DIR (default .data).
+// - No DATABASE_URL: starts the embedded PGlite server (data in <data dir>/pglite)
 //   on a free localhost port, in this process, and gives the app a pool of
 //   one connection (PGlite is a single Postgres session).
-// - No AUTH_SECRET outside production: uses/creates .data/auth-secret and
-//   exports it so every child process sees the same value.
+// - `dev` without AUTH_SECRET: uses/creates <data dir>/auth-secret and exports
+//   it so every child process sees the same value. `start` refuses to run
+//   without AUTH_SECRET and AUTH_URL: a secret made up on one machine cannot
+//   decrypt the signing keys on the next one.
 // - Applies migrations (`prisma migrate deploy`), builds first when `start`
-//   finds no build, then runs `next dev` / `next start` on PORT (default 3000),
-//   forwarding signals and exiting with Next's exit status.
+//   finds no build, then runs `next dev` / scripts/server.mjs (the production
+//   server) on PORT (default 3000), forwarding signals and exiting with its
+//   exit status.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { describeDatabaseUrl, startPglite } from "./lib/db.mjs";
 import { exitStatus, exited, nodeBin, ROOT, start } from "./lib/proc.mjs";
-import { DEV_SECRET_FILE, devAuthSecret } from "./lib/secret.mjs";
+import { parseTrustedProxies } from "../lib/http/trusted-proxies.mjs";
+import { dataDir, devAuthSecret, devSecretFile } from "./lib/secret.mjs";
 
 const MODES = new Set(["dev", "start"]);
 const mode = process.argv[2];
@@ -28,8 +33,8 @@ if (!MODES.has(mode)) {
   process.exit(2);
 }
 
-const PGLITE_DIR = path.join(ROOT, ".data", "pglite");
-const rel = (file) => path.relative(ROOT, file) || ".";
+// Paths in messages: relative inside the project, absolute outside it (PORTAL_DATA_DIR=/tmp/...).
+const rel = (file) => (path.relative(ROOT, file).startsWith("..") ? file : path.relative(ROOT, file) || ".");
 
 let pglite = null; // { url, stop } while the embedded server runs
 let child = null; // the foreground child (prisma or next)
@@ -97,6 +102,30 @@ async function main() {
   const production = mode === "start" || env.NODE_ENV === "production";
   const port = env.PORT || "3000";
   env.PORT = port;
+  const DATA_DIR = dataDir(env);
+  const PGLITE_DIR = path.join(DATA_DIR, "pglite");
+
+  // --- Production requirements --------------------------------------------
+  const missing = [];
+  if (production && !env.AUTH_SECRET) {
+    missing.push(
+      "AUTH_SECRET is required by `npm start` (and whenever NODE_ENV=production).\n" +
+        "  Generate one with `openssl rand -base64 32` and set it in the environment\n" +
+        "  (every encrypted signing key and hashed token depends on it: keep it stable and secret).",
+    );
+  }
+  if (mode === "start" && !env.AUTH_URL) {
+    missing.push(
+      "AUTH_URL is required by `npm start`: the public origin, e.g. AUTH_URL=https://auth.example.com\n" +
+        "  (the token issuer, the origin every Origin check and emailed link uses).",
+    );
+  }
+  if (missing.length) return fail(missing.join("\n\n✖ "));
+  try {
+    parseTrustedProxies(env.AUTH_TRUSTED_PROXIES);
+  } catch (error) {
+    return fail(error.message);
+  }
 
   // --- AUTH_SECRET -------------------------------------------------------
   let secretNote;
@@ -105,16 +134,10 @@ async function main() {
       return fail("AUTH_SECRET must be at least 32 characters. Generate one with: openssl rand -base64 32");
     }
     secretNote = "AUTH_SECRET from the environment";
-  } else if (env.NODE_ENV === "production") {
-    return fail(
-      "AUTH_SECRET is required when NODE_ENV=production.\n" +
-        "  Generate one with `openssl rand -base64 32` and set it in the environment\n" +
-        "  (every encrypted signing key and hashed token depends on it: keep it stable and secret).",
-    );
   } else {
-    const { secret, created } = devAuthSecret();
+    const { secret, created } = devAuthSecret(DATA_DIR);
     env.AUTH_SECRET = secret;
-    secretNote = `AUTH_SECRET from ${rel(DEV_SECRET_FILE)}${created ? " (created now)" : ""}`;
+    secretNote = `AUTH_SECRET from ${rel(devSecretFile(DATA_DIR))}${created ? " (created now)" : ""}`;
   }
 
   // --- Database ----------------------------------------------------------
@@ -159,7 +182,7 @@ async function main() {
 
   // --- Next --------------------------------------------------------------
   const url = `http://localhost:${port}`;
-  const title = mode === "dev" ? "development server (next dev)" : "production server (next start)";
+  const title = mode === "dev" ? "development server (next dev)" : "production server (scripts/server.mjs)";
   console.log(
     [
       "",
@@ -173,7 +196,11 @@ async function main() {
     ].join("\n"),
   );
 
-  status = await foreground("next", "next", [mode, "--port", port, ...nextArgs], env);
+  if (mode === "dev") return foreground("next", "next", ["dev", "--port", port, ...nextArgs], env);
+  // The production server appends the socket address to X-Forwarded-For (client IP, S10).
+  child = start(process.execPath, [path.join(ROOT, "scripts", "server.mjs"), "--port", port, ...nextArgs], { env });
+  status = exitStatus(await exited(child));
+  child = null;
   return status;
 }
 

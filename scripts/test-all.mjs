@@ -1,26 +1,31 @@
 #!/usr/bin/env node
-// `npm test`: the unit/integration suite (Vitest) and then the e2e suite
-// (scripts/e2e.mjs + Playwright). Both write JSON reports to a temp folder;
-// the totals are printed as the very last line:
+// `npm test`: the unit/integration suite (Vitest), the e2e suite
+// (scripts/e2e.mjs + Playwright on a production build) and the quick-start
+// suite (scripts/e2e-quickstart.mjs: `npm run dev` as the README runs it,
+// walked in a browser). Each writes a JSON report to a temp folder; the
+// totals are printed as the very last line:
 //
 //   N passed, N failed[, N skipped]
 //
 // Exits non-zero when anything failed, a suite could not run, or no test ran.
-// Flags: --unit-only, --e2e-only.
+// Flags: --unit-only, --e2e-only, --quickstart-only.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitStatus, exited, nodeBin, start } from "./lib/proc.mjs";
 
+const ONLY_FLAGS = ["--unit-only", "--e2e-only", "--quickstart-only"];
 const args = new Set(process.argv.slice(2));
-const unknown = [...args].filter((arg) => arg !== "--unit-only" && arg !== "--e2e-only");
-if (unknown.length || (args.has("--unit-only") && args.has("--e2e-only"))) {
-  console.error("Usage: node scripts/test-all.mjs [--unit-only | --e2e-only]");
+const unknown = [...args].filter((arg) => !ONLY_FLAGS.includes(arg));
+const only = ONLY_FLAGS.filter((flag) => args.has(flag));
+if (unknown.length || only.length > 1) {
+  console.error("Usage: node scripts/test-all.mjs [--unit-only | --e2e-only | --quickstart-only]");
   process.exit(2);
 }
-const runUnit = !args.has("--e2e-only");
-const runE2e = !args.has("--unit-only");
+const runUnit = only.length === 0 || args.has("--unit-only");
+const runE2e = only.length === 0 || args.has("--e2e-only");
+const runQuickstart = only.length === 0 || args.has("--quickstart-only");
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portal-tests-"));
 let current = null;
@@ -152,9 +157,27 @@ async function e2eSuite() {
   results.push({ name: "e2e", ...counts });
 }
 
+async function quickstartSuite() {
+  const reportFile = path.join(tmp, "quickstart.json");
+  console.log("\n=== Quick start, end to end (npm run dev + playwright) ===\n");
+  const status = await runChild(process.execPath, [fileURLToPath(new URL("./e2e-quickstart.mjs", import.meta.url))], {
+    ...process.env,
+    QUICKSTART_JSON_REPORT: reportFile,
+  });
+  const report = readJson(reportFile);
+  const counts = countPlaywright(report);
+  if (!report) counts.notes.push("Playwright did not run (see the [quickstart] messages above)");
+  if (status !== 0 && counts.failed === 0) {
+    counts.failed += 1;
+    counts.notes.push(`scripts/e2e-quickstart.mjs exited with status ${status} without a failing test`);
+  }
+  results.push({ name: "quickstart", ...counts });
+}
+
 try {
   if (runUnit && !interrupted) await unitSuite();
   if (runE2e && !interrupted) await e2eSuite();
+  if (runQuickstart && !interrupted) await quickstartSuite();
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
@@ -167,8 +190,8 @@ const format = ({ passed, failed, skipped }) => `${passed} passed, ${failed} fai
 
 console.log("\n=== Summary ===");
 for (const suite of results) {
-  console.log(`  ${suite.name.padEnd(5)} ${format(suite)}`);
-  for (const note of suite.notes) console.log(`        - ${note}`);
+  console.log(`  ${suite.name.padEnd(10)} ${format(suite)}`);
+  for (const note of suite.notes) console.log(`             - ${note}`);
 }
 if (interrupted) console.log(`  interrupted by ${interrupted}`);
 if (total.passed + total.failed === 0) console.log("  no tests ran");

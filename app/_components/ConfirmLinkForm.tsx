@@ -7,16 +7,29 @@ import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 
 type ConfirmResponse = {
-  status: "complete" | "verified_elsewhere" | "email_verified" | "needs_second_factor";
+  status: "complete" | "verified_elsewhere" | "email_verified" | "needs_second_factor" | "open_on_original_device";
   redirectUrl?: string;
 };
-type Phase = "ready" | "verifying" | "verified" | "elsewhere" | "address" | "expired" | "used" | "failed";
+type Phase =
+  | "ready"
+  | "verifying"
+  | "verified"
+  | "approved"
+  | "address"
+  | "original_device"
+  | "denied"
+  | "expired"
+  | "used"
+  | "failed";
 
 const MESSAGES: Record<Exclude<Phase, "ready">, string> = {
   verifying: "Verifying…",
   verified: "Verified! Signing you in…",
-  elsewhere: "Verified. Return to your original device: it signs in there by itself. You can close this tab.",
+  approved: "Approved. The browser that asked signs in by itself. You can close this tab.",
   address: "Your email address is verified. You can close this tab.",
+  original_device:
+    "Open this link in the browser where you asked for it, or type the code from the email there. Nothing happened here.",
+  denied: "Thanks. That request is cancelled: its code and link no longer work. You can close this tab.",
   expired: "This link has expired. Request a new one from the sign-in page.",
   used: "This link has already been used. Request a new one if you still need to sign in.",
   failed: "This link could not be verified. Request a new one from the sign-in page.",
@@ -24,51 +37,79 @@ const MESSAGES: Record<Exclude<Phase, "ready">, string> = {
 
 /**
  * The magic-link confirm step (S4). The page itself is a harmless GET (mail
- * scanners prefetch it); only this button's POST consumes the link.
+ * scanners prefetch it); only a button's POST consumes the link.
+ *
+ * `mode`: "confirm" in the browser that asked (completes here); "approve" in
+ * another browser when cross-device completion is on (completes in the one
+ * that asked, after this person saw where it came from); "deny-only" in
+ * another browser otherwise (nothing to confirm here, only "this wasn't me").
  */
-export function ConfirmLinkForm({ token, label }: { token: string; label: string }) {
+export function ConfirmLinkForm({
+  token,
+  label,
+  mode = "confirm",
+}: {
+  token: string;
+  label: string;
+  mode?: "confirm" | "approve" | "deny-only";
+}) {
   const [phase, setPhase] = useState<Phase>("ready");
+  const [busy, setBusy] = useState<"confirm" | "deny" | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const statusRef = useRef<HTMLParagraphElement>(null);
 
-  async function confirm() {
-    if (phase !== "ready") return;
-    setPhase("verifying");
-    setFormError(null);
-    const result = await postJson<ConfirmResponse>("/api/auth/email/confirm-link", { token });
-    if (result.ok) {
-      if (result.data.status === "complete") {
-        setPhase("verified");
-        navigate(result.data.redirectUrl || "/");
-      } else if (result.data.status === "verified_elsewhere") {
-        setPhase("elsewhere");
-      } else if (result.data.status === "email_verified") {
-        setPhase("address");
-      } else {
-        setPhase("ready");
-        setFormError(
-          "This account uses two-step verification, which this page does not support yet. Contact your administrator.",
-        );
-      }
-      statusRef.current?.focus();
-      return;
-    }
-    const failure = errorCode(result);
-    if (failure === "verification_expired") setPhase("expired");
-    else if (failure === "verification_used") setPhase("used");
-    else if (result.status === 0 || result.status === 429) {
-      setPhase("ready");
-      setFormError(result.formError);
-    } else setPhase("failed");
+  function settle(next: Phase) {
+    setPhase(next);
+    setBusy(null);
     statusRef.current?.focus();
   }
 
-  const done =
-    phase === "elsewhere" || phase === "address" || phase === "expired" || phase === "used" || phase === "failed";
+  function failed(result: Parameters<typeof errorCode>[0]) {
+    const failure = errorCode(result);
+    if (failure === "verification_expired") settle("expired");
+    else if (failure === "verification_used") settle("used");
+    else if (result.status === 0 || result.status === 429) {
+      setFormError(result.formError);
+      settle("ready");
+    } else settle("failed");
+  }
+
+  async function confirm() {
+    if (phase !== "ready" || busy) return;
+    setBusy("confirm");
+    setPhase("verifying");
+    setFormError(null);
+    const result = await postJson<ConfirmResponse>("/api/auth/email/confirm-link", { token });
+    if (!result.ok) return failed(result);
+    const { status, redirectUrl } = result.data;
+    if (status === "complete") {
+      setPhase("verified");
+      navigate(redirectUrl || "/");
+    } else if (status === "verified_elsewhere") settle("approved");
+    else if (status === "email_verified") settle("address");
+    else if (status === "open_on_original_device") settle("original_device");
+    else {
+      setFormError(
+        "This account uses two-step verification, which this page does not support yet. Contact your administrator.",
+      );
+      settle("ready");
+    }
+  }
+
+  async function deny() {
+    if (phase !== "ready" || busy) return;
+    setBusy("deny");
+    setFormError(null);
+    const result = await postJson<{ status: "denied" }>("/api/auth/email/deny-link", { token });
+    if (!result.ok) return failed(result);
+    settle("denied");
+  }
+
+  const done = phase !== "ready" && phase !== "verifying" && phase !== "verified";
   return (
     <div className="grid gap-3">
-      {phase === "elsewhere" ? (
-        <h2 className="text-center text-base font-semibold text-foreground">Return to your original device</h2>
+      {phase === "original_device" ? (
+        <h2 className="text-center text-base font-semibold text-foreground">Open it where you asked for it</h2>
       ) : null}
       <p
         ref={statusRef}
@@ -86,15 +127,32 @@ export function ConfirmLinkForm({ token, label }: { token: string; label: string
           Back to sign in
         </Link>
       ) : (
-        <Button
-          type="button"
-          variant="primary"
-          fullWidth
-          loading={phase === "verifying" || phase === "verified"}
-          onClick={confirm}
-        >
-          {label}
-        </Button>
+        <>
+          {mode !== "deny-only" ? (
+            <Button
+              type="button"
+              variant="primary"
+              fullWidth
+              loading={busy === "confirm" || phase === "verified"}
+              disabled={busy === "deny"}
+              onClick={confirm}
+            >
+              {label}
+            </Button>
+          ) : null}
+          {mode !== "confirm" ? (
+            <Button
+              type="button"
+              variant="secondary"
+              fullWidth
+              loading={busy === "deny"}
+              disabled={busy === "confirm"}
+              onClick={deny}
+            >
+              This wasn’t me
+            </Button>
+          ) : null}
+        </>
       )}
     </div>
   );

@@ -11,7 +11,7 @@ export type CodePhase = "sent" | "verifying" | "verified" | "expired" | "used" |
 
 type VerifyResponse = { status: string; redirectUrl?: string };
 type StatusResponse = {
-  status: "pending" | "complete" | "complete_elsewhere" | "needs_second_factor" | "expired" | "failed";
+  status: "pending" | "complete" | "needs_second_factor" | "expired" | "failed";
   redirectUrl?: string;
 };
 type SendResponse = { status: string; attemptId: string; resendAfter: number };
@@ -71,6 +71,7 @@ export function EmailCodeStep({
   useEffect(() => {
     if (phase !== "sent") return;
     const controller = new AbortController();
+    let missedPolls = 0;
     const timer = setInterval(async () => {
       try {
         const result = await getJson<StatusResponse>(
@@ -80,15 +81,15 @@ export function EmailCodeStep({
           },
         );
         if (!result.ok) {
-          if (result.status === 404) setPhase("expired");
+          // One 404 can be a poll that raced the sign-in in another tab (which replaced the browser's
+          // client cookie); two in a row mean the attempt is gone.
+          if (result.status === 404 && ++missedPolls >= 2) setPhase("expired");
           return;
         }
+        missedPolls = 0;
         const { status, redirectUrl } = result.data;
         if (status === "complete") complete(redirectUrl);
-        else if (status === "complete_elsewhere") {
-          setPhase("verified");
-          setNotice("You signed in on your other device. You can close this tab.");
-        } else if (status === "needs_second_factor") setFormError(MFA_UNSUPPORTED);
+        else if (status === "needs_second_factor") setFormError(MFA_UNSUPPORTED);
         else if (status === "expired") setPhase("expired");
         else if (status === "failed") setPhase("failed");
       } catch {

@@ -1,9 +1,10 @@
 /**
  * Browser-side helper for the portal's JSON route handlers. Turns every
  * outcome (success, field errors, rate limit, network failure) into one
- * result shape the forms can render. No dependencies: it ships in the
- * sign-in page's bundle.
+ * result shape the forms can render. No dependencies beyond a pure helper:
+ * it ships in the sign-in page's bundle.
  */
+import { describeWait } from "@/lib/ratelimit/wait";
 
 export type ApiErrorItem = { code: string; message: string; field?: string };
 
@@ -34,7 +35,7 @@ export function retryAfterSeconds(header: string | null): number | null {
 
 export function rateLimitMessage(seconds: number | null): string {
   if (seconds === null) return "Too many attempts. Try again in a little while.";
-  return `Too many attempts. Try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`;
+  return `Too many attempts. Try again in ${describeWait(seconds)}.`;
 }
 
 function isErrorItem(value: unknown): value is ApiErrorItem {
@@ -86,7 +87,12 @@ async function requestJson<T>(url: string, init: RequestInit, options: RequestOp
   }
 
   if (response.status === 429) {
-    const message = rateLimitMessage(retryAfterSeconds(response.headers.get("Retry-After")));
+    // The server says why and for how long ("Too many emails to this address. Try again in 8 minutes.").
+    const serverMessage = (payload as { message?: unknown } | null)?.message;
+    const message =
+      typeof serverMessage === "string" && serverMessage
+        ? serverMessage
+        : rateLimitMessage(retryAfterSeconds(response.headers.get("Retry-After")));
     return { ok: false, status: 429, fieldErrors: {}, formError: message, errors: [] };
   }
 

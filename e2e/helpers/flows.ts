@@ -1,4 +1,5 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { postAsPage } from "./api";
 import { HomePage } from "../pages/HomePage";
 import { SignInPage } from "../pages/SignInPage";
 import { SignUpPage } from "../pages/SignUpPage";
@@ -13,11 +14,11 @@ import { newUser, type TestUser } from "./users";
  */
 export async function createUserViaApi(request: APIRequestContext, label?: string): Promise<TestUser> {
   const user = newUser(label);
-  const signUp = await request.post("/api/auth/sign-up", { data: { email: user.email, password: user.password } });
+  const signUp = await postAsPage(request, "/api/auth/sign-up", { email: user.email, password: user.password });
   expect(signUp.status(), await signUp.text()).toBe(200);
   const { attemptId } = (await signUp.json()) as { attemptId: string };
   const message = await waitForEmail(request, user.email, { template: "sign_up_code" });
-  const verified = await request.post("/api/auth/email/verify-code", { data: { attemptId, code: message.code } });
+  const verified = await postAsPage(request, "/api/auth/email/verify-code", { attemptId, code: message.code });
   expect(verified.status(), await verified.text()).toBe(200);
   return user;
 }

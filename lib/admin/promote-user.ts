@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
-import { normalizeEmail } from "@/lib/users";
+import { findAccountByEmail } from "@/lib/users";
 
 /**
  * Makes the owner of `email` an admin (S8: the first admin comes from
@@ -13,13 +13,10 @@ export async function promoteToAdmin(
   email: string,
   options: { actorId: string | null; via?: string },
 ): Promise<{ userId: string; wasAdmin: boolean }> {
+  const account = await findAccountByEmail(email, { allowUnverifiedPrimary: true });
+  if (!account) throw new AppError("not_found", `No user has the email address ${email}.`);
+  const { user } = account;
   return db.$transaction(async (tx) => {
-    const address = await tx.emailAddress.findUnique({
-      where: { emailNormalized: normalizeEmail(email) },
-      select: { user: { select: { id: true, role: true } } },
-    });
-    if (!address) throw new AppError("not_found", `No user has the email address ${email}.`);
-    const { user } = address;
     if (user.role !== "admin") await tx.user.update({ where: { id: user.id }, data: { role: "admin" } });
     await recordAuditEvent(
       { type: "user.role_changed", actorId: options.actorId, targetId: user.id, data: { role: "admin", from: user.role, via: options.via ?? null } },
@@ -31,7 +28,7 @@ export async function promoteToAdmin(
 
 /** The user id behind an email address, for admin tools that take an email. */
 export async function findUserIdByEmail(email: string): Promise<string> {
-  const address = await db.emailAddress.findUnique({ where: { emailNormalized: normalizeEmail(email) }, select: { userId: true } });
-  if (!address) throw new AppError("not_found", `No user has the email address ${email}.`);
-  return address.userId;
+  const account = await findAccountByEmail(email, { allowUnverifiedPrimary: true });
+  if (!account) throw new AppError("not_found", `No user has the email address ${email}.`);
+  return account.user.id;
 }

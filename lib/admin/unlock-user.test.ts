@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { db } from "@/lib/db";
@@ -26,11 +28,18 @@ describe("unlockUser", () => {
     expect((await signIn(email, password)).status).toBe(200);
   });
 
-  it("forgets the sign-in rate limit on the user's address", async () => {
-    const { email, password, userId } = await passwordUser();
+  it("an unlock from another process (the CLI) gives the owner a fresh budget in this running server's in-process limiter", { timeout: 60_000 }, async () => {
+    const { email, password } = await passwordUser();
     for (let i = 0; i < 10; i++) await signIn(email, "wrong password guess");
     expect((await signIn(email, password)).status).toBe(429);
-    await unlockUser(userId, { actorId: null });
+    // The real CLI, in its own process: it cannot touch this process's memory, only the shared database.
+    const cli = spawnSync(process.execPath, [path.resolve(__dirname, "../../scripts/admin.mjs"), "unlock", email], {
+      env: { ...process.env, NODE_ENV: "production", AUTH_URL: "http://localhost:3000" },
+      encoding: "utf8",
+      timeout: 50_000,
+    });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain("failed-attempt count reset");
     expect((await signIn(email, password)).status).toBe(200);
   });
 

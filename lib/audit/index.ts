@@ -18,7 +18,10 @@ export type AuditEventType =
   | "signing_key.rotated"
   | "password.reset"
   | "email.verified"
-  | "verification.failed";
+  | "verification.failed"
+  | "settings.updated"
+  /** Someone who received a sign-in/sign-up email said "this wasn't me": the attempt is void. */
+  | "attempt.denied";
 
 export type AuditEventInput = {
   type: AuditEventType;

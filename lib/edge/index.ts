@@ -5,4 +5,5 @@ export * from "./claims";
 export * from "./redirect";
 export * from "./routes";
 export * from "./verify";
+export * from "./jwks";
 export * from "./security-headers";

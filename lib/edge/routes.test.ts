@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAdminRoute, isApiRoute, isPublicRoute, resolveIssuer } from "./routes";
+import { instanceOrigin, isAdminRoute, isApiRoute, isPublicRoute, resolveIssuer } from "./routes";
 
 describe("route rules", () => {
   it("lists sign-in, sign-up, handshake, JWKS and health as public; everything else is protected", () => {
@@ -21,5 +21,11 @@ describe("route rules", () => {
   it("takes the issuer from AUTH_URL when set", () => {
     expect(resolveIssuer("http://localhost:3000", undefined)).toBe("http://localhost:3000");
     expect(resolveIssuer("http://10.0.0.1:3000", "https://auth.example.com/")).toBe("https://auth.example.com");
+  });
+
+  it("takes the instance origin from AUTH_URL when set, else from the request URL", () => {
+    expect(instanceOrigin("http://127.0.0.1:3999/api/auth/handshake?x=1", "https://auth.example.com/base")).toBe("https://auth.example.com");
+    expect(instanceOrigin(new URL("https://localhost:3999/dashboard"), "https://auth.example.com")).toBe("https://auth.example.com");
+    expect(instanceOrigin("http://localhost:3000/dashboard?x=1", undefined)).toBe("http://localhost:3000");
   });
 });

@@ -16,6 +16,7 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/api/auth/email/send",
   "/api/auth/email/verify-code",
   "/api/auth/email/confirm-link",
+  "/api/auth/email/deny-link",
   "/api/auth/email/status",
   "/api/auth/password-reset/send",
   "/api/auth/password-reset/verify",
@@ -52,7 +53,17 @@ export function isAdminRoute(pathname: string): boolean {
 export const SIGN_IN_PATH = "/sign-in";
 export const HANDSHAKE_PATH = "/api/auth/handshake";
 
-/** The token issuer: AUTH_URL's origin when configured, else the request's own origin. */
+/**
+ * THE origin of this instance (S10): AUTH_URL's origin when set (always in
+ * production), else the request's own (development only). Token issuer,
+ * redirects and cookie names all derive from it, so a request that reached us
+ * as http://127.0.0.1:3999 behind a proxy never leaks that origin into a Location.
+ */
+export function instanceOrigin(requestUrl: string | URL, authUrl: string | undefined): string {
+  return new URL(authUrl || requestUrl).origin;
+}
+
+/** The token issuer: the instance origin. */
 export function resolveIssuer(requestOrigin: string, authUrl: string | undefined): string {
-  return authUrl ? new URL(authUrl).origin : requestOrigin;
+  return instanceOrigin(requestOrigin, authUrl);
 }

@@ -22,9 +22,11 @@ export function contentSecurityPolicy({ nonce, environment }: SecurityHeaderOpti
     "default-src": ["'self'"],
     // 'strict-dynamic': scripts our nonce'd scripts load (Next's chunks) are trusted; nothing else is.
     "script-src": ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
-    // No 'unsafe-inline': our CSS is a stylesheet file, Next nonces what it inlines, and React
+    // Production: no 'unsafe-inline': our CSS is a stylesheet file, Next nonces what it inlines, and React
     // sets client-side style props through CSSOM, which CSP allows (the e2e suite checks for violations).
-    "style-src": ["'self'", `'nonce-${nonce}'`],
+    // Development: Next's dev tooling (overlay, HMR style injection) writes inline styles without the
+    // nonce, and a nonce would make browsers ignore 'unsafe-inline'; so dev allows inline styles only.
+    "style-src": development ? ["'self'", "'unsafe-inline'"] : ["'self'", `'nonce-${nonce}'`],
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],

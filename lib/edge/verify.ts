@@ -8,17 +8,22 @@ export type VerifyResult =
 /**
  * Verified-token cache: a token that verified once is trusted until its `exp`,
  * so repeat requests skip the signature check (about 450 us per ES256 verify
- * here). Keyed by the full token string, bounded, oldest evicted first.
+ * here). Keyed by the key set that verified it and the full token string, so
+ * a token one key set accepted (say a JWKS fetched from a request's Host in
+ * development) is never served to a caller verifying with another set.
+ * Bounded, oldest evicted first.
  */
 const MAX_CACHED_TOKENS = 10_000;
 const verifiedTokens = new Map<string, SessionClaims>();
 
-function remember(token: string, claims: SessionClaims): void {
+const cacheKey = (keySetId: string, token: string) => `${keySetId} ${token}`; // a space never occurs in a JWT
+
+function remember(key: string, claims: SessionClaims): void {
   if (verifiedTokens.size >= MAX_CACHED_TOKENS) {
     const oldest = verifiedTokens.keys().next().value;
     if (oldest !== undefined) verifiedTokens.delete(oldest);
   }
-  verifiedTokens.set(token, claims);
+  verifiedTokens.set(key, claims);
 }
 
 export function clearVerifiedTokenCache(): void {
@@ -32,13 +37,20 @@ export function clearVerifiedTokenCache(): void {
  */
 export async function verifySessionToken(
   token: string,
-  options: { keys: JWTVerifyGetKey; issuer: string; now?: () => number },
+  options: {
+    keys: JWTVerifyGetKey;
+    /** Names `keys` for the cache (e.g. the JWKS URL, or "local" for the server's own keys). */
+    keySetId: string;
+    issuer: string;
+    now?: () => number;
+  },
 ): Promise<VerifyResult> {
   const nowSeconds = Math.floor((options.now?.() ?? Date.now()) / 1000);
-  const cached = verifiedTokens.get(token);
+  const key = cacheKey(options.keySetId, token);
+  const cached = verifiedTokens.get(key);
   if (cached) {
     if (cached.exp > nowSeconds && cached.iss === options.issuer) return { ok: true, claims: cached };
-    verifiedTokens.delete(token);
+    verifiedTokens.delete(key);
   }
   try {
     const { payload } = await jwtVerify(token, options.keys, {
@@ -49,7 +61,7 @@ export async function verifySessionToken(
     });
     if (payload.v !== SESSION_TOKEN_VERSION || typeof payload.sid !== "string") return { ok: false, reason: "invalid" };
     const claims = payload as SessionClaims;
-    remember(token, claims);
+    remember(key, claims);
     return { ok: true, claims };
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { ok: false, reason: "expired" };

@@ -13,7 +13,7 @@ export {
   type DrainResult,
 } from "./outbox";
 export { getMailTransport, smtpTransport, type MailTransport, type OutgoingEmail } from "./transport";
-export { renderEmail, type EmailTemplate, type EmailTemplateName, type RenderedEmail } from "./templates";
+export { renderEmail, type EmailTemplate, type EmailTemplateName, type RenderedEmail, type RequestedFrom } from "./templates";
 export { devInboxEnabled, listDevInbox, type DevInboxMessage } from "./dev-inbox";
 export { authorizeCron } from "./cron";
 export { mailStatus, STUCK_AFTER_MS, type MailStatus } from "./status";

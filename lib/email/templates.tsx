@@ -23,9 +23,12 @@ import { render } from "@react-email/render";
 
 export type Branding = { instanceName: string; brandColor: string };
 
+/** Where a sign-in or sign-up was asked for, shown so the reader can tell it was not them (S4). */
+export type RequestedFrom = { device: string; ip: string | null; at: string };
+
 export type EmailTemplate =
-  | { template: "sign_in_code"; code: string; link: string; expiresInMinutes: number }
-  | { template: "sign_up_code"; code: string; link: string; expiresInMinutes: number }
+  | { template: "sign_in_code"; code: string; link: string; expiresInMinutes: number; requestedFrom?: RequestedFrom }
+  | { template: "sign_up_code"; code: string; link: string; expiresInMinutes: number; requestedFrom?: RequestedFrom }
   | { template: "verify_email"; code: string; link: string; expiresInMinutes: number }
   | { template: "password_reset"; code: string; link: string; expiresInMinutes: number }
   | { template: "account_exists"; signInUrl: string; resetUrl: string }
@@ -134,10 +137,19 @@ function CodeAndLink(props: {
   code: string;
   link: string;
   expiresInMinutes: number;
+  requestedFrom?: RequestedFrom;
 }) {
+  const from = props.requestedFrom;
   return (
     <>
       <Heading style={styles.heading}>{props.heading}</Heading>
+      {from ? (
+        <Text style={styles.muted}>
+          Requested from {from.device}
+          {from.ip ? ` (IP address ${from.ip})` : ""} on {from.at}. The button works only in that browser; on any
+          other device, type the code there instead.
+        </Text>
+      ) : null}
       <Text style={styles.text}>{props.intro}</Text>
       <Section style={styles.codeBox}>
         <Text style={styles.code}>{props.code}</Text>

@@ -9,7 +9,7 @@ export type OutgoingEmail = {
   subject: string;
   html: string;
   text: string;
-  /** Shown on the console in dev mode (never sent anywhere). */
+  /** Shown on the console in development (never sent anywhere, never printed in production). */
   preview?: { code?: string; link?: string };
 };
 
@@ -56,6 +56,11 @@ export function smtpTransport(url: string, from: string): MailTransport {
 const devTransport: MailTransport = {
   kind: "dev",
   async send(email) {
+    // Production logs are shipped and kept: a code or link there is a sign-in for whoever reads them (S4).
+    if (getConfig().NODE_ENV === "production") {
+      console.info(`[mail] mail to ${email.to} stored in the dev inbox (no SMTP_URL)`);
+      return;
+    }
     const details = [
       email.preview?.code ? `code ${email.preview.code}` : null,
       email.preview?.link ? `link ${email.preview.link}` : null,

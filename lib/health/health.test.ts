@@ -1,10 +1,17 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { resetConfigCache } from "@/lib/config";
 import { newId } from "@/lib/ids";
 import { STUCK_AFTER_MS } from "@/lib/email";
 import { GET } from "@/app/api/health/route";
 import { makeRequest } from "@/test/http";
 import { checkHealth } from "./index";
+
+afterEach(() => {
+  (process.env as Record<string, string>).NODE_ENV = "test";
+  delete process.env.DEV_INBOX;
+  resetConfigCache();
+});
 
 describe("health", () => {
   it("reports database, signing key, mail and rate-limit store", async () => {
@@ -38,5 +45,19 @@ describe("health", () => {
     } finally {
       await db.outboxMessage.delete({ where: { id } });
     }
+  });
+
+  it("reports mail as not configured (503) in production without SMTP_URL, unless DEV_INBOX=on", async () => {
+    (process.env as Record<string, string>).NODE_ENV = "production";
+    delete process.env.SMTP_URL;
+    resetConfigCache();
+    const report = await checkHealth();
+    expect(report.checks.mail).toEqual({ status: "error", detail: expect.stringMatching(/not configured.*SMTP_URL/) });
+    expect((await GET(makeRequest("/api/health"))).status).toBe(503);
+
+    // The explicit test mode (scripts/e2e.mjs): the dev inbox is the mail transport.
+    process.env.DEV_INBOX = "on";
+    resetConfigCache();
+    expect((await checkHealth()).checks.mail!.status).toBe("ok");
   });
 });

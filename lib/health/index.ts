@@ -25,9 +25,11 @@ export async function checkHealth(): Promise<HealthReport> {
   try {
     const mail = await mailStatus();
     const summary = `${mail.transport === "smtp" ? "SMTP" : "dev inbox"}; ${mail.pending} pending, ${mail.failed} failed`;
-    checks.mail = mail.healthy
-      ? { status: "ok", detail: summary }
-      : { status: "error", detail: `${summary}; oldest pending ${mail.oldestPendingSeconds} s (is the outbox being drained?)` };
+    checks.mail = !mail.configured
+      ? { status: "error", detail: "Mail not configured: set SMTP_URL (production has no dev inbox unless DEV_INBOX=on)" }
+      : mail.healthy
+        ? { status: "ok", detail: summary }
+        : { status: "error", detail: `${summary}; oldest pending ${mail.oldestPendingSeconds} s (is the outbox being drained?)` };
   } catch {
     checks.mail = { status: "error", detail: "Mail outbox unreadable" };
   }

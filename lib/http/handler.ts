@@ -2,7 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { enforceRateLimit, rulesForPath, type RateLimitRule } from "@/lib/ratelimit";
+import { enforceRateLimit, refundCharges, rulesForPath, withChargeLedger, type RateLimitRule } from "@/lib/ratelimit";
 import { errorResponse } from "./responses";
 import { assertSameOrigin } from "./origin";
 import { clientIp } from "./request-info";
@@ -19,54 +19,50 @@ export type HandlerContext<TBody, TQuery> = {
 type Schemas<TBody, TQuery> = {
   body?: z.ZodType<TBody>;
   query?: z.ZodType<TQuery>;
+  /**
+   * "browser" (default): a state-changing request must come from our own pages
+   * (Origin check, S10). "bearer": a machine endpoint authenticated by a secret
+   * in the Authorization header (cron), which browsers never send by themselves.
+   */
+  caller?: "browser" | "bearer";
 };
 
 /**
- * Wraps a route handler: checks Origin on state-changing methods, applies the
- * route's rate limits (lib/ratelimit/rules.ts: per-IP before the body is read,
- * per-identifier once it is parsed), parses the body/query with a zod schema
- * (400 with field errors otherwise), runs the handler and maps any thrown
- * error to a response in one place.
+ * Wraps a route handler: checks Origin on state-changing browser requests,
+ * applies the route's per-IP rate limits (lib/ratelimit/rules.ts) before the
+ * body is read, parses the body/query with a zod schema (400 with field
+ * errors otherwise), runs the handler and maps any thrown error to a response
+ * in one place. Per-identifier budgets are the domain's: it knows what a
+ * request is about (lib/sign-in, lib/verification).
  */
 export function handler<TBody = undefined, TQuery = undefined>(
   schemas: Schemas<TBody, TQuery>,
   run: (context: HandlerContext<TBody, TQuery>) => Promise<Response>,
 ): (request: NextRequest) => Promise<Response> {
-  return async (request) => {
-    try {
-      if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
-      const rules = rulesForPath(request.nextUrl.pathname);
-      await enforceIpRules(rules, request);
-      const body = schemas.body ? parseWith(schemas.body, await readJsonBody(request)) : (undefined as TBody);
-      await enforceIdentifierRules(rules, body);
-      const query = schemas.query
-        ? parseWith(schemas.query, Object.fromEntries(request.nextUrl.searchParams))
-        : (undefined as TQuery);
-      return await run({ request, body, query });
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
+  return (request) =>
+    withChargeLedger(async () => {
+      try {
+        const stateChanging = request.method !== "GET" && request.method !== "HEAD" && request.method !== "OPTIONS";
+        if (stateChanging && (schemas.caller ?? "browser") === "browser") assertSameOrigin(request);
+        await enforceIpRules(rulesForPath(request.nextUrl.pathname), request);
+        const body = schemas.body ? parseWith(schemas.body, await readJsonBody(request)) : (undefined as TBody);
+        const query = schemas.query
+          ? parseWith(schemas.query, Object.fromEntries(request.nextUrl.searchParams))
+          : (undefined as TQuery);
+        return await run({ request, body, query });
+      } catch (error) {
+        // Failed on our side: give back what the request was charged (budgets count what the user did).
+        if (!(error instanceof AppError)) await refundCharges();
+        return errorResponse(error);
+      }
+    });
 }
 
 async function enforceIpRules(rules: readonly RateLimitRule[], request: NextRequest): Promise<void> {
-  // No IP means no proxy and no Next server in front (direct handler calls): identifier rules still apply.
+  // No IP means no proxy and no Next server in front (direct handler calls in tests).
   const ip = clientIp(request);
   if (!ip) return;
   for (const rule of rules) if (rule.by === "ip") await enforceRateLimit(rule, ip);
-}
-
-async function enforceIdentifierRules(rules: readonly RateLimitRule[], body: unknown): Promise<void> {
-  const identifier = identifierOf(body);
-  if (!identifier) return;
-  for (const rule of rules) if (rule.by === "identifier") await enforceRateLimit(rule, identifier);
-}
-
-/** The account identifier a request is about: the (validated) email field of its body, lower-cased. */
-function identifierOf(body: unknown): string | null {
-  if (typeof body !== "object" || body === null) return null;
-  const value = (body as Record<string, unknown>).email ?? (body as Record<string, unknown>).emailAddress;
-  return typeof value === "string" && value.trim() ? value.trim().toLowerCase() : null;
 }
 
 function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -86,8 +82,7 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 async function readJsonBody(request: NextRequest): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.toLowerCase().includes("application/json")) {
+  if (mediaType(request.headers.get("content-type")) !== "application/json") {
     throw new AppError("unsupported_media_type", "Send the request body as application/json.");
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -98,6 +93,16 @@ async function readJsonBody(request: NextRequest): Promise<unknown> {
   } catch {
     throw new AppError("invalid_json", "The request body is not valid JSON.");
   }
+}
+
+/**
+ * The media type of a Content-Type header, parameters dropped: "application/json;
+ * charset=utf-8" -> "application/json". A substring test would let
+ * "text/plain; application/json" through, a type a cross-site form can send.
+ */
+export function mediaType(header: string | null): string | null {
+  const essence = header?.split(";", 1)[0]?.trim().toLowerCase();
+  return essence && /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(essence) ? essence : null;
 }
 
 /** Reads the body stream but stops at `limit` bytes, so a lying Content-Length cannot exhaust memory. */

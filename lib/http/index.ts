@@ -4,4 +4,5 @@ export { errorResponse, json } from "./responses";
 export { clientIp } from "./request-info";
 export { assertSameOrigin, assertSameOriginAction, instanceOrigins } from "./origin";
 export { allowedRedirect } from "./redirect";
-export { emailField, passwordField, redirectUrlField, nameField } from "./schemas";
+export { emailField, passwordField, redirectUrlField, nameField, safeText, idField, tokenField, codeField } from "./schemas";
+export { mediaType } from "./handler";

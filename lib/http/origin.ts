@@ -11,9 +11,12 @@ export function instanceOrigins(request: NextRequest): string[] {
 }
 
 /**
- * CSRF defence for state-changing requests (S10). Browsers send Origin on every
- * POST; a cross-site one is refused. Requests without Origin (server-to-server,
- * curl) are only refused when the browser marks them cross-site.
+ * CSRF defence for state-changing browser requests (S10). Browsers send Origin
+ * on every POST; one that is not ours is refused. A request without Origin is
+ * accepted only when the browser itself vouches for it with
+ * `Sec-Fetch-Site: same-origin`; anything else (an old browser, a proxy that
+ * strips Origin, a script) is refused rather than guessed at. Machine
+ * endpoints authenticated by a bearer secret opt out in lib/http/handler.ts.
  */
 export function assertSameOrigin(request: NextRequest): void {
   const origin = request.headers.get("origin");
@@ -21,8 +24,8 @@ export function assertSameOrigin(request: NextRequest): void {
     if (!instanceOrigins(request).includes(origin)) throw new AppError("origin_mismatch", "Cross-origin request refused.");
     return;
   }
-  if (request.headers.get("sec-fetch-site") === "cross-site") {
-    throw new AppError("origin_mismatch", "Cross-origin request refused.");
+  if (request.headers.get("sec-fetch-site") !== "same-origin") {
+    throw new AppError("origin_mismatch", "Cross-origin request refused: the request did not say where it came from.");
   }
 }
 

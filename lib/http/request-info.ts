@@ -1,8 +1,7 @@
 import type { NextRequest } from "next/server";
+import { resolveClientIp } from "./client-ip";
 
-/** Best-effort client IP: the first hop of X-Forwarded-For (set by Vercel and most proxies). */
+/** The client IP by the trusted-proxy setting (AUTH_TRUSTED_PROXIES; Vercel's header on Vercel): lib/http/client-ip.ts. */
 export function clientIp(request: NextRequest): string | null {
-  const forwarded = request.headers.get("x-forwarded-for");
-  if (forwarded) return forwarded.split(",")[0]!.trim() || null;
-  return request.headers.get("x-real-ip");
+  return resolveClientIp(request.headers);
 }

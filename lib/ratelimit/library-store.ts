@@ -47,6 +47,23 @@ export function createLibraryStore(
       if (result.reason === "timeout") throw new RateLimitStoreError(`${kind} rate-limit store timed out`);
       return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };
     },
+    async peek(rule, key): Promise<RateLimitDecision> {
+      let result: Awaited<ReturnType<Ratelimit["getRemaining"]>>;
+      try {
+        result = await limiterFor(rule).getRemaining(key);
+      } catch (error) {
+        throw new RateLimitStoreError(`${kind} rate-limit store failed`, { cause: error });
+      }
+      return { success: result.remaining > 0, limit: result.limit, remaining: result.remaining, reset: result.reset };
+    },
+    async refund(rule, key) {
+      // @upstash/ratelimit's documented refund: a negative rate decrements without checking the limit.
+      try {
+        await limiterFor(rule).limit(key, { rate: -1 });
+      } catch (error) {
+        throw new RateLimitStoreError(`${kind} rate-limit store failed`, { cause: error });
+      }
+    },
     async reset(rule, key) {
       await limiterFor(rule).resetUsedTokens(key);
     },

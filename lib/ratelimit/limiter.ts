@@ -1,5 +1,6 @@
 import "server-only";
 import crypto from "node:crypto";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { AppError } from "@/lib/errors";
 import { getRateLimitConfig, type RateLimitConfig } from "./config";
 import { createLibraryStore } from "./library-store";
@@ -7,6 +8,7 @@ import { createMemoryStore } from "./memory-store";
 import { upstashRedisOverIoredis } from "./redis-adapter";
 import { RateLimitStoreError, type RateLimitStore, type StoreRule } from "./store";
 import type { RateLimitRule } from "./rules";
+import { describeWait } from "./wait";
 
 /** Builds the store the configuration names. Redis clients are imported only when used. */
 export async function createRateLimitStore(config: RateLimitConfig): Promise<RateLimitStore> {
@@ -50,15 +52,41 @@ function storeRule(rule: RateLimitRule, config: RateLimitConfig): StoreRule {
 
 /** Identifiers (emails) are hashed so the shared store never holds addresses in clear. */
 function storeKey(rule: RateLimitRule, key: string): string {
-  if (rule.by === "ip") return key;
+  if (rule.by !== "identifier") return key;
   return crypto.createHash("sha256").update(key.trim().toLowerCase()).digest("base64url").slice(0, 32);
 }
 
-export function rateLimitedError(retryAfterSeconds: number): AppError {
+export function rateLimitedError(retryAfterSeconds: number, message = "Too many attempts."): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  return new AppError("rate_limited", `Too many attempts. Try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`, {
-    retryAfter: seconds,
-  });
+  return new AppError("rate_limited", `${message} Try again in ${describeWait(seconds)}.`, { retryAfter: seconds });
+}
+
+/**
+ * What a request was charged, so a request that fails on our side (a 5xx) can
+ * give it back: budgets count what happened to the user, not our outages (S10).
+ * lib/http/handler.ts opens one ledger per request.
+ */
+type Charge = { rule: RateLimitRule; key: string };
+const ledger = new AsyncLocalStorage<Charge[]>();
+
+export function withChargeLedger<T>(run: () => Promise<T>): Promise<T> {
+  return ledger.run([], run);
+}
+
+/** Gives back every charge of the current request (best effort: a store error is logged, not thrown). */
+export async function refundCharges(): Promise<number> {
+  const charges = ledger.getStore()?.splice(0) ?? [];
+  const config = getRateLimitConfig();
+  let refunded = 0;
+  for (const { rule, key } of charges) {
+    try {
+      await (await getRateLimitStore()).refund(storeRule(rule, config), storeKey(rule, key));
+      refunded++;
+    } catch (error) {
+      console.error(`[portal] could not refund rate limit "${rule.name}"`, error instanceof Error ? error.message : error);
+    }
+  }
+  return refunded;
 }
 
 /**
@@ -67,7 +95,12 @@ export function rateLimitedError(retryAfterSeconds: number): AppError {
  * is reached. If the store is unreachable the request is let through (and
  * logged) unless RATE_LIMIT_ON_STORE_ERROR=deny.
  */
-export async function enforceRateLimit(rule: RateLimitRule, key: string, now: () => number = Date.now): Promise<void> {
+export async function enforceRateLimit(
+  rule: RateLimitRule,
+  key: string,
+  now: () => number = Date.now,
+  message?: string,
+): Promise<void> {
   const config = getRateLimitConfig();
   if (!config.enabled) return;
   const effective = storeRule(rule, config);
@@ -78,9 +111,35 @@ export async function enforceRateLimit(rule: RateLimitRule, key: string, now: ()
     if (!(error instanceof RateLimitStoreError)) throw error;
     console.error(`[portal] rate limit "${rule.name}" not checked: ${error.message}`, error.cause ?? "");
     if (config.onStoreError === "allow") return;
-    throw rateLimitedError(Math.min(effective.windowSeconds, 60));
+    throw rateLimitedError(Math.min(effective.windowSeconds, 60), message);
   }
-  if (!decision.success) throw rateLimitedError((decision.reset - now()) / 1000);
+  if (!decision.success) throw rateLimitedError((decision.reset - now()) / 1000, message);
+  ledger.getStore()?.push({ rule, key });
+}
+
+/**
+ * For budgets charged only when something goes wrong (wrong codes): throws
+ * `rate_limited` when `key` has nothing left under `rule`, without counting.
+ * Charge a failure with `enforceRateLimit` afterwards.
+ */
+export async function assertBudgetLeft(
+  rule: RateLimitRule,
+  key: string,
+  message?: string,
+  now: () => number = Date.now,
+): Promise<void> {
+  const config = getRateLimitConfig();
+  if (!config.enabled) return;
+  let decision;
+  try {
+    decision = await (await getRateLimitStore()).peek(storeRule(rule, config), storeKey(rule, key));
+  } catch (error) {
+    if (!(error instanceof RateLimitStoreError)) throw error;
+    console.error(`[portal] rate limit "${rule.name}" not checked: ${error.message}`, error.cause ?? "");
+    if (config.onStoreError === "allow") return;
+    throw rateLimitedError(60, message);
+  }
+  if (!decision.success) throw rateLimitedError((decision.reset - now()) / 1000, message);
 }
 
 /** Forgets the count of `key` under `rule` (after an admin unlock, and in tests). */

@@ -43,4 +43,17 @@ describe("memory rate-limit store", () => {
     expect(await rateLimitStoreStatus()).toEqual({ enabled: true, store: "memory", ok: true });
     setRateLimitStore(undefined);
   });
+
+  it("peek reports without counting; refund gives one request back", async () => {
+    const store = createMemoryStore({ now: () => 5_000_000 });
+    await store.limit(rule, "a");
+    await store.limit(rule, "a");
+    expect(await store.peek(rule, "a")).toMatchObject({ success: true, remaining: 1 });
+    expect(await store.peek(rule, "a")).toMatchObject({ remaining: 1 });
+    await store.limit(rule, "a");
+    expect((await store.peek(rule, "a")).success).toBe(false);
+    await store.refund(rule, "a");
+    expect((await store.limit(rule, "a")).success).toBe(true);
+    expect((await store.limit(rule, "a")).success).toBe(false);
+  });
 });

@@ -52,6 +52,24 @@ export function createMemoryStore(options: { now?: () => number } = {}): RateLim
       if (counters.size > SWEEP_THRESHOLD) sweep(at);
       return { success: true, limit: rule.limit, remaining: rule.limit - used - 1, reset };
     },
+    async peek(rule: StoreRule, key: string): Promise<RateLimitDecision> {
+      const windowMs = rule.windowSeconds * 1000;
+      const at = now();
+      const window = Math.floor(at / windowMs);
+      const counter = counterFor(`${rule.name}:${key}`, windowMs, window);
+      const used = Math.floor(counter.previous * (1 - (at % windowMs) / windowMs)) + counter.current;
+      const remaining = Math.max(0, rule.limit - used);
+      return { success: remaining > 0, limit: rule.limit, remaining, reset: (window + 1) * windowMs };
+    },
+    async refund(rule: StoreRule, key: string): Promise<void> {
+      const id = `${rule.name}:${key}`;
+      const windowMs = rule.windowSeconds * 1000;
+      const counter = counterFor(id, windowMs, Math.floor(now() / windowMs));
+      // Taken back from the window that counted it; if that one has rolled into "previous", from there.
+      if (counter.current > 0) counter.current -= 1;
+      else if (counter.previous > 0) counter.previous -= 1;
+      counters.set(id, counter);
+    },
     async reset(rule: StoreRule, key: string): Promise<void> {
       counters.delete(`${rule.name}:${key}`);
     },

@@ -34,6 +34,18 @@ describe("Redis rate-limit store (ioredis adapter)", () => {
     expect(stripLuaShebang("return 1")).toBe("return 1");
   });
 
+  it("peeks without counting and refunds one request, on the real redis-server", async () => {
+    const store = createLibraryStore("redis", upstashRedisOverIoredis(client), { prefix: prefix(), ping: () => client.ping() });
+    const rule = { name: "refund", limit: 2, windowSeconds: 60 };
+    await store.limit(rule, "k");
+    expect(await store.peek(rule, "k")).toMatchObject({ success: true, remaining: 1 });
+    await store.limit(rule, "k");
+    expect((await store.peek(rule, "k")).success).toBe(false);
+    await store.refund(rule, "k");
+    expect((await store.limit(rule, "k")).success).toBe(true);
+    expect((await store.limit(rule, "k")).success).toBe(false);
+  });
+
   it("enforces a sliding window: 3 per 10 s gives true, true, true, false, false", async () => {
     const store = createLibraryStore("redis", upstashRedisOverIoredis(client), { prefix: prefix(), ping: () => client.ping() });
     const rule = { name: "t", limit: 3, windowSeconds: 10 };

@@ -1,15 +1,20 @@
 /**
  * Every rate limit the portal applies (S10 defaults), in one place. A rule
- * counts requests per key, where the key is the client IP or the identifier
- * (lower-cased email) the request is about. lib/http/handler.ts applies the
- * rules of ROUTE_RULES to each route before the route runs.
+ * counts requests per key: the client IP, an identifier (lower-cased email,
+ * stored hashed) or a known device.
+ *
+ * Per-IP rules are applied by lib/http/handler.ts to each route in
+ * ROUTE_RULES before its body is read. Per-identifier and per-device budgets
+ * are applied by the domain code that knows what the request is about: a
+ * resend names only its attempt, and a browser that has signed in as this
+ * user before (device cookie) has its own sign-in budget (lib/sign-in).
  */
 export type RateLimitRule = {
   /** Stable name: part of every store key, so renaming one resets its counters. */
   name: string;
   limit: number;
   windowSeconds: number;
-  by: "ip" | "identifier";
+  by: "ip" | "identifier" | "device";
 };
 
 const rule = (name: string, limit: number, windowSeconds: number, by: RateLimitRule["by"]): RateLimitRule => ({
@@ -23,13 +28,20 @@ const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 
 export const RATE_LIMIT_RULES = {
+  // Password sign-in from a browser that has not signed in as this user before (strangers).
+  // Keyed by address and the account's lockout epoch, so an admin unlock starts it afresh everywhere.
   signInPerIdentifier: rule("sign-in:identifier", 10, 15 * MINUTE, "identifier"),
+  // Password sign-in from a known device: its own budget, so strangers cannot lock the owner out (S10).
+  signInPerDevice: rule("sign-in:device", 10, 15 * MINUTE, "device"),
   signInPerIp: rule("sign-in:ip", 30, MINUTE, "ip"),
   signUpPerIp: rule("sign-up:ip", 10, HOUR, "ip"),
+  // Every email with a code or link to one address: first sends AND resends (S10).
   sendPerIdentifier: rule("send:identifier", 3, 10 * MINUTE, "identifier"),
-  // Backstop for sends whose body names the address differently, and for one IP spraying many addresses.
+  sendPerIdentifierPerDay: rule("send:identifier:day", 20, 24 * HOUR, "identifier"),
+  // Backstop for one IP spraying many addresses.
   sendPerIp: rule("send:ip", 30, 10 * MINUTE, "ip"),
-  // Each code/link also has its own 5-try cap (S4); this caps guessing across codes from one IP.
+  // Wrong codes for one address across resends and attempts (each code also has its own 5-try cap, S4).
+  codeFailuresPerIdentifier: rule("code-failures:identifier", 15, HOUR, "identifier"),
   verifyPerIp: rule("verify:ip", 30, MINUTE, "ip"),
   // Browsers refresh every 50 s per open tab; generous so a household behind one NAT is never limited.
   sessionPerIp: rule("session:ip", 600, MINUTE, "ip"),
@@ -37,15 +49,15 @@ export const RATE_LIMIT_RULES = {
 
 const R = RATE_LIMIT_RULES;
 
-/** Route path -> the rules applied to it, IP rules first (they are checked before the body is read). */
+/** Route path -> the per-IP rules applied to it before its body is read. */
 export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
-  "/api/auth/sign-in": [R.signInPerIp, R.signInPerIdentifier],
-  // Sign-up mails a code + link (S4), so it also counts as a send for that address.
-  "/api/auth/sign-up": [R.signUpPerIp, R.sendPerIdentifier],
-  "/api/auth/email/send": [R.sendPerIp, R.sendPerIdentifier],
-  "/api/auth/password-reset/send": [R.sendPerIp, R.sendPerIdentifier],
+  "/api/auth/sign-in": [R.signInPerIp],
+  "/api/auth/sign-up": [R.signUpPerIp],
+  "/api/auth/email/send": [R.sendPerIp],
+  "/api/auth/password-reset/send": [R.sendPerIp],
   "/api/auth/email/verify-code": [R.verifyPerIp],
   "/api/auth/email/confirm-link": [R.verifyPerIp],
+  "/api/auth/email/deny-link": [R.verifyPerIp],
   "/api/auth/password-reset/verify": [R.verifyPerIp],
   "/api/auth/password-reset/complete": [R.verifyPerIp],
   // Polled by the tab waiting for its link to be confirmed (about once a second at most).

@@ -16,6 +16,10 @@ export interface RateLimitStore {
   readonly kind: RateLimitStoreKind;
   /** Counts one request for `key` under `rule` and says whether it is within the limit. */
   limit(rule: StoreRule, key: string): Promise<RateLimitDecision>;
+  /** What `limit` would answer, without counting anything (budgets charged only on failure). */
+  peek(rule: StoreRule, key: string): Promise<RateLimitDecision>;
+  /** Gives back one request counted by `limit` (the request failed on our side, S10). */
+  refund(rule: StoreRule, key: string): Promise<void>;
   /** Forgets `key`'s count under `rule` (admin unlock, tests). */
   reset(rule: StoreRule, key: string): Promise<void>;
   /** Throws when the store cannot be reached (health checks, S12). */

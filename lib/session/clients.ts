@@ -1,5 +1,5 @@
 import "server-only";
-import type { Tx } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { randomToken, sha256 } from "@/lib/crypto";
 
@@ -21,6 +21,16 @@ export async function ensureClient(tx: Tx, clientToken: string | null, userAgent
     data: { id: newId("client"), tokenHash: sha256(newClientToken), userAgent: userAgent?.slice(0, 512) },
   });
   return { clientId: client.id, newClientToken };
+}
+
+/** Whether the browser holding `clientToken` has an active session of `userId`. */
+export async function isSignedInAs(clientToken: string | null, userId: string): Promise<boolean> {
+  if (!clientToken) return false;
+  const client = await db.client.findUnique({
+    where: { tokenHash: sha256(clientToken) },
+    select: { sessions: { where: { userId, status: "active" }, select: { id: true }, take: 1 } },
+  });
+  return Boolean(client?.sessions.length);
 }
 
 export function isSameClient(clientToken: string | null, clientTokenHash: string): boolean {

@@ -11,8 +11,18 @@ export {
   type SignOutScope,
   type StartedSession,
   type IssuedSessionToken,
+  type OpenedSession,
 } from "./sessions";
-export { setAuthCookies, setClientCookie, clearAuthCookies, readClientToken } from "./cookies";
-export { ensureClient, isSameClient, type ResolvedClient } from "./clients";
+export { readKnownDevice, rememberDevice, isKnownDeviceOf, DEVICE_COOKIE_MAX_AGE_SECONDS, type KnownDevice } from "./known-device";
+export {
+  setAuthCookies,
+  setClientCookie,
+  clearAuthCookies,
+  clearSessionTokenCookies,
+  readClientToken,
+  readHandshakeCount,
+  setHandshakeCount,
+} from "./cookies";
+export { ensureClient, isSameClient, isSignedInAs, type ResolvedClient } from "./clients";
 export { requestContext } from "./request-context";
-export { authenticateRequest, auth, currentUser, requireUser, requireAdmin, type AuthState } from "./server";
+export { authenticateRequest, auth, currentUser, requireUser, requireAdmin, readClientTokenFromCookies, type AuthState } from "./server";

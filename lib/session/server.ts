@@ -4,9 +4,10 @@ import { cookies, headers } from "next/headers";
 import type { NextRequest } from "next/server";
 import { notFound, redirect } from "next/navigation";
 import { createLocalJWKSet } from "jose";
-import { SESSION_COOKIE, resolveIssuer, verifySessionToken, type SessionClaims } from "@/lib/edge";
+import { authCookieNamesFor, resolveIssuer, verifySessionToken, type SessionClaims } from "@/lib/edge";
 import { getConfig } from "@/lib/config";
 import { getUserProfile, type UserProfile } from "@/lib/users";
+import { requestCookieNames } from "./cookies";
 import { getPublicJwks } from "./keys";
 
 export type AuthState = {
@@ -17,6 +18,8 @@ export type AuthState = {
 };
 
 const JWKS_CACHE_MS = 60_000;
+/** The verified-token cache's name for these keys: the server's own, read from the DB. */
+const LOCAL_KEY_SET_ID = "local";
 let localJwks: { keys: ReturnType<typeof createLocalJWKSet>; loadedAt: number } | undefined;
 
 async function serverJwks() {
@@ -33,11 +36,11 @@ async function serverJwks() {
  */
 export async function verifyTokenOnServer(token: string, requestOrigin: string): Promise<SessionClaims | null> {
   const issuer = resolveIssuer(requestOrigin, getConfig().AUTH_URL);
-  let result = await verifySessionToken(token, { keys: await serverJwks(), issuer });
+  let result = await verifySessionToken(token, { keys: await serverJwks(), keySetId: LOCAL_KEY_SET_ID, issuer });
   if (!result.ok && result.reason === "invalid") {
     // A key rotated in another process is not in our cached set yet: reload once.
     localJwks = undefined;
-    result = await verifySessionToken(token, { keys: await serverJwks(), issuer });
+    result = await verifySessionToken(token, { keys: await serverJwks(), keySetId: LOCAL_KEY_SET_ID, issuer });
   }
   return result.ok ? result.claims : null;
 }
@@ -52,7 +55,7 @@ function bearerToken(authorization: string | null): string | undefined {
 
 /** The auth state of a route handler's request (Bearer header or `__session` cookie). */
 export async function authenticateRequest(request: NextRequest): Promise<AuthState | null> {
-  const token = bearerToken(request.headers.get("authorization")) ?? request.cookies.get(SESSION_COOKIE)?.value;
+  const token = bearerToken(request.headers.get("authorization")) ?? request.cookies.get(requestCookieNames(request).session)?.value;
   if (!token) return null;
   const claims = await verifyTokenOnServer(token, request.nextUrl.origin);
   return claims ? toAuthState(claims) : null;
@@ -60,17 +63,21 @@ export async function authenticateRequest(request: NextRequest): Promise<AuthSta
 
 async function requestOrigin(): Promise<string> {
   const list = await headers();
-  const host = list.get("x-forwarded-host") ?? list.get("host") ?? "localhost";
-  const proto = list.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  // First entry of a proxy chain's list ("https, http"), so the origin always parses.
+  const first = (name: string) => list.get(name)?.split(",")[0]?.trim() || undefined;
+  const host = first("x-forwarded-host") ?? first("host") ?? "localhost";
+  const proto = first("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
   return `${proto}://${host}`;
 }
 
 /** `{ userId, sessionId, claims, actor }` for the signed-in request, or null (S2). */
 export const auth = cache(async (): Promise<AuthState | null> => {
   const list = await headers();
-  const token = bearerToken(list.get("authorization")) ?? (await cookies()).get(SESSION_COOKIE)?.value;
+  const origin = await requestOrigin();
+  const sessionCookie = authCookieNamesFor(origin, getConfig()).session;
+  const token = bearerToken(list.get("authorization")) ?? (await cookies()).get(sessionCookie)?.value;
   if (!token) return null;
-  const claims = await verifyTokenOnServer(token, await requestOrigin());
+  const claims = await verifyTokenOnServer(token, origin);
   return claims ? toAuthState(claims) : null;
 });
 
@@ -92,4 +99,10 @@ export async function requireAdmin(): Promise<UserProfile> {
   const user = await requireUser();
   if (user.role !== "admin") notFound();
   return user;
+}
+
+/** The browser's `__client` token in a server component (the confirm page asks "is this the browser that asked?"). */
+export async function readClientTokenFromCookies(): Promise<string | null> {
+  const names = authCookieNamesFor(await requestOrigin(), getConfig());
+  return (await cookies()).get(names.client)?.value ?? null;
 }

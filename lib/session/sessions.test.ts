@@ -2,11 +2,17 @@ import { describe, expect, it } from "vitest";
 import { createLocalJWKSet } from "jose";
 import { db } from "@/lib/db";
 import { CLIENT_COOKIE, SESSION_COOKIE, clearVerifiedTokenCache, verifySessionToken } from "@/lib/edge";
-import { updateInstanceSettings } from "@/lib/settings";
+import { readInstanceSettings, updateInstanceSettings, type InstanceSettingsPatch } from "@/lib/settings";
 import { signedUpUser } from "@/test/fixtures";
 import { decodeJwtPayload } from "@/test/http";
 import { getPublicJwks, rotateSigningKey } from "./keys";
 import { refreshSessionToken, revokeSession, signOut, type RequestContext } from "./sessions";
+
+/** This file has its own database (test/setup-env.ts): changing the instance settings affects no other file. */
+async function setSettings(patch: InstanceSettingsPatch) {
+  const { version } = await readInstanceSettings();
+  await updateInstanceSettings(patch, { expectedVersion: version });
+}
 
 const context: RequestContext = { ip: "127.0.0.1", userAgent: "vitest", issuer: "http://localhost:3000", authorizedParty: "http://localhost:3000" };
 
@@ -15,7 +21,7 @@ describe("refreshSessionToken (the handshake check)", () => {
     const { jar, userId } = await signedUpUser();
     const issued = await refreshSessionToken(jar.values.get(CLIENT_COOKIE)!, context);
     expect(issued.userId).toBe(userId);
-    const result = await verifySessionToken(issued.sessionToken, { keys: createLocalJWKSet(await getPublicJwks()), issuer: context.issuer });
+    const result = await verifySessionToken(issued.sessionToken, { keys: createLocalJWKSet(await getPublicJwks()), keySetId: "test", issuer: context.issuer });
     expect(result.ok).toBe(true);
   });
 
@@ -31,14 +37,15 @@ describe("refreshSessionToken (the handshake check)", () => {
     await expect(refreshSessionToken(jar.values.get(CLIENT_COOKIE)!, context)).rejects.toMatchObject({ code: "session_invalid" });
   });
 
-  it("refuses banned and locked users", async () => {
+  it("refuses banned users, but a lockout leaves existing sessions alone (S10)", async () => {
     const banned = await signedUpUser();
     await db.user.update({ where: { id: banned.userId }, data: { banned: true } });
     await expect(refreshSessionToken(banned.jar.values.get(CLIENT_COOKIE)!, context)).rejects.toMatchObject({ code: "session_invalid" });
 
     const locked = await signedUpUser();
     await db.user.update({ where: { id: locked.userId }, data: { lockedUntil: new Date(Date.now() + 60_000) } });
-    await expect(refreshSessionToken(locked.jar.values.get(CLIENT_COOKIE)!, context)).rejects.toMatchObject({ code: "session_invalid" });
+    // Strangers' failed passwords must not sign the owner out everywhere.
+    await expect(refreshSessionToken(locked.jar.values.get(CLIENT_COOKIE)!, context)).resolves.toMatchObject({ userId: locked.userId });
   });
 
   it("expires a session past its max lifetime and marks the row expired", async () => {
@@ -51,12 +58,12 @@ describe("refreshSessionToken (the handshake check)", () => {
 
   it("enforces the inactivity timeout when an admin turns it on", async () => {
     const { jar } = await signedUpUser();
-    await updateInstanceSettings({ inactivityTimeoutMinutes: 30 });
+    await setSettings({ inactivityTimeoutMinutes: 30 });
     try {
       const in31Minutes = new Date(Date.now() + 31 * 60_000);
       await expect(refreshSessionToken(jar.values.get(CLIENT_COOKIE)!, { ...context, now: in31Minutes })).rejects.toMatchObject({ code: "session_invalid" });
     } finally {
-      await updateInstanceSettings({ inactivityTimeoutMinutes: null });
+      await setSettings({ inactivityTimeoutMinutes: null });
     }
   });
 
@@ -94,7 +101,7 @@ describe("signOut", () => {
   });
 
   it("with multi-session on, keeps both accounts on one browser and falls back to the other on sign-out", async () => {
-    await updateInstanceSettings({ multiSession: true });
+    await setSettings({ multiSession: true });
     try {
       const first = await signedUpUser();
       const second = await signedUpUser();
@@ -109,7 +116,7 @@ describe("signOut", () => {
       const issued = await refreshSessionToken(client, context);
       expect(issued.userId).toBe(first.userId);
     } finally {
-      await updateInstanceSettings({ multiSession: false });
+      await setSettings({ multiSession: false });
     }
   });
 });

@@ -2,11 +2,12 @@ import "server-only";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { sha256 } from "@/lib/crypto";
+import { randomToken, sha256 } from "@/lib/crypto";
 import { recordAuditEvent } from "@/lib/audit";
-import { getInstanceSettings } from "@/lib/settings";
+import { getInstanceSettings, type InstanceSettings } from "@/lib/settings";
 import { mintSessionToken } from "./tokens";
-import { ensureClient, type ResolvedClient } from "./clients";
+import type { ResolvedClient } from "./clients";
+import { rememberDevice } from "./known-device";
 
 /** What a session operation needs to know about the request it serves. */
 export type RequestContext = {
@@ -16,6 +17,8 @@ export type RequestContext = {
   issuer: string;
   /** `azp` of minted tokens: the origin the request came from. */
   authorizedParty: string;
+  /** The browser's device cookie (a browser that has signed in before, S10), if it sent one. */
+  deviceToken?: string | null;
   now?: Date;
 };
 
@@ -28,8 +31,19 @@ export type IssuedSessionToken = {
 };
 
 export type StartedSession = IssuedSessionToken & {
-  /** A new `__client` token to set, when the browser had no valid client yet. */
-  newClientToken: string | null;
+  /** The browser's new `__client` token: re-issued whenever a session opens (no fixation, S2). */
+  newClientToken: string;
+  /** `__client` lifetime: the session-lifetime setting. */
+  clientCookieMaxAgeSeconds: number;
+  /** The device cookie, now also naming this user (a known device keeps its own sign-in budget, S10). */
+  deviceToken: string;
+};
+
+export type OpenedSession = {
+  sessionId: string;
+  clientId: string;
+  newClientToken: string;
+  clientCookieMaxAgeSeconds: number;
 };
 
 /**
@@ -48,29 +62,27 @@ const SESSION_INVALID = "Your session has ended. Please sign in again.";
 
 /**
  * Opens a session for `userId` on the browser's client inside the caller's
- * transaction (so a failed sign-up leaves nothing behind), then mints its
- * first token once the transaction has committed.
+ * transaction (so a failed sign-up leaves nothing behind); its first token is
+ * minted once the transaction has committed (`issueTokenForSession`).
+ *
+ * The client's token is replaced here: a `__client` value that was in the
+ * browser before (say one an attacker obtained and planted) stops working the
+ * moment a session opens on it (session fixation, S2). Only the sign-in
+ * attempt module (lib/sign-in/attempts.ts) calls this; a test keeps it so.
+ * `settings` are read by the caller before the transaction (lib/db.ts).
  */
 export async function openSession(
   tx: Tx,
-  input: {
-    userId: string;
-    /** The browser's `__client` token, or the client the caller already resolved in this transaction. */
-    clientToken?: string | null;
-    client?: ResolvedClient;
-    actorId?: string | null;
-  },
+  input: { userId: string; client: ResolvedClient; actorId?: string | null },
+  settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays">,
   context: RequestContext,
-): Promise<{ sessionId: string; clientId: string; newClientToken: string | null }> {
+): Promise<OpenedSession> {
   const now = context.now ?? new Date();
-  const settings = await getInstanceSettings();
-
-  const { clientId, newClientToken } =
-    input.client ?? (await ensureClient(tx, input.clientToken ?? null, context.userAgent));
+  const { clientId } = input.client;
 
   // One session per user per client; without multi-session, one session per client.
   // A client created in this request has no sessions yet: nothing to end.
-  if (!newClientToken) {
+  if (!input.client.newClientToken) {
     await tx.session.updateMany({
       where: { clientId, status: "active", userId: input.userId },
       data: { status: "replaced", endedAt: now },
@@ -96,8 +108,12 @@ export async function openSession(
       expiresAt: new Date(now.getTime() + settings.sessionMaxAgeDays * 86_400_000),
     },
   });
-  await tx.client.update({ where: { id: clientId }, data: { lastActiveSessionId: session.id } });
-  return { sessionId: session.id, clientId, newClientToken };
+  const newClientToken = randomToken(32);
+  await tx.client.update({
+    where: { id: clientId },
+    data: { tokenHash: sha256(newClientToken), lastActiveSessionId: session.id },
+  });
+  return { sessionId: session.id, clientId, newClientToken, clientCookieMaxAgeSeconds: settings.sessionMaxAgeDays * 86_400 };
 }
 
 /**
@@ -122,7 +138,6 @@ export async function refreshSessionToken(clientToken: string | null, context: R
           id: true,
           role: true,
           banned: true,
-          lockedUntil: true,
           primaryEmailAddressId: true,
           emailAddresses: { where: { verified: true }, select: { id: true } },
         },
@@ -141,7 +156,8 @@ export async function refreshSessionToken(clientToken: string | null, context: R
     throw new AppError("session_invalid", SESSION_INVALID);
   }
   const { user } = session;
-  if (user.banned || (user.lockedUntil && user.lockedUntil > now)) throw new AppError("session_invalid", SESSION_INVALID);
+  // A lockout only stops password sign-in from unknown browsers; existing sessions survive it (S10).
+  if (user.banned) throw new AppError("session_invalid", SESSION_INVALID);
 
   if (now.getTime() - session.lastActiveAt.getTime() > lastActiveWriteInterval(idleLimit)) {
     await db.session.update({ where: { id: session.id }, data: { lastActiveAt: now } });
@@ -162,9 +178,9 @@ async function isPrimaryEmailVerified(userId: string): Promise<boolean> {
   return Boolean(user?.emailAddresses.some((address) => address.id === user.primaryEmailAddressId));
 }
 
-/** Mints the first token of a session opened by `openSession`. */
+/** Mints the first token of a session opened by `openSession`, and remembers this browser as a known device of the user. */
 export async function issueTokenForSession(
-  opened: { sessionId: string; newClientToken: string | null },
+  opened: OpenedSession,
   subject: { userId: string; role: "user" | "admin"; actorId?: string | null; emailVerified?: boolean },
   context: RequestContext,
 ): Promise<StartedSession> {
@@ -176,6 +192,8 @@ export async function issueTokenForSession(
     sessionToken: minted.token,
     expiresAt: minted.expiresAt,
     newClientToken: opened.newClientToken,
+    clientCookieMaxAgeSeconds: opened.clientCookieMaxAgeSeconds,
+    deviceToken: rememberDevice(context.deviceToken ?? null, subject.userId),
   };
 }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { CLIENT_COOKIE, SESSION_COOKIE } from "@/lib/edge";
 import { extractCodeAndLink, useTestSmtp } from "@/lib/email/testing";
@@ -8,8 +8,10 @@ import { POST as sendRoute } from "@/app/api/auth/email/send/route";
 import { POST as verifyCodeRoute } from "@/app/api/auth/email/verify-code/route";
 import { POST as confirmLinkRoute } from "@/app/api/auth/email/confirm-link/route";
 import { GET as statusRoute } from "@/app/api/auth/email/status/route";
+import { POST as denyLinkRoute } from "@/app/api/auth/email/deny-link/route";
 import { verifyEmailCode, inspectEmailLink, sendEmailCode } from "@/lib/sign-in";
 import type { RequestContext } from "@/lib/session";
+import { createMemoryStore, RATE_LIMIT_RULES, resetRateLimit, setRateLimitStore } from "@/lib/ratelimit";
 
 const settings = vi.hoisted(() => ({ overrides: {} as Record<string, unknown> }));
 vi.mock("@/lib/settings", async (importOriginal) => {
@@ -22,6 +24,7 @@ vi.mock("@/lib/settings", async (importOriginal) => {
 afterEach(() => {
   settings.overrides = {};
 });
+beforeEach(() => setRateLimitStore(createMemoryStore()));
 
 const mail = useTestSmtp();
 
@@ -155,7 +158,7 @@ describe("email code sign-in (S4)", () => {
     await expect(
       verifyEmailCode({ attemptId: sent.attemptId, code, clientToken }, context(late)),
     ).rejects.toMatchObject({ code: "verification_expired" });
-    expect(await inspectEmailLink(tokenOf(link), late)).toMatchObject({ state: "expired" });
+    expect(await inspectEmailLink(tokenOf(link), null, late)).toMatchObject({ state: "expired" });
     // One second before the deadline it still works.
     const result = await verifyEmailCode(
       { attemptId: sent.attemptId, code, clientToken },
@@ -164,7 +167,7 @@ describe("email code sign-in (S4)", () => {
     expect(result.status).toBe("complete");
   });
 
-  it("enforces a 30 s resend cooldown, and a resend makes the earlier code useless", async () => {
+  it("enforces a 30 s resend cooldown, and a resend makes the earlier code AND link useless", async () => {
     const { email } = await signedUpUser();
     const { jar, attemptId } = await requestEmail(email);
     const first = extractCodeAndLink(await mail.deliver(email));
@@ -181,18 +184,63 @@ describe("email code sign-in (S4)", () => {
     expect(resent.json).toEqual({ status: "sent", attemptId, resendAfter: 30 });
     const second = extractCodeAndLink(await mail.deliver(email));
     expect(second.link).not.toBe(first.link);
+    // The first email's link is dead although it was never used and has not reached its 10 minutes:
+    // only storeVerification voiding the earlier verification makes it so.
+    expect(await inspectEmailLink(tokenOf(first.link), jar.values.get(CLIENT_COOKIE)!)).toMatchObject({ state: "expired" });
+    const oldLink = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token: tokenOf(first.link) }, jar });
+    expect(oldLink.status).toBe(410);
+    expect(oldLink.json.errors[0].code).toBe("verification_expired");
     if (first.code !== second.code) {
-      const old = await call(verifyCodeRoute, "/api/auth/email/verify-code", {
-        body: { attemptId, code: first.code },
-        jar,
-      });
+      const old = await call(verifyCodeRoute, "/api/auth/email/verify-code", { body: { attemptId, code: first.code }, jar });
       expect(old.status).toBe(422);
     }
-    const ok = await call(verifyCodeRoute, "/api/auth/email/verify-code", {
-      body: { attemptId, code: second.code },
-      jar,
-    });
+    const ok = await call(verifyCodeRoute, "/api/auth/email/verify-code", { body: { attemptId, code: second.code }, jar });
     expect(ok.json.status).toBe("complete");
+  });
+
+  it("counts resends toward the address's send limit: 3 emails per 10 minutes, however they are asked for (S10)", async () => {
+    const { email } = await signedUpUser();
+    const { jar, attemptId } = await requestEmail(email);
+    const sent = async () => {
+      // Past the 30 s cooldown each time, so only the send limit can refuse.
+      await db.verification.updateMany({ where: { identifier: email }, data: { lastSentAt: new Date(Date.now() - 31_000) } });
+      return call(sendRoute, "/api/auth/email/send", { body: { attemptId }, jar });
+    };
+    expect((await sent()).status).toBe(200);
+    expect((await sent()).status).toBe(200);
+    const fourth = await sent();
+    expect(fourth.status).toBe(429);
+    expect(fourth.json.message).toMatch(/^Too many emails to this address\. Try again in \d+ (minutes?|seconds?)\.$/);
+    // A fresh attempt for the same address hits the same budget.
+    await db.verification.updateMany({ where: { identifier: email }, data: { lastSentAt: new Date(Date.now() - 31_000) } });
+    expect((await call(sendRoute, "/api/auth/email/send", { body: { email, intent: "sign_in" }, jar: new CookieJar() })).status).toBe(429);
+    expect(await db.outboxMessage.count({ where: { to: email, template: "sign_in_code" } })).toBe(3);
+  });
+
+  it("caps wrong codes per address across resends and attempts: fresh codes buy no extra guesses (S10)", async () => {
+    const { email } = await signedUpUser();
+    let answered422 = 0;
+    let refused429 = 0;
+    const attempts: { jar: CookieJar; attemptId: string }[] = [];
+    for (let round = 0; round < 4; round++) {
+      // Lift only the 30 s cooldown and the send budget between rounds; the failure budget stays.
+      await db.verification.updateMany({ where: { identifier: email }, data: { lastSentAt: new Date(Date.now() - 31_000) } });
+      await resetRateLimit(RATE_LIMIT_RULES.sendPerIdentifier, `sign_in:${email}`);
+      attempts.push(await requestEmail(email));
+    }
+    for (const { jar, attemptId } of attempts) {
+      for (let guess = 0; guess < 5; guess++) {
+        const result = await call(verifyCodeRoute, "/api/auth/email/verify-code", {
+          body: { attemptId, code: String(100000 + guess) },
+          jar,
+        });
+        if (result.status === 422 || result.json.errors?.[0]?.code === "verification_voided") answered422++;
+        else if (result.status === 429) refused429++;
+      }
+    }
+    // 20 guesses over 4 attempts: the address's budget of 15 stops the last 5, however the codes were spread.
+    expect(answered422).toBe(15);
+    expect(refused429).toBe(5);
   });
 
   it("refuses an attempt from another browser", async () => {
@@ -214,8 +262,8 @@ describe("magic links (S4)", () => {
     const token = tokenOf(extractCodeAndLink(await mail.deliver(email)).link);
 
     // A mail scanner's GET (the confirm page render) only inspects.
-    expect(await inspectEmailLink(token)).toEqual({ state: "valid", purpose: "sign_in" });
-    expect(await inspectEmailLink(token)).toEqual({ state: "valid", purpose: "sign_in" });
+    expect(await inspectEmailLink(token, jar.values.get(CLIENT_COOKIE)!)).toMatchObject({ state: "valid", purpose: "sign_in", sameBrowser: true });
+    expect(await inspectEmailLink(token, jar.values.get(CLIENT_COOKIE)!)).toMatchObject({ state: "valid", purpose: "sign_in", sameBrowser: true });
     const pending = await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar });
     expect(pending.json).toMatchObject({ status: "pending" });
 
@@ -228,46 +276,92 @@ describe("magic links (S4)", () => {
     const again = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token }, jar });
     expect(again.status).toBe(410);
     expect(again.json.errors[0].code).toBe("verification_used");
-    expect(await inspectEmailLink(token)).toMatchObject({ state: "used" });
+    expect(await inspectEmailLink(token, null)).toMatchObject({ state: "used" });
   });
 
-  it("other device: shows 'verified' there and signs in the original browser on its next poll", async () => {
-    const { email } = await signedUpUser();
-    const { jar, attemptId } = await requestEmail(email);
+  it("other device: completes nothing there, says where the request came from; the asking browser still can", async () => {
+    const { email, userId } = await signedUpUser();
+    const jar = new CookieJar();
+    const sent = await call(sendRoute, "/api/auth/email/send", {
+      body: { email, intent: "sign_in", redirectUrl: "/after" },
+      jar,
+    });
+    const attemptId = sent.json.attemptId as string;
     const token = tokenOf(extractCodeAndLink(await mail.deliver(email)).link);
     const phone = new CookieJar();
+    const before = await db.session.count({ where: { userId } });
+
+    expect(await inspectEmailLink(token, null)).toMatchObject({
+      state: "valid",
+      sameBrowser: false,
+      crossDeviceAllowed: false,
+      requestedFrom: { device: expect.any(String), at: expect.stringMatching(/UTC$/) },
+    });
+    const confirmed = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token }, jar: phone });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json).toMatchObject({ status: "open_on_original_device", requestedFrom: { device: expect.any(String) } });
+    expect(phone.values.has(SESSION_COOKIE)).toBe(false);
+    // Nothing was consumed or completed: the asking browser keeps waiting, and no session exists.
+    expect((await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar })).json).toMatchObject({ status: "pending" });
+    expect(await db.session.count({ where: { userId } })).toBe(before);
+    // The same link then works in the browser that asked.
+    const here = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token }, jar });
+    expect(here.json).toEqual({ status: "complete", redirectUrl: "/after" });
+  });
+
+  it("an attacker who types the victim's address never gets a session from the victim's click (sign-in and sign-up)", async () => {
+    const victim = await signedUpUser();
+    const attacker = new CookieJar();
+    const attempt = await requestEmail(victim.email, attacker);
+    const victimsLink = tokenOf(extractCodeAndLink(await mail.deliver(victim.email)).link);
+    // The victim clicks "Confirm" in the genuine email, in their own browser (signed in or not).
+    await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token: victimsLink }, jar: victim.jar });
+    await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token: victimsLink }, jar: new CookieJar() });
+    const polled = await call(statusRoute, `/api/auth/email/status?attemptId=${attempt.attemptId}`, { jar: attacker });
+    expect(polled.json).toMatchObject({ status: "pending" });
+    expect(attacker.values.has(SESSION_COOKIE)).toBe(false);
+
+    // Sign-up with the attacker's password for an address the attacker does not own.
+    const target = uniqueEmail("target");
+    const signUp = await requestEmail(target, new CookieJar(), "sign_up");
+    const link = tokenOf(extractCodeAndLink(await mail.deliver(target)).link);
+    const click = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token: link }, jar: new CookieJar() });
+    expect(click.json.status).toBe("open_on_original_device");
+    expect((await call(statusRoute, `/api/auth/email/status?attemptId=${signUp.attemptId}`, { jar: signUp.jar })).json.status).toBe("pending");
+    expect(await db.emailAddress.count({ where: { emailNormalized: target } })).toBe(0);
+  });
+
+  it("cross-device setting on: another browser approves after seeing where it came from; the asking browser signs in", async () => {
+    settings.overrides = { emailLinkCrossDevice: true };
+    const { email } = await signedUpUser();
+    const { jar, attemptId } = await requestEmail(email);
+    const message = await mail.deliver(email);
+    // The email names the requesting browser, IP and time.
+    expect(message.text).toMatch(/Requested from .+ on .+ UTC/);
+    const token = tokenOf(extractCodeAndLink(message).link);
+    const phone = new CookieJar();
+    expect(await inspectEmailLink(token, null)).toMatchObject({ state: "valid", sameBrowser: false, crossDeviceAllowed: true });
     const confirmed = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token }, jar: phone });
     expect(confirmed.json).toEqual({ status: "verified_elsewhere" });
     expect(phone.values.has(SESSION_COOKIE)).toBe(false);
-
-    const sessionsBefore = await db.session.count({
-      where: { user: { emailAddresses: { some: { emailNormalized: email } } } },
-    });
     const polled = await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar });
     expect(polled.json).toEqual({ status: "complete", redirectUrl: "/after" });
     expect(jar.values.get(SESSION_COOKIE)).toBeTruthy();
-    const polledAgain = await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar });
-    expect(polledAgain.json).toEqual({ status: "complete", redirectUrl: "/after" });
-    const sessionsAfter = await db.session.count({
-      where: { user: { emailAddresses: { some: { emailNormalized: email } } } },
-    });
-    expect(sessionsAfter).toBe(sessionsBefore + 1);
-    // The phone's poll (it has no such attempt) learns nothing.
-    expect((await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar: phone })).status).toBe(404);
   });
 
-  it("other device with the admin setting on: signs in on the clicking device", async () => {
-    settings.overrides = { emailLinkSignsInOnOtherDevice: true };
+  it('"this wasn\'t me" voids the code, the link and the attempt, and is audited', async () => {
     const { email } = await signedUpUser();
     const { jar, attemptId } = await requestEmail(email);
-    const token = tokenOf(extractCodeAndLink(await mail.deliver(email)).link);
-    const phone = new CookieJar();
-    const confirmed = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token }, jar: phone });
-    expect(confirmed.json).toEqual({ status: "complete", redirectUrl: "/after" });
-    expect(phone.values.get(SESSION_COOKIE)).toBeTruthy();
-    expect(phone.values.get(CLIENT_COOKIE)).toBeTruthy();
-    const polled = await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar });
-    expect(polled.json).toEqual({ status: "complete_elsewhere" });
+    const { code, link } = extractCodeAndLink(await mail.deliver(email));
+    const denied = await call(denyLinkRoute, "/api/auth/email/deny-link", { body: { token: tokenOf(link) }, jar: new CookieJar() });
+    expect(denied.json).toEqual({ status: "denied" });
+    const viaCode = await call(verifyCodeRoute, "/api/auth/email/verify-code", { body: { attemptId, code }, jar });
+    expect(viaCode.status).toBe(410);
+    const viaLink = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token: tokenOf(link) }, jar });
+    expect(viaLink.status).toBe(410);
+    expect((await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar })).json).toEqual({ status: "failed" });
+    expect(await db.auditEvent.count({ where: { type: "attempt.denied", targetId: attemptId } })).toBe(1);
+    expect(jar.values.has(SESSION_COOKIE)).toBe(false);
   });
 
   it("20 concurrent POSTs of the same link token open exactly one session", async () => {
@@ -296,10 +390,10 @@ describe("email sign-up (S4)", () => {
     const message = await mail.deliver(email);
     expect(message.subject).toMatch(/verification code/);
     const token = tokenOf(extractCodeAndLink(message).link);
-    expect(await inspectEmailLink(token)).toMatchObject({ state: "valid", purpose: "sign_up" });
+    expect(await inspectEmailLink(token, jar.values.get(CLIENT_COOKIE)!)).toMatchObject({ state: "valid", purpose: "sign_up", sameBrowser: true });
     const confirmed = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token }, jar });
     expect(confirmed.json).toEqual({ status: "complete", redirectUrl: "/after" });
-    const address = await db.emailAddress.findUniqueOrThrow({
+    const address = await db.emailAddress.findFirstOrThrow({
       where: { emailNormalized: email },
       include: { user: true },
     });

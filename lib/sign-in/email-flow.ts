@@ -1,41 +1,58 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db";
+import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
-import { enqueueEmail, enqueueNothing, kickOutbox, prepareEmail } from "@/lib/email";
+import { recordAuditEvent } from "@/lib/audit";
+import { enqueueEmail, enqueueNothing, kickOutbox, prepareEmail, type RequestedFrom } from "@/lib/email";
 import { getInstanceSettings } from "@/lib/settings";
-import { ensureClient, isSameClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
-import { completeVerifiedSignUp, confirmLinkUrl, resendSignUpEmail, startVerifiedSignUp } from "@/lib/sign-up";
-import { normalizeEmail } from "@/lib/users";
+import { ensureClient, isSignedInAs, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
+import { confirmLinkUrl, resendSignUpEmail, startVerifiedSignUp } from "@/lib/sign-up";
+import { findAccountByEmail, normalizeEmail } from "@/lib/users";
 import {
   assertResendAllowed,
   assertUsable,
+  chargeEmailSend,
   checkCode,
   confirmEmailAddressLink,
   consumeVerification,
   findByLinkToken,
-  issueVerification,
   latestForAttempt,
+  newVerificationSecrets,
   RESEND_COOLDOWN_MS,
+  storeVerification,
   VERIFICATION_TTL_MS,
   verificationState,
+  type VerificationSecrets,
   type VerificationState,
 } from "@/lib/verification";
-import { completeFirstFactor, type FirstFactor } from "./complete";
+import {
+  abandonAttempt,
+  belongsToBrowser,
+  createSignInAttempt,
+  EMAIL_ATTEMPT_TTL_MS,
+  extendAttempt,
+  finishSignIn,
+  finishSignUp,
+  isOpenAttempt,
+  loadAttempt,
+  loadAttemptForBrowser,
+  type Attempt,
+  type FirstFactor,
+} from "./attempts";
+import { requestedFrom } from "./requested-from";
 
 /**
- * Email code and magic-link sign-in / sign-up (S4). One email carries both a
- * 6-digit code and a link to a confirm page; either one finishes the attempt.
+ * The email strategies of the sign-in attempt (S4): one email carries a
+ * 6-digit code and a link to a confirm page; either one proves the address.
  *
- * Devices: the attempt belongs to the browser (client) that asked for it.
- * The code is entered there. A link opened in that same browser finishes
- * there (and the waiting tab notices through `emailAttemptStatus`); opened on
- * another device it only confirms ("return to your original device"), and the
- * original tab picks up the session on its next poll — unless the admin
- * setting lets the other device sign in itself.
+ * Both complete ONLY in the browser that asked (its client): the code is
+ * typed there, and a link opened there finishes there (the waiting tab
+ * notices through `emailAttemptStatus`). A link opened in any other browser
+ * completes nothing: the page says to open it on the device that asked or to
+ * type the code there, so someone who types a victim's address never gets a
+ * session out of the victim's click. An admin may allow cross-device
+ * completion (`emailLinkCrossDevice`): the other device then sees where the
+ * request came from before approving it for the browser that asked.
  */
-
-export const SIGN_IN_ATTEMPT_TTL_MS = 30 * 60_000;
 
 export type EmailIntent = "sign_in" | "sign_up";
 
@@ -45,18 +62,34 @@ export type EmailFlowResult =
   | { status: "complete"; redirectUrl: string | null; session: StartedSession }
   | { status: "needs_second_factor"; attemptId: string; redirectUrl: string | null };
 
-export type LinkConfirmation = EmailFlowResult | { status: "verified_elsewhere" } | { status: "email_verified" };
+export type LinkConfirmation =
+  | EmailFlowResult
+  /** Cross-device completion is on: the browser that asked signs in on its next poll. */
+  | { status: "verified_elsewhere" }
+  | { status: "email_verified" }
+  /** Another browser: nothing was consumed or completed. */
+  | { status: "open_on_original_device"; requestedFrom: RequestedFrom | null };
+
+export type LinkInspection =
+  | { state: Exclude<VerificationState, "valid"> | "invalid"; purpose?: string }
+  | {
+      state: "valid";
+      purpose: string;
+      /** This browser asked for the link (or, for an added address, is signed in as its owner). */
+      sameBrowser: boolean;
+      /** Another browser may approve it for the one that asked (admin setting). */
+      crossDeviceAllowed: boolean;
+      requestedFrom: RequestedFrom | null;
+    };
 
 export type AttemptStatus =
   | { status: "pending"; expiresAt: string }
   | { status: "complete"; redirectUrl: string | null; session?: StartedSession }
-  | { status: "complete_elsewhere" }
   | { status: "needs_second_factor"; attemptId: string; redirectUrl: string | null }
   | { status: "expired" }
   | { status: "failed" };
 
-const ATTEMPT_GONE = () =>
-  new AppError("not_found", "This sign-in request has expired or belongs to another browser. Start again.");
+const LINK_INVALID = () => new AppError("verification_expired", "This link is invalid or has expired. Request a new one.");
 
 /** POST /api/auth/email/send: same answer, same work for known and unknown addresses (S10). */
 export async function sendEmailCode(
@@ -69,119 +102,114 @@ export async function sendEmailCode(
       { email: input.email, emailNormalized, redirectUrl: input.redirectUrl, clientToken: input.clientToken },
       context,
     );
-    return {
-      status: "sent",
-      attemptId: sent.attemptId,
-      resendAfter: sent.resendAfter,
-      newClientToken: sent.newClientToken,
-    };
+    return { status: "sent", attemptId: sent.attemptId, resendAfter: sent.resendAfter, newClientToken: sent.newClientToken };
   }
   const now = context.now ?? new Date();
   await assertResendAllowed({ identifier: emailNormalized, purpose: "sign_in" }, now);
-  const address = await db.emailAddress.findUnique({ where: { emailNormalized }, select: { userId: true } });
-  const attemptId = newId("signInAttempt");
-  const newClientToken = await db.$transaction(async (tx) => {
-    const { clientId, newClientToken } = await ensureClient(tx, input.clientToken, context.userAgent);
-    await tx.signInAttempt.create({
-      data: {
-        id: attemptId,
-        clientId,
-        status: "needs_first_factor",
-        identifier: emailNormalized,
-        userId: address?.userId ?? null,
-        redirectUrl: input.redirectUrl,
-        expiresAt: new Date(now.getTime() + SIGN_IN_ATTEMPT_TTL_MS),
-        createdAt: now,
-      },
-    });
-    await sendSignInEmail(tx, { attemptId, to: input.email.trim(), emailNormalized, known: Boolean(address) }, context);
-    return newClientToken;
+  await chargeEmailSend(emailNormalized, "sign_in");
+  // Emailed codes sign in only through a verified address (S10).
+  const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: false });
+  const secrets = newVerificationSecrets();
+  const email = await renderSignInEmail(input.email.trim(), secrets, context.issuer, { ...context, createdAt: now });
+  const { attemptId, newClientToken } = await db.$transaction(async (tx) => {
+    const client = await ensureClient(tx, input.clientToken, context.userAgent);
+    const attemptId = await createSignInAttempt(
+      tx,
+      { client, identifier: emailNormalized, userId: account?.user.id ?? null, redirectUrl: input.redirectUrl, ttlMs: EMAIL_ATTEMPT_TTL_MS },
+      context,
+    );
+    await storeVerification(tx, secrets, { purpose: "sign_in", identifier: emailNormalized, attemptId }, now);
+    // The verification exists either way (same cooldown, same answer), but only a known address gets the email.
+    if (account) await enqueueEmail(tx, email, now);
+    else await enqueueNothing(tx);
+    return { attemptId, newClientToken: client.newClientToken };
   });
   kickOutbox();
   return { status: "sent", attemptId, resendAfter: RESEND_COOLDOWN_MS / 1000, newClientToken };
 }
 
-async function sendSignInEmail(
-  tx: Tx,
-  input: { attemptId: string; to: string; emailNormalized: string; known: boolean },
-  context: RequestContext,
-): Promise<void> {
-  const now = context.now ?? new Date();
-  const issued = await issueVerification(
-    tx,
-    { purpose: "sign_in", identifier: input.emailNormalized, attemptId: input.attemptId },
-    now,
-  );
-  // Rendered for unknown addresses too, so both answers cost the same (S10) ...
-  const email = await prepareEmail(input.to, {
+/** Rendered for unknown addresses too (before the transaction), so both answers cost the same (S10). */
+function renderSignInEmail(
+  to: string,
+  secrets: VerificationSecrets,
+  issuer: string,
+  startedBy: { userAgent: string | null; ip: string | null; createdAt: Date },
+) {
+  return prepareEmail(to, {
     template: "sign_in_code",
-    code: issued.code,
-    link: confirmLinkUrl(context.issuer, issued.linkToken),
+    code: secrets.code,
+    link: confirmLinkUrl(issuer, secrets.linkToken),
     expiresInMinutes: VERIFICATION_TTL_MS / 60_000,
+    requestedFrom: requestedFrom(startedBy),
   });
-  // ... but only a known address gets it. The verification exists either way (same cooldown, same answer).
-  if (input.known) await enqueueEmail(tx, email, now);
-  else await enqueueNothing(tx);
 }
 
-/** Resend for the same attempt (the waiting tab keeps its attempt id); 30 s cooldown (S4). */
+/**
+ * Resend for the same attempt (the waiting tab keeps its attempt id). A resend
+ * is an email like any other: 30 s cooldown (S4) and the address's send budget (S10).
+ */
 export async function resendEmailCode(
   input: { attemptId: string; clientToken: string | null },
   context: RequestContext,
 ): Promise<EmailSent> {
-  const attempt = await loadOwnAttempt(input.attemptId, input.clientToken);
-  if (attempt.status !== "needs_first_factor" && attempt.status !== "needs_verification") {
-    throw new AppError("verification_used", "This sign-in has already been completed.");
-  }
+  const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
+  if (!isOpenAttempt(attempt)) throw new AppError("verification_used", "This sign-in has already been completed.");
   if (attempt.kind === "sign_up") {
-    const sent = await resendSignUpEmail({ id: attempt.id, emailAddress: attempt.email }, input.clientToken, context);
+    const sent = await resendSignUpEmail(attempt, context);
     return { status: "sent", attemptId: attempt.id, resendAfter: sent.resendAfter, newClientToken: null };
   }
   const now = context.now ?? new Date();
   await assertResendAllowed({ attemptId: attempt.id }, now);
+  await chargeEmailSend(attempt.identifier, "sign_in");
+  const secrets = newVerificationSecrets();
+  const email = await renderSignInEmail(attempt.identifier, secrets, context.issuer, attempt);
   await db.$transaction(async (tx) => {
-    await tx.signInAttempt.update({
-      where: { id: attempt.id },
-      data: { expiresAt: new Date(now.getTime() + SIGN_IN_ATTEMPT_TTL_MS) },
-    });
-    await sendSignInEmail(
-      tx,
-      { attemptId: attempt.id, to: attempt.email, emailNormalized: attempt.email, known: attempt.userId !== null },
-      context,
-    );
+    await extendAttempt(tx, attempt, EMAIL_ATTEMPT_TTL_MS, now);
+    await storeVerification(tx, secrets, { purpose: "sign_in", identifier: attempt.identifier, attemptId: attempt.id }, now);
+    if (attempt.userId) await enqueueEmail(tx, email, now);
+    else await enqueueNothing(tx);
   });
   kickOutbox();
   return { status: "sent", attemptId: attempt.id, resendAfter: RESEND_COOLDOWN_MS / 1000, newClientToken: null };
 }
 
-/** POST /api/auth/email/verify-code: the code is entered on the device that asked for it. */
+/** POST /api/auth/email/verify-code: the code is entered in the browser that asked for it. */
 export async function verifyEmailCode(
   input: { attemptId: string; code: string; clientToken: string | null },
   context: RequestContext,
 ): Promise<EmailFlowResult> {
   const now = context.now ?? new Date();
-  const attempt = await loadOwnAttempt(input.attemptId, input.clientToken);
-  if (attempt.status === "complete" || attempt.status === "needs_second_factor") {
-    throw new AppError("verification_used", "This code has already been used.");
-  }
+  const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
+  if (!isOpenAttempt(attempt)) throw new AppError("verification_used", "This code has already been used.");
   const verification = await latestForAttempt(attempt.id);
   if (!verification) throw new AppError("verification_expired", "This code has expired. Request a new one.");
-  await checkCode(verification.id, input.code.trim(), now);
-  return finishInTransaction(
-    attempt,
-    { verificationId: verification.id, clientToken: input.clientToken, factor: "email_code" },
-    context,
-  );
+  await checkCode(verification, input.code.trim(), now);
+  return finishAttempt(attempt, { verificationId: verification.id, factor: "email_code" }, context);
 }
 
-/** What the confirm page shows before the user clicks (a GET must never consume, S4). */
-export async function inspectEmailLink(
-  token: string,
-  now = new Date(),
-): Promise<{ state: VerificationState | "invalid"; purpose?: string }> {
+/**
+ * What the confirm page shows before anyone clicks (a GET never consumes, S4):
+ * the link's state and whether THIS browser may complete it.
+ */
+export async function inspectEmailLink(token: string, clientToken: string | null, now = new Date()): Promise<LinkInspection> {
   const verification = token ? await findByLinkToken(token) : null;
   if (!verification) return { state: "invalid" };
-  return { state: verificationState(verification, now), purpose: verification.purpose };
+  const state = verificationState(verification, now);
+  if (state !== "valid") return { state, purpose: verification.purpose };
+  if (verification.purpose === "verify_email") {
+    const sameBrowser = verification.userId ? await isSignedInAs(clientToken, verification.userId) : false;
+    return { state, purpose: verification.purpose, sameBrowser, crossDeviceAllowed: false, requestedFrom: null };
+  }
+  const attempt = verification.attemptId ? await loadAttempt(verification.attemptId) : null;
+  if (!attempt || !isOpenAttempt(attempt) || attempt.expiresAt <= now) return { state: "expired", purpose: verification.purpose };
+  const settings = await getInstanceSettings();
+  return {
+    state,
+    purpose: verification.purpose,
+    sameBrowser: belongsToBrowser(attempt, clientToken),
+    crossDeviceAllowed: settings.emailLinkCrossDevice,
+    requestedFrom: requestedFrom(attempt),
+  };
 }
 
 /** POST /api/auth/email/confirm-link: consumes the link atomically (N concurrent POSTs -> one session). */
@@ -192,62 +220,74 @@ export async function confirmEmailLink(
   const now = context.now ?? new Date();
   const verification = await findByLinkToken(input.token);
   if (verification?.purpose === "verify_email") {
-    // An address added to an account: confirming marks it verified, wherever the link is opened.
+    // An address added to an account: only a browser signed in as its owner confirms it (anywhere else, type the code).
+    if (!verification.userId || !(await isSignedInAs(input.clientToken, verification.userId))) {
+      return { status: "open_on_original_device", requestedFrom: null };
+    }
     await confirmEmailAddressLink(verification, now);
     return { status: "email_verified" };
   }
-  if (
-    !verification ||
-    !verification.attemptId ||
-    (verification.purpose !== "sign_in" && verification.purpose !== "sign_up")
-  ) {
-    throw new AppError("verification_expired", "This link is invalid or has expired. Request a new one.");
-  }
+  if (!verification?.attemptId || (verification.purpose !== "sign_in" && verification.purpose !== "sign_up")) throw LINK_INVALID();
   assertUsable(verification, now);
   const attempt = await loadAttempt(verification.attemptId);
-  if (!attempt) throw new AppError("verification_expired", "This link is invalid or has expired. Request a new one.");
+  if (!attempt) throw LINK_INVALID();
 
-  const sameDevice = isSameClient(input.clientToken, attempt.clientTokenHash);
-  const settings = await getInstanceSettings();
-  if (sameDevice || settings.emailLinkSignsInOnOtherDevice) {
-    return finishInTransaction(
-      attempt,
-      { verificationId: verification.id, clientToken: input.clientToken, factor: "email_link" },
-      context,
-    );
+  if (belongsToBrowser(attempt, input.clientToken)) {
+    return finishAttempt(attempt, { verificationId: verification.id, factor: "email_link" }, context);
   }
-  // Other device: confirm only; the original tab opens the session on its next poll.
+  const settings = await getInstanceSettings();
+  if (!settings.emailLinkCrossDevice) return { status: "open_on_original_device", requestedFrom: requestedFrom(attempt) };
+  // Approved from another device (it was shown where the request came from): the browser that asked completes on its next poll.
   await db.$transaction((tx) => consumeVerification(tx, verification.id, now, { confirmed: true }));
   return { status: "verified_elsewhere" };
 }
 
-/** GET /api/auth/email/status: polled by the original tab every 2 s. */
+/**
+ * POST /api/auth/email/deny-link: "this wasn't me". Whoever holds the link
+ * received the email; saying so voids the code, the link and the attempt.
+ */
+export async function denyEmailLink(input: { token: string }, context: RequestContext): Promise<{ status: "denied" }> {
+  const now = context.now ?? new Date();
+  const verification = await findByLinkToken(input.token);
+  if (!verification?.attemptId || (verification.purpose !== "sign_in" && verification.purpose !== "sign_up")) throw LINK_INVALID();
+  assertUsable(verification, now);
+  const attempt = await loadAttempt(verification.attemptId);
+  if (!attempt) throw LINK_INVALID();
+  await db.$transaction(async (tx) => {
+    await tx.verification.updateMany({ where: { attemptId: attempt.id, consumedAt: null }, data: { expiresAt: now } });
+    await abandonAttempt(tx, attempt, now);
+    await recordAuditEvent(
+      {
+        type: "attempt.denied",
+        targetId: attempt.id,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        data: { kind: attempt.kind, requestedFromIp: attempt.ip, userId: attempt.userId },
+      },
+      tx,
+    );
+  });
+  return { status: "denied" };
+}
+
+/** GET /api/auth/email/status: polled by the browser that asked, every 2 s. */
 export async function emailAttemptStatus(
   input: { attemptId: string; clientToken: string | null },
   context: RequestContext,
 ): Promise<AttemptStatus> {
   const now = context.now ?? new Date();
-  const attempt = await loadOwnAttempt(input.attemptId, input.clientToken);
+  const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
   if (attempt.status === "needs_second_factor")
     return { status: "needs_second_factor", attemptId: attempt.id, redirectUrl: attempt.redirectUrl };
-  if (attempt.status === "complete") {
-    const session = attempt.createdSessionId
-      ? await db.session.findUnique({ where: { id: attempt.createdSessionId }, select: { clientId: true } })
-      : null;
-    return session?.clientId === attempt.clientId
-      ? { status: "complete", redirectUrl: attempt.redirectUrl }
-      : { status: "complete_elsewhere" };
-  }
+  // Sessions open only on the attempt's own client: complete means this browser is signed in.
+  if (attempt.status === "complete") return { status: "complete", redirectUrl: attempt.redirectUrl };
+  if (attempt.status === "abandoned") return { status: "failed" };
   const verification = await latestForAttempt(attempt.id);
   if (!verification) return { status: "expired" };
   if (verification.consumedAt && verification.confirmedAt) {
-    // Confirmed from another device: this (original) browser signs in now.
+    // Approved on another device (cross-device completion on): this browser, the one that asked, signs in now.
     try {
-      const result = await finishInTransaction(
-        attempt,
-        { verificationId: null, clientToken: input.clientToken, factor: "email_link" },
-        context,
-      );
+      const result = await finishAttempt(attempt, { verificationId: null, factor: "email_link" }, context);
       return result.status === "complete"
         ? { status: "complete", redirectUrl: result.redirectUrl, session: result.session }
         : result;
@@ -266,77 +306,40 @@ export async function emailAttemptStatus(
 
 // ---------------------------------------------------------------------------
 
-type LoadedAttempt = {
-  kind: "sign_in" | "sign_up";
-  id: string;
-  clientId: string;
-  clientTokenHash: string;
-  status: string;
-  email: string;
-  userId: string | null;
-  redirectUrl: string | null;
-  createdSessionId: string | null;
-  expiresAt: Date;
-};
-
-async function loadAttempt(attemptId: string): Promise<LoadedAttempt | null> {
-  if (attemptId.startsWith("sua_")) {
-    const row = await db.signUpAttempt.findUnique({
-      where: { id: attemptId },
-      include: { client: { select: { tokenHash: true } } },
-    });
-    return row
-      ? { ...row, kind: "sign_up", clientTokenHash: row.client.tokenHash, email: row.emailAddress ?? "" }
-      : null;
-  }
-  const row = await db.signInAttempt.findUnique({
-    where: { id: attemptId },
-    include: { client: { select: { tokenHash: true } } },
-  });
-  return row ? { ...row, kind: "sign_in", clientTokenHash: row.client.tokenHash, email: row.identifier ?? "" } : null;
-}
-
-/** An attempt is only usable from the browser that started it. */
-async function loadOwnAttempt(attemptId: string, clientToken: string | null): Promise<LoadedAttempt> {
-  const attempt = await loadAttempt(attemptId);
-  if (!attempt || !isSameClient(clientToken, attempt.clientTokenHash)) throw ATTEMPT_GONE();
-  return attempt;
-}
-
 /**
- * Consumes the verification (unless the link already did) and moves the
- * attempt to its next step, in one transaction: if anything fails, the code
- * or link still works.
+ * Consumes the verification (unless an approval from another device already
+ * did) and finishes the attempt in the browser that asked for it, in one
+ * transaction: if anything fails, the code or link still works.
  */
-async function finishInTransaction(
-  attempt: LoadedAttempt,
-  input: { verificationId: string | null; clientToken: string | null; factor: FirstFactor },
+async function finishAttempt(
+  attempt: Attempt,
+  input: { verificationId: string | null; factor: FirstFactor },
   context: RequestContext,
 ): Promise<EmailFlowResult> {
   const now = context.now ?? new Date();
+  const settings = await getInstanceSettings();
+  // The browser proved it owns the attempt's client: the session opens on that client.
+  const client = { clientId: attempt.clientId, newClientToken: null };
+  const user = attempt.kind === "sign_in" && attempt.userId ? await db.user.findUnique({ where: { id: attempt.userId } }) : null;
+  // Unknown address: no email was sent, so nobody can hold this code. Answer like a wrong code.
+  if (attempt.kind === "sign_in" && !user) {
+    throw new AppError("verification_incorrect", "That code is incorrect.", { fields: { code: ["That code is incorrect."] } });
+  }
+
   const outcome = await db.$transaction(async (tx) => {
-    if (input.verificationId)
-      await consumeVerification(tx, input.verificationId, now, { confirmed: input.factor === "email_link" });
+    if (input.verificationId) await consumeVerification(tx, input.verificationId, now, { confirmed: input.factor === "email_link" });
     if (attempt.kind === "sign_up") {
-      const done = await completeVerifiedSignUp(tx, { attemptId: attempt.id, clientToken: input.clientToken }, context);
+      const done = await finishSignUp(tx, { attempt, client, emailVerified: true, method: input.factor, settings }, context);
       return { status: "complete" as const, ...done };
     }
-    const user = attempt.userId ? await tx.user.findUnique({ where: { id: attempt.userId } }) : null;
-    // Unknown address: no email was sent, so nobody can hold this code. Answer like a wrong code.
-    if (!user)
-      throw new AppError("verification_incorrect", "That code is incorrect.", {
-        fields: { code: ["That code is incorrect."] },
-      });
-    const client = await ensureClient(tx, input.clientToken, context.userAgent);
-    const result = await completeFirstFactor(
-      tx,
-      { attemptId: attempt.id, user, email: attempt.email, factor: input.factor, client },
-      context,
-    );
-    return result.status === "complete" ? { ...result, userId: user.id } : result;
+    return finishSignIn(tx, { attempt, user: user!, factor: input.factor, client, verifiedEmail: attempt.identifier, settings }, context);
   });
   if (outcome.status === "needs_second_factor")
     return { status: "needs_second_factor", attemptId: attempt.id, redirectUrl: attempt.redirectUrl };
-  const session = await issueTokenForSession(outcome.opened, { userId: outcome.userId, role: outcome.role }, context);
+  const session = await issueTokenForSession(
+    outcome.opened,
+    { userId: outcome.userId, role: outcome.role, ...(attempt.kind === "sign_up" ? { emailVerified: true } : {}) },
+    context,
+  );
   return { status: "complete", redirectUrl: attempt.redirectUrl, session };
 }

@@ -1,25 +1,35 @@
 import "server-only";
 export { signInWithPassword, LOCKOUT_THRESHOLD, LOCKOUT_DURATION_MS, type SignInResult } from "./password-sign-in";
-export { completeFirstFactor, type FirstFactor, type FirstFactorOutcome } from "./complete";
+export {
+  EMAIL_ATTEMPT_TTL_MS,
+  PASSWORD_ATTEMPT_TTL_MS,
+  type Attempt,
+  type AttemptKind,
+  type FirstFactor,
+  type SignInOutcome,
+} from "./attempts";
 export {
   sendEmailCode,
   resendEmailCode,
   verifyEmailCode,
   inspectEmailLink,
   confirmEmailLink,
+  denyEmailLink,
   emailAttemptStatus,
-  SIGN_IN_ATTEMPT_TTL_MS,
   type EmailIntent,
   type EmailSent,
   type EmailFlowResult,
   type LinkConfirmation,
+  type LinkInspection,
   type AttemptStatus,
 } from "./email-flow";
 export {
   sendPasswordReset,
   verifyPasswordReset,
   completePasswordReset,
+  inspectResetLink,
   resetLinkUrl,
   type ResetSent,
   type ResetResult,
 } from "./password-reset";
+export { describeDevice, requestedFrom } from "./requested-from";

@@ -2,25 +2,27 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
 import { enqueueEmail, enqueueNothing, kickOutbox, prepareEmail } from "@/lib/email";
 import { assertPasswordPolicy, hashPassword } from "@/lib/password";
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
-import { normalizeEmail } from "@/lib/users";
+import { findAccountByEmail, normalizeEmail } from "@/lib/users";
 import {
   assertResendAllowed,
   assertUsable,
+  chargeEmailSend,
   checkCode,
   consumeVerification,
   findByLinkToken,
-  issueVerification,
+  newVerificationSecrets,
   replaceLinkToken,
   RESEND_COOLDOWN_MS,
+  storeVerification,
   VERIFICATION_TTL_MS,
+  verificationState,
+  type VerificationState,
 } from "@/lib/verification";
-import { completeFirstFactor } from "./complete";
-import { SIGN_IN_ATTEMPT_TTL_MS } from "./email-flow";
+import { createSignInAttempt, finishSignIn, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
 
 /**
  * Forgot password (S3, S4): an emailed code or link proves the address; the
@@ -41,26 +43,36 @@ export async function sendPasswordReset(input: { email: string }, context: Reque
   const now = context.now ?? new Date();
   const emailNormalized = normalizeEmail(input.email);
   await assertResendAllowed({ identifier: emailNormalized, purpose: "reset_password" }, now);
-  const address = await db.emailAddress.findUnique({ where: { emailNormalized }, select: { userId: true } });
-  const resetId = await db.$transaction(async (tx) => {
-    const issued = await issueVerification(
+  await chargeEmailSend(emailNormalized, "reset_password");
+  // An unverified primary address (verification at sign-up off) may reset: the code proves it, and verifies it.
+  const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: true });
+  const secrets = newVerificationSecrets();
+  // Rendered for unknown addresses too, before the transaction, so both answers cost the same; only a known one is sent (S10).
+  const email = await prepareEmail(input.email.trim(), {
+    template: "password_reset",
+    code: secrets.code,
+    link: resetLinkUrl(context.issuer, secrets.linkToken),
+    expiresInMinutes: VERIFICATION_TTL_MS / 60_000,
+  });
+  await db.$transaction(async (tx) => {
+    await storeVerification(
       tx,
-      { purpose: "reset_password", identifier: emailNormalized, userId: address?.userId ?? null },
+      secrets,
+      { purpose: "reset_password", identifier: emailNormalized, userId: account?.user.id ?? null },
       now,
     );
-    // Rendered for unknown addresses too, so both answers cost the same; only a known one is sent (S10).
-    const email = await prepareEmail(input.email.trim(), {
-      template: "password_reset",
-      code: issued.code,
-      link: resetLinkUrl(context.issuer, issued.linkToken),
-      expiresInMinutes: VERIFICATION_TTL_MS / 60_000,
-    });
-    if (address) await enqueueEmail(tx, email, now);
+    if (account) await enqueueEmail(tx, email, now);
     else await enqueueNothing(tx);
-    return issued.id;
   });
   kickOutbox();
-  return { status: "sent", resetId, resendAfter: RESEND_COOLDOWN_MS / 1000 };
+  return { status: "sent", resetId: secrets.id, resendAfter: RESEND_COOLDOWN_MS / 1000 };
+}
+
+/** What the reset page shows before anything is submitted (viewing consumes nothing). */
+export async function inspectResetLink(token: string, now = new Date()): Promise<VerificationState | "invalid"> {
+  const verification = token ? await findByLinkToken(token) : null;
+  if (!verification || verification.purpose !== "reset_password") return "invalid";
+  return verificationState(verification, now);
 }
 
 /** Code -> a one-time reset token; a link token -> checked (not consumed) and echoed back. */
@@ -78,12 +90,12 @@ export async function verifyPasswordReset(
   }
   const verification = await db.verification.findUnique({
     where: { id: input.resetId },
-    select: { id: true, purpose: true, userId: true },
+    select: { id: true, purpose: true, userId: true, identifier: true },
   });
   if (!verification || verification.purpose !== "reset_password") {
     throw new AppError("verification_expired", "This code has expired. Request a new one.");
   }
-  await checkCode(verification.id, input.code.trim(), now);
+  await checkCode(verification, input.code.trim(), now);
   // Unknown address: no email went out, so a "correct" code is a guess. Answer like a wrong one.
   if (!verification.userId)
     throw new AppError("verification_incorrect", "That code is incorrect.", {
@@ -153,27 +165,22 @@ export async function completePasswordReset(
         data: { status: "revoked", endedAt: now },
       });
     }
-    const { clientId, newClientToken } = await ensureClient(tx, input.clientToken, context.userAgent);
-    const attemptId = newId("signInAttempt");
-    await tx.signInAttempt.create({
-      data: {
-        id: attemptId,
-        clientId,
-        status: "needs_first_factor",
-        identifier: verification.identifier,
-        userId: user.id,
-        expiresAt: new Date(now.getTime() + SIGN_IN_ATTEMPT_TTL_MS),
-        createdAt: now,
-      },
-    });
-    return completeFirstFactor(
+    // Then sign in, through the attempt module like every other strategy: a second factor still applies.
+    const client = await ensureClient(tx, input.clientToken, context.userAgent);
+    const attemptId = await createSignInAttempt(
+      tx,
+      { client, identifier: verification.identifier, userId: user.id, ttlMs: PASSWORD_ATTEMPT_TTL_MS },
+      context,
+    );
+    return finishSignIn(
       tx,
       {
-        attemptId,
-        user: { ...user, lockedUntil: null },
-        email: verification.identifier,
+        attempt: { kind: "sign_in", id: attemptId, clientId: client.clientId },
+        user,
         factor: "reset_password",
-        client: { clientId, newClientToken },
+        client,
+        verifiedEmail: verification.identifier,
+        settings,
       },
       context,
     );

@@ -4,26 +4,40 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "@/lib/password";
-import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
-import { normalizeEmail } from "@/lib/users";
-import { completeFirstFactor } from "./complete";
+import { enforceRateLimit, RATE_LIMIT_RULES } from "@/lib/ratelimit";
+import { getInstanceSettings } from "@/lib/settings";
+import {
+  ensureClient,
+  isKnownDeviceOf,
+  issueTokenForSession,
+  readKnownDevice,
+  type RequestContext,
+  type StartedSession,
+} from "@/lib/session";
+import { findAccountByEmail, normalizeEmail } from "@/lib/users";
+import { createSignInAttempt, finishSignIn, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
 
-/** S10: this many failed attempts lock the account for LOCKOUT_DURATION_MS. */
+/** S10: this many failed attempts from unknown browsers lock password sign-in for LOCKOUT_DURATION_MS. */
 export const LOCKOUT_THRESHOLD = 100;
 export const LOCKOUT_DURATION_MS = 60 * 60 * 1000;
-/** A sign-in attempt row is kept this long (the MFA step must finish within it). */
-const ATTEMPT_TTL_MS = 10 * 60 * 1000;
 
 export const INVALID_CREDENTIALS_MESSAGE = "Email address or password is incorrect.";
+const STRANGER_BUDGET_MESSAGE =
+  "Too many password attempts for this account from new browsers. Sign in with an email code instead, or wait.";
 
 export type SignInResult =
   | { status: "complete"; attemptId: string; session: StartedSession }
   | { status: "needs_second_factor"; attemptId: string };
 
 /**
- * Password sign-in as a step of a sign-in attempt (S2): identifier -> first
- * factor -> (second factor, once MFA lands) -> session. Unknown email and
- * wrong password give the same error after the same bcrypt work (S3, S10).
+ * The password strategy of the sign-in attempt (S2, S3, S10). Unknown email
+ * and wrong password give the same error after the same bcrypt work.
+ *
+ * Budgets: a browser that has signed in as this user before (device cookie)
+ * has its own budget and is not subject to the lockout; every other browser
+ * shares the per-account budget and, after 100 failures, the lockout. So
+ * someone who only knows the victim's address can slow strangers down, never
+ * the owner on their own device. A lockout never ends existing sessions.
  */
 export async function signInWithPassword(
   input: { email: string; password: string; clientToken: string | null; redirectUrl?: string },
@@ -31,8 +45,22 @@ export async function signInWithPassword(
 ): Promise<SignInResult> {
   const now = context.now ?? new Date();
   const emailNormalized = normalizeEmail(input.email);
-  const address = await db.emailAddress.findUnique({ where: { emailNormalized }, include: { user: true } });
-  const user = address?.user;
+  const settings = await getInstanceSettings();
+  const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: true });
+  const user = account?.user;
+  const device = readKnownDevice(context.deviceToken);
+  const knownDevice = isKnownDeviceOf(device, user?.id);
+
+  if (knownDevice) await enforceRateLimit(RATE_LIMIT_RULES.signInPerDevice, `${device.id}:${user!.id}`);
+  else {
+    // Keyed by the lockout epoch too: an admin unlock (any process, the CLI included) starts a fresh budget.
+    await enforceRateLimit(
+      RATE_LIMIT_RULES.signInPerIdentifier,
+      `${emailNormalized}#${user?.lockoutEpoch ?? 0}`,
+      undefined,
+      STRANGER_BUDGET_MESSAGE,
+    );
+  }
 
   if (!user?.passwordHash) {
     await verifyAgainstDummyHash(input.password);
@@ -42,34 +70,38 @@ export async function signInWithPassword(
 
   const passwordMatches = await verifyPassword(input.password, user.passwordHash);
   if (!passwordMatches) {
-    await recordFailedAttempt(user.id, context, now);
+    // A known device's failures cost its own budget only: they never count towards the lockout.
+    if (knownDevice) await recordAuditEvent({ type: "sign_in.failed", targetId: user.id, ip: context.ip, userAgent: context.userAgent, data: { reason: "wrong_password", knownDevice: true } });
+    else await recordFailedAttempt(user.id, context, now);
     throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
+  }
+  // Only someone with the right password learns about the lock, and a known device is not locked out.
+  if (user.lockedUntil && user.lockedUntil > now && !knownDevice) {
+    const retryAfter = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
+    throw new AppError(
+      "account_locked",
+      "Password sign-in for this account is locked for a while after too many failed attempts. Sign in with an email code or reset your password, or try again later.",
+      { retryAfter },
+    );
   }
   const rehash = user.passwordCost === null || needsRehash(user.passwordCost) ? await hashPassword(input.password) : null;
 
   const outcome = await db.$transaction(async (tx) => {
-    const { clientId, newClientToken } = await ensureClient(tx, input.clientToken, context.userAgent);
-    const attemptId = newId("signInAttempt");
-    await tx.signInAttempt.create({
-      data: {
-        id: attemptId,
-        clientId,
-        status: "needs_first_factor",
-        identifier: emailNormalized,
-        userId: user.id,
-        redirectUrl: input.redirectUrl,
-        expiresAt: new Date(now.getTime() + ATTEMPT_TTL_MS),
-      },
-    });
-    // Locked / banned are checked in completeFirstFactor: only someone who knows the password learns them.
-    const outcome = await completeFirstFactor(
+    const client = await ensureClient(tx, input.clientToken, context.userAgent);
+    const attemptId = await createSignInAttempt(
+      tx,
+      { client, identifier: emailNormalized, userId: user.id, redirectUrl: input.redirectUrl, ttlMs: PASSWORD_ATTEMPT_TTL_MS },
+      context,
+    );
+    const outcome = await finishSignIn(
       tx,
       {
-        attemptId,
+        attempt: { kind: "sign_in", id: attemptId, clientId: client.clientId },
         user,
-        email: emailNormalized,
         factor: "password",
-        client: { clientId, newClientToken },
+        client,
+        verifiedEmail: account!.address.verified ? emailNormalized : null,
+        settings,
       },
       context,
     );
@@ -79,7 +111,7 @@ export async function signInWithPassword(
 
   if (outcome.status !== "complete") return outcome;
   // The address used to sign in is usually the primary one: then its verified flag is the claim, no extra query.
-  const emailVerified = address!.id === user.primaryEmailAddressId ? address!.verified : undefined;
+  const emailVerified = account!.address.id === user.primaryEmailAddressId ? account!.address.verified : undefined;
   const session = await issueTokenForSession(outcome.opened, { userId: user.id, role: outcome.role, emailVerified }, context);
   return { status: "complete", attemptId: outcome.attemptId, session };
 }

@@ -1,10 +1,3 @@
 import "server-only";
 export { signUpWithPassword, type SignUpResult } from "./password-sign-up";
-export {
-  startVerifiedSignUp,
-  resendSignUpEmail,
-  completeVerifiedSignUp,
-  confirmLinkUrl,
-  SIGN_UP_ATTEMPT_TTL_MS,
-  type VerificationSent,
-} from "./verified-sign-up";
+export { startVerifiedSignUp, resendSignUpEmail, confirmLinkUrl, type VerificationSent } from "./verified-sign-up";

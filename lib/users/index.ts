@@ -1,3 +1,4 @@
 import "server-only";
 export { normalizeEmail, isAdminEmail } from "./email";
-export { findUserByEmail, getUserProfile, type UserProfile } from "./queries";
+export { findAccountByEmail, getUserProfile, type UserProfile, type AccountByEmail } from "./queries";
+export { createUser, EMAIL_TAKEN_MESSAGE, type NewUser } from "./create-user";

@@ -1,19 +1,30 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
 import { uniqueEmail } from "@/test/http";
 import {
   assertResendAllowed,
+  chargeEmailSend,
   checkCode,
   consumeVerification,
   generateCode,
-  issueVerification,
+  newVerificationSecrets,
+  storeVerification,
   verificationState,
 } from "./codes";
 
-async function issue(now = new Date()) {
-  return db.$transaction((tx) =>
-    issueVerification(tx, { purpose: "verify_email", identifier: uniqueEmail("codes") }, now),
+beforeEach(() => setRateLimitStore(createMemoryStore()));
+
+async function issue(
+  now = new Date(),
+  input: { purpose?: "verify_email" | "reset_password"; identifier?: string } = {},
+) {
+  const secrets = newVerificationSecrets();
+  const identifier = input.identifier ?? uniqueEmail("codes");
+  await db.$transaction((tx) =>
+    storeVerification(tx, secrets, { purpose: input.purpose ?? "verify_email", identifier }, now),
   );
+  return { ...secrets, identifier };
 }
 
 describe("verification codes and links (S4)", () => {
@@ -32,9 +43,9 @@ describe("verification codes and links (S4)", () => {
 
   it("accepts the right code once and refuses it after consumption", async () => {
     const issued = await issue();
-    await expect(checkCode(issued.id, issued.code)).resolves.toBeUndefined();
+    await expect(checkCode(issued, issued.code)).resolves.toBeUndefined();
     await db.$transaction((tx) => consumeVerification(tx, issued.id));
-    await expect(checkCode(issued.id, issued.code)).rejects.toMatchObject({ code: "verification_used" });
+    await expect(checkCode(issued, issued.code)).rejects.toMatchObject({ code: "verification_used" });
     await expect(db.$transaction((tx) => consumeVerification(tx, issued.id))).rejects.toMatchObject({
       code: "verification_used",
     });
@@ -42,8 +53,8 @@ describe("verification codes and links (S4)", () => {
 
   it("rejects malformed codes as wrong tries", async () => {
     const issued = await issue();
-    await expect(checkCode(issued.id, "12345")).rejects.toMatchObject({ code: "verification_incorrect" });
-    await expect(checkCode(issued.id, `${issued.code} `.trim() + "0")).rejects.toMatchObject({
+    await expect(checkCode(issued, "12345")).rejects.toMatchObject({ code: "verification_incorrect" });
+    await expect(checkCode(issued, `${issued.code} `.trim() + "0")).rejects.toMatchObject({
       code: "verification_incorrect",
     });
     expect((await db.verification.findUniqueOrThrow({ where: { id: issued.id } })).attempts).toBe(2);
@@ -62,9 +73,7 @@ describe("verification codes and links (S4)", () => {
   it("a new email for the same address and purpose voids the previous one; the cooldown is 30 s", async () => {
     const identifier = uniqueEmail("supersede");
     const start = new Date();
-    const first = await db.$transaction((tx) =>
-      issueVerification(tx, { purpose: "reset_password", identifier }, start),
-    );
+    const first = await issue(start, { purpose: "reset_password", identifier });
     await expect(
       assertResendAllowed({ identifier, purpose: "reset_password" }, new Date(start.getTime() + 29_000)),
     ).rejects.toMatchObject({
@@ -73,10 +82,54 @@ describe("verification codes and links (S4)", () => {
     });
     const later = new Date(start.getTime() + 30_000);
     await expect(assertResendAllowed({ identifier, purpose: "reset_password" }, later)).resolves.toBeUndefined();
-    const second = await db.$transaction((tx) =>
-      issueVerification(tx, { purpose: "reset_password", identifier }, later),
-    );
-    await expect(checkCode(first.id, first.code, later)).rejects.toMatchObject({ code: "verification_expired" });
-    await expect(checkCode(second.id, second.code, later)).resolves.toBeUndefined();
+    const second = await issue(later, { purpose: "reset_password", identifier });
+    await expect(checkCode(first, first.code, later)).rejects.toMatchObject({ code: "verification_expired" });
+    await expect(checkCode(second, second.code, later)).resolves.toBeUndefined();
+  });
+
+  it("budgets wrong codes per address across fresh codes: 15 per hour, then even the right code waits (S10)", async () => {
+    const identifier = uniqueEmail("guesser");
+    let wrong = 0;
+    // Three fresh codes, 5 wrong guesses each: every code voids itself, and the address's budget runs out.
+    for (let round = 0; round < 3; round++) {
+      const issued = await issue(new Date(), { identifier });
+      for (let guess = 0; guess < 5; guess++) {
+        const code = issued.code === "000000" ? "111111" : "000000";
+        await expect(checkCode(issued, code)).rejects.toMatchObject({ code: expect.stringMatching(/verification_(incorrect|voided)/) });
+        wrong++;
+      }
+    }
+    expect(wrong).toBe(15);
+    const fourth = await issue(new Date(), { identifier });
+    const refused = await checkCode(fourth, fourth.code).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/Try again in \d+ (minutes?|seconds?)\./) });
+    // Nothing was counted on the fresh code: the refusal happened before it was tried.
+    expect((await db.verification.findUniqueOrThrow({ where: { id: fourth.id } })).attempts).toBe(0);
+    // Another address is not affected.
+    const other = await issue();
+    await expect(checkCode(other, other.code)).resolves.toBeUndefined();
+  });
+
+  it("charges every email to the address: 3 per 10 minutes per flow, 20 per day in all (S10)", async () => {
+    const identifier = uniqueEmail("mailbomb");
+    for (let send = 0; send < 3; send++) await chargeEmailSend(identifier, "sign_in");
+    await expect(chargeEmailSend(identifier, "sign_in")).rejects.toMatchObject({
+      code: "rate_limited",
+      message: expect.stringMatching(/^Too many emails to this address\. Try again in \d+ (minutes?|seconds?)\.$/),
+    });
+    await expect(chargeEmailSend(uniqueEmail("other"), "sign_in")).resolves.toBeUndefined();
+    // Another flow for the same address has its own 10-minute budget.
+    await expect(chargeEmailSend(identifier, "reset_password")).resolves.toBeUndefined();
+  });
+
+  it("caps emails to one address at 20 per day across flows, however they are spread in time", async () => {
+    let clock = Date.now();
+    setRateLimitStore(createMemoryStore({ now: () => clock }));
+    const identifier = uniqueEmail("daily");
+    for (let send = 0; send < 20; send++) {
+      await chargeEmailSend(identifier, send % 2 ? "sign_in" : "reset_password");
+      if (send % 2) clock += 11 * 60_000; // past each flow's 10 minutes, well within the day
+    }
+    await expect(chargeEmailSend(identifier, "reset_password")).rejects.toMatchObject({ code: "rate_limited" });
   });
 });

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { getConfig } from "@/lib/config";
 import { randomToken, safeEqual, sha256 } from "@/lib/crypto";
+import { assertBudgetLeft, enforceRateLimit, RATE_LIMIT_RULES } from "@/lib/ratelimit";
 import type { VerificationPurpose } from "@/lib/generated/prisma/client";
 
 /** S4 defaults. */
@@ -13,7 +14,8 @@ export const VERIFICATION_TTL_MS = 10 * 60_000;
 export const MAX_CODE_ATTEMPTS = 5;
 export const RESEND_COOLDOWN_MS = 30_000;
 
-export type IssuedVerification = { id: string; code: string; linkToken: string; expiresAt: Date };
+/** A new code + link, made before any transaction so the email can be rendered first (lib/db.ts). */
+export type VerificationSecrets = { id: string; code: string; linkToken: string };
 
 /** Why a code or link can no longer be used; the UI shows each state (S4, S11). */
 export type VerificationState = "valid" | "expired" | "used" | "voided";
@@ -43,16 +45,22 @@ export function generateCode(): string {
   return crypto.randomInt(0, 1_000_000).toString().padStart(6, "0");
 }
 
+export function newVerificationSecrets(): VerificationSecrets {
+  return { id: newId("verification"), code: generateCode(), linkToken: randomToken(32) };
+}
+
 /**
- * Creates a code + link for one email (S4). Earlier open verifications of the
- * same attempt (or, without an attempt, the same identifier and purpose) stop
- * working: only the newest email counts.
+ * Stores a code + link for one email (S4), hashed, in the caller's
+ * transaction. Earlier open verifications of the same attempt (or, without an
+ * attempt, the same identifier and purpose) stop working: only the newest
+ * email counts, its code AND its link.
  */
-export async function issueVerification(
+export async function storeVerification(
   tx: Tx,
+  secrets: VerificationSecrets,
   input: { purpose: VerificationPurpose; identifier: string; userId?: string | null; attemptId?: string | null },
   now = new Date(),
-): Promise<IssuedVerification> {
+): Promise<{ id: string; expiresAt: Date }> {
   await tx.verification.updateMany({
     where: {
       consumedAt: null,
@@ -63,27 +71,40 @@ export async function issueVerification(
     },
     data: { expiresAt: now },
   });
-  const id = newId("verification");
-  const code = generateCode();
-  const linkToken = randomToken(32);
   const expiresAt = new Date(now.getTime() + VERIFICATION_TTL_MS);
   await tx.verification.create({
     data: {
-      id,
+      id: secrets.id,
       purpose: input.purpose,
       identifier: input.identifier,
       userId: input.userId ?? null,
       attemptId: input.attemptId ?? null,
-      codeHash: hashCode(id, code),
-      linkTokenHash: hashLinkToken(linkToken),
+      codeHash: hashCode(secrets.id, secrets.code),
+      linkTokenHash: hashLinkToken(secrets.linkToken),
       maxAttempts: MAX_CODE_ATTEMPTS,
       expiresAt,
       lastSentAt: now,
       createdAt: now,
     },
   });
-  return { id, code, linkToken, expiresAt };
+  return { id: secrets.id, expiresAt };
 }
+
+/**
+ * Every email with a code or link to `identifier` (a first send or a resend
+ * for an attempt) is charged here (S10): 3 per 10 minutes per address and
+ * flow (sign-in, sign-up, reset, verifying an address), so resending by
+ * attempt id cannot mail an address more often, and 20 per day per address
+ * across flows, so nobody can turn the portal into a mail bomb. A new user
+ * trying sign-up, code sign-in and a reset in one sitting stays within it.
+ */
+export async function chargeEmailSend(identifier: string, purpose: VerificationPurpose): Promise<void> {
+  const message = "Too many emails to this address.";
+  await enforceRateLimit(RATE_LIMIT_RULES.sendPerIdentifier, `${purpose}:${identifier}`, undefined, message);
+  await enforceRateLimit(RATE_LIMIT_RULES.sendPerIdentifierPerDay, identifier, undefined, message);
+}
+
+const TOO_MANY_WRONG_CODES = "Too many incorrect codes for this address.";
 
 /**
  * S4 resend cooldown: one email per identifier and purpose every 30 s. Applies
@@ -129,26 +150,34 @@ export function assertUsable(row: VerificationRow, now = new Date()): void {
 }
 
 /**
- * Checks a code without consuming it. The try is counted first, atomically
- * (one UPDATE ... RETURNING), so parallel guesses cannot exceed 5; the
+ * Checks a code without consuming it. Wrong codes are budgeted twice: 5 per
+ * code (counted first, atomically, with one UPDATE ... RETURNING, so parallel
+ * guesses cannot exceed it) and 15 per hour per address across resends and
+ * attempts (S10), so asking for fresh codes buys no extra guesses. The
  * comparison is constant-time. Throws verification_incorrect (with the tries
- * left) or the state error.
+ * left), rate_limited, or the state error.
  */
-export async function checkCode(verificationId: string, code: string, now = new Date()): Promise<void> {
+export async function checkCode(
+  verification: { id: string; identifier: string },
+  code: string,
+  now = new Date(),
+): Promise<void> {
+  await assertBudgetLeft(RATE_LIMIT_RULES.codeFailuresPerIdentifier, verification.identifier, TOO_MANY_WRONG_CODES);
   const counted = await db.$queryRaw<{ codeHash: string | null; attempts: number; maxAttempts: number }[]>`
     UPDATE "Verification" SET attempts = attempts + 1
-    WHERE id = ${verificationId} AND "consumedAt" IS NULL AND "expiresAt" > ${now} AND attempts < "maxAttempts"
+    WHERE id = ${verification.id} AND "consumedAt" IS NULL AND "expiresAt" > ${now} AND attempts < "maxAttempts"
     RETURNING "codeHash", attempts, "maxAttempts"`;
   const row = counted[0];
   if (!row) {
-    const current = await db.verification.findUnique({ where: { id: verificationId } });
+    const current = await db.verification.findUnique({ where: { id: verification.id } });
     if (!current) throw STATE_ERRORS.expired();
     assertUsable(current, now);
     throw STATE_ERRORS.expired();
   }
-  if (row.codeHash && /^\d{6}$/.test(code) && safeEqual(hashCode(verificationId, code), row.codeHash)) return;
+  if (row.codeHash && /^\d{6}$/.test(code) && safeEqual(hashCode(verification.id, code), row.codeHash)) return;
+  await chargeCodeFailure(verification.identifier);
   const left = row.maxAttempts - row.attempts;
-  await recordAuditEvent({ type: "verification.failed", targetId: verificationId, data: { attemptsLeft: Math.max(0, left) } });
+  await recordAuditEvent({ type: "verification.failed", targetId: verification.id, data: { attemptsLeft: Math.max(0, left) } });
   if (left <= 0) throw STATE_ERRORS.voided();
   throw new AppError(
     "verification_incorrect",
@@ -157,6 +186,15 @@ export async function checkCode(verificationId: string, code: string, now = new 
       fields: { code: [`That code is incorrect. ${left} ${left === 1 ? "try" : "tries"} left.`] },
     },
   );
+}
+
+/** Counts one wrong code against the address's budget; the answer stays "incorrect" even if this was the last one. */
+async function chargeCodeFailure(identifier: string): Promise<void> {
+  try {
+    await enforceRateLimit(RATE_LIMIT_RULES.codeFailuresPerIdentifier, identifier);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === "rate_limited")) throw error;
+  }
 }
 
 /**

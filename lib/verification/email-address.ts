@@ -2,14 +2,17 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { enqueueEmail, kickOutbox, prepareEmail } from "@/lib/email";
+import { enqueueEmail, kickOutbox, prepareEmail, type PreparedEmail } from "@/lib/email";
+import { Prisma } from "@/lib/generated/prisma/client";
 import {
   assertResendAllowed,
   assertUsable,
+  chargeEmailSend,
   checkCode,
   consumeVerification,
-  issueVerification,
+  newVerificationSecrets,
   RESEND_COOLDOWN_MS,
+  storeVerification,
   VERIFICATION_TTL_MS,
 } from "./codes";
 
@@ -31,18 +34,22 @@ export async function sendEmailAddressVerification(
   if (!address) throw new AppError("not_found", "Email address not found.");
   if (address.verified) return { status: "already_verified", resendAfter: 0 };
   await assertResendAllowed({ identifier: address.emailNormalized, purpose: "verify_email" }, now);
+  await chargeEmailSend(address.emailNormalized, "verify_email");
+  // Code, link and email are made before the transaction: inside it only `tx` may be used (lib/db.ts).
+  const secrets = newVerificationSecrets();
+  const email = await prepareEmail(address.email, {
+    template: "verify_email",
+    code: secrets.code,
+    link: emailConfirmUrl(context.issuer, secrets.linkToken),
+    expiresInMinutes: VERIFICATION_TTL_MS / 60_000,
+  });
   await db.$transaction(async (tx) => {
-    const issued = await issueVerification(
+    await storeVerification(
       tx,
+      secrets,
       { purpose: "verify_email", identifier: address.emailNormalized, userId: input.userId },
       now,
     );
-    const email = await prepareEmail(address.email, {
-      template: "verify_email",
-      code: issued.code,
-      link: emailConfirmUrl(context.issuer, issued.linkToken),
-      expiresInMinutes: VERIFICATION_TTL_MS / 60_000,
-    });
     await enqueueEmail(tx, email, now);
   });
   kickOutbox();
@@ -61,7 +68,7 @@ export async function verifyEmailAddressCode(
     orderBy: { createdAt: "desc" },
   });
   if (!verification) throw new AppError("verification_expired", "This code has expired. Request a new one.");
-  await checkCode(verification.id, input.code.trim(), now);
+  await checkCode(verification, input.code.trim(), now);
   await db.$transaction(async (tx) => {
     await consumeVerification(tx, verification.id, now);
     await markVerified(tx, address.id, now);
@@ -94,20 +101,37 @@ export async function confirmEmailAddressLink(
   });
 }
 
+/**
+ * Marks the address verified. The partial unique index allows one VERIFIED
+ * row per address: if someone else verified it first, this one stays
+ * unverified and the caller hears "email_taken".
+ */
 async function markVerified(tx: Tx, emailAddressId: string, now: Date): Promise<void> {
-  const address = await tx.emailAddress.update({ where: { id: emailAddressId }, data: { verified: true, verifiedAt: now } });
+  let address;
+  try {
+    address = await tx.emailAddress.update({ where: { id: emailAddressId }, data: { verified: true, verifiedAt: now } });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new AppError("email_taken", "That email address is already in use by another account.");
+    }
+    throw error;
+  }
   await recordAuditEvent({ type: "email.verified", actorId: address.userId, targetId: emailAddressId }, tx);
 }
 
-/** S4: the old primary address hears about a change of primary, in the transaction that makes it. */
-export async function notifyPrimaryEmailChanged(
-  tx: Tx,
-  input: { oldEmail: string; newEmail: string; issuer: string; now?: Date },
-): Promise<void> {
-  const email = await prepareEmail(input.oldEmail, {
+/**
+ * S4: the old primary address hears about a change of primary. Render the
+ * notice with `preparePrimaryEmailChangedNotice` before the transaction, then
+ * enqueue it inside the transaction that makes the change.
+ */
+export function preparePrimaryEmailChangedNotice(input: { oldEmail: string; newEmail: string; issuer: string }) {
+  return prepareEmail(input.oldEmail, {
     template: "primary_email_changed",
     newEmail: input.newEmail,
     supportUrl: `${input.issuer}/forgot-password`,
   });
-  await enqueueEmail(tx, email, input.now);
+}
+
+export async function notifyPrimaryEmailChanged(tx: Tx, notice: PreparedEmail, now?: Date): Promise<void> {
+  await enqueueEmail(tx, notice, now);
 }

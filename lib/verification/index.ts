@@ -3,7 +3,9 @@ export {
   VERIFICATION_TTL_MS,
   MAX_CODE_ATTEMPTS,
   RESEND_COOLDOWN_MS,
-  issueVerification,
+  newVerificationSecrets,
+  storeVerification,
+  chargeEmailSend,
   assertResendAllowed,
   assertUsable,
   verificationState,
@@ -13,7 +15,7 @@ export {
   latestForAttempt,
   replaceLinkToken,
   hashLinkToken,
-  type IssuedVerification,
+  type VerificationSecrets,
   type VerificationState,
 } from "./codes";
 export {
@@ -21,4 +23,5 @@ export {
   verifyEmailAddressCode,
   confirmEmailAddressLink,
   notifyPrimaryEmailChanged,
+  preparePrimaryEmailChangedNotice,
 } from "./email-address";

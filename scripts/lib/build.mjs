@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 const NOT_BUILD_INPUTS = new Set([
-  "node_modules", ".next", ".data", ".git", ".ci", "e2e", "test", "scripts", "docs", "bench", "security",
+  "node_modules", ".next", ".data", ".git", ".ci", "e2e", "e2e-quickstart", "test", "scripts", "docs", "bench", "security",
   "test-results", "playwright-report", "coverage",
 ]);
 

@@ -4,7 +4,7 @@ import { AuthCard } from "@/app/_components/AuthCard";
 import { NewPasswordForm } from "@/app/_components/NewPasswordForm";
 import { firstParam, type SearchParams } from "@/app/_components/searchParams";
 import { getInstanceSettings } from "@/lib/settings";
-import { inspectEmailLink } from "@/lib/sign-in";
+import { inspectResetLink } from "@/lib/sign-in";
 
 export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
 export const dynamic = "force-dynamic";
@@ -12,8 +12,8 @@ export const dynamic = "force-dynamic";
 /** Where the reset email's link lands. Viewing it consumes nothing; submitting a new password does. */
 export default async function ResetPasswordPage({ searchParams }: { searchParams: SearchParams }) {
   const token = (firstParam((await searchParams).token) ?? "").slice(0, 128);
-  const [{ state, purpose }, minScore] = await Promise.all([
-    inspectEmailLink(token),
+  const [state, minScore] = await Promise.all([
+    inspectResetLink(token),
     getInstanceSettings().then(
       (settings) => settings.passwordMinScore,
       () => undefined,
@@ -24,7 +24,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
       Request a new link
     </Link>
   );
-  if (state !== "valid" || purpose !== "reset_password") {
+  if (state !== "valid") {
     const message =
       state === "used"
         ? "This reset link has already been used."

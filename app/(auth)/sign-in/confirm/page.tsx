@@ -3,6 +3,7 @@ import Link from "next/link";
 import { AuthCard } from "@/app/_components/AuthCard";
 import { ConfirmLinkForm } from "@/app/_components/ConfirmLinkForm";
 import { firstParam, type SearchParams } from "@/app/_components/searchParams";
+import { readClientTokenFromCookies } from "@/lib/session";
 import { inspectEmailLink } from "@/lib/sign-in";
 
 export const metadata: Metadata = { title: "Confirm", referrer: "no-referrer" };
@@ -15,49 +16,92 @@ const DEAD_LINK = {
   invalid: "This link is not valid. Check that you copied the whole link, or request a new one.",
 } as const;
 
+const backToSignIn = (
+  <Link href="/sign-in" className="font-medium text-brand underline-offset-4 hover:underline">
+    Back to sign in
+  </Link>
+);
+
 /**
  * Where the emailed link lands (S4). Rendering it never consumes the token
- * (mail scanners fetch links); the button's POST does.
+ * (mail scanners fetch links); a button's POST does, and only in the browser
+ * that asked for the link. Any other browser is told where the request came
+ * from and can say "this wasn't me".
  */
 export default async function ConfirmPage({ searchParams }: { searchParams: SearchParams }) {
-  const token = firstParam((await searchParams).token) ?? "";
-  const { state, purpose } = await inspectEmailLink(token.slice(0, 128));
-  const signUp = purpose === "sign_up";
-  const addressOnly = purpose === "verify_email";
+  const token = (firstParam((await searchParams).token) ?? "").slice(0, 128);
+  const link = await inspectEmailLink(token, await readClientTokenFromCookies());
+  const signUp = link.purpose === "sign_up";
+  const addressOnly = link.purpose === "verify_email";
   const title = signUp || addressOnly ? "Confirm your email" : "Confirm sign-in";
 
-  if (state !== "valid") {
+  if (link.state !== "valid") {
     return (
-      <AuthCard
-        title={title}
-        footer={
-          <Link href="/sign-in" className="font-medium text-brand underline-offset-4 hover:underline">
-            Back to sign in
-          </Link>
-        }
-      >
+      <AuthCard title={title} footer={backToSignIn}>
         <p
           role="status"
-          data-phase={state === "voided" || state === "invalid" ? "failed" : state}
+          data-phase={link.state === "voided" || link.state === "invalid" ? "failed" : link.state}
           className="text-center text-sm text-muted-foreground"
         >
-          {DEAD_LINK[state]}
+          {DEAD_LINK[link.state]}
         </p>
       </AuthCard>
     );
   }
+  const label = signUp || addressOnly ? "Confirm email address" : "Confirm and sign in";
+  if (link.sameBrowser) {
+    return (
+      <AuthCard
+        title={title}
+        subtitle={
+          signUp
+            ? "Confirm this email address to finish creating your account."
+            : addressOnly
+              ? "Confirm that this email address is yours."
+              : "Confirm that it’s you to finish signing in."
+        }
+      >
+        <ConfirmLinkForm token={token} label={label} />
+      </AuthCard>
+    );
+  }
+  if (addressOnly) {
+    return (
+      <AuthCard title={title} footer={backToSignIn}>
+        <p role="status" data-phase="original_device" className="text-center text-sm text-muted-foreground">
+          Open this link in the browser where you are signed in to your account, or type the code from the email on
+          your account page there.
+        </p>
+      </AuthCard>
+    );
+  }
+  const from = link.requestedFrom;
+  const what = signUp ? "create an account" : "sign in";
   return (
     <AuthCard
-      title={title}
+      title={link.crossDeviceAllowed ? `Was this you?` : "Open it where you asked for it"}
       subtitle={
-        signUp
-          ? "Confirm this email address to finish creating your account."
-          : addressOnly
-            ? "Confirm that this email address is yours."
-            : "Confirm that it’s you to finish signing in."
+        link.crossDeviceAllowed
+          ? `Someone asked to ${what} with this email address from another browser.`
+          : `This link works only in the browser that asked to ${what}. Open it there, or type the code from the email there.`
       }
+      footer={backToSignIn}
     >
-      <ConfirmLinkForm token={token} label={signUp || addressOnly ? "Confirm email address" : "Confirm and sign in"} />
+      {from ? (
+        <dl className="mb-4 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-md border border-border bg-muted/40 p-3 text-sm">
+          <dt className="text-muted-foreground">Browser</dt>
+          <dd data-testid="requested-device">{from.device}</dd>
+          <dt className="text-muted-foreground">IP address</dt>
+          <dd data-testid="requested-ip">{from.ip ?? "unknown"}</dd>
+          <dt className="text-muted-foreground">Time</dt>
+          <dd>{from.at}</dd>
+        </dl>
+      ) : null}
+      <ConfirmLinkForm
+        token={token}
+        label={`Yes, ${what} in that browser`}
+        mode={link.crossDeviceAllowed ? "approve" : "deny-only"}
+      />
     </AuthCard>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { SESSION_COOKIE } from "@/lib/edge";
+import { DEVICE_COOKIE, SESSION_COOKIE } from "@/lib/edge";
 import { CookieJar, decodeJwtPayload, makeRequest } from "@/test/http";
 import { signedUpUser } from "@/test/fixtures";
 import { POST } from "./route";
@@ -13,7 +13,8 @@ describe("POST /api/auth/sign-out", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ redirectUrl: "/sign-in" });
     jar.absorb(response);
-    expect(jar.values.size).toBe(0);
+    // Session and client cookies are gone; the device cookie stays: this browser remains a known device (S10).
+    expect([...jar.values.keys()]).toEqual([DEVICE_COOKIE]);
     expect((await db.session.findUniqueOrThrow({ where: { id: sid } })).status).toBe("ended");
   });
 

@@ -52,9 +52,21 @@ describe("POST /api/auth/sign-up (email verification off)", () => {
     expect(session.client.tokenHash).not.toBe(jar.values.get(CLIENT_COOKIE));
   });
 
-  it("grants role=admin to ADMIN_EMAILS", async () => {
+  it("grants role=admin to ADMIN_EMAILS only through a verified address (S10)", async () => {
     const { jar } = await signUp({ email: "Signup-Admin@Example.com", password: STRONG_PASSWORD });
-    expect(decodeJwtPayload(jar.values.get(SESSION_COOKIE)!).role).toBe("admin");
+    // Unverified (verification at sign-up is off here): anyone could have typed that address.
+    expect(decodeJwtPayload(jar.values.get(SESSION_COOKIE)!).role).toBe("user");
+    const user = await db.user.findFirstOrThrow({ where: { emailAddresses: { some: { emailNormalized: "signup-admin@example.com" } } } });
+    expect(user.role).toBe("user");
+    // Once the address is proved, the next sign-in grants it.
+    await db.emailAddress.updateMany({ where: { userId: user.id }, data: { verified: true, verifiedAt: new Date() } });
+    const { POST: signInRoute } = await import("@/app/api/auth/sign-in/route");
+    const signedIn = await signInRoute(
+      makeRequest("/api/auth/sign-in", { body: { email: "signup-admin@example.com", password: STRONG_PASSWORD } }),
+    );
+    expect(signedIn.status).toBe(200);
+    const session = signedIn.headers.getSetCookie().find((line) => line.startsWith(`${SESSION_COOKIE}=`))!;
+    expect(decodeJwtPayload(session.split(";")[0]!.split("=")[1]!).role).toBe("admin");
   });
 
   it("explains the 72-byte limit instead of truncating", async () => {

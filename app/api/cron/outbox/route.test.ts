@@ -5,6 +5,7 @@ import { GET, POST } from "./route";
 
 afterEach(() => {
   delete process.env.CRON_SECRET;
+  (process.env as Record<string, string>).NODE_ENV = "test";
   resetConfigCache();
 });
 
@@ -25,5 +26,16 @@ describe("/api/cron/outbox", () => {
       makeRequest("/api/cron/outbox", { method: "POST", headers: { authorization: "Bearer cron-secret-0123456789" } }),
     );
     expect(post.status).toBe(200);
+  });
+
+  it("refuses everyone (401) in production while CRON_SECRET is unset; development stays open", async () => {
+    (process.env as Record<string, string>).NODE_ENV = "production";
+    resetConfigCache();
+    expect((await GET(makeRequest("/api/cron/outbox"))).status).toBe(401);
+    expect((await POST(makeRequest("/api/cron/outbox", { method: "POST" }))).status).toBe(401);
+
+    (process.env as Record<string, string>).NODE_ENV = "development";
+    resetConfigCache();
+    expect((await GET(makeRequest("/api/cron/outbox"))).status).toBe(200);
   });
 });

@@ -6,7 +6,7 @@ import { authorizeCron, drainOutbox } from "@/lib/email";
  * Sends due outbox mail (S12). Vercel Cron calls GET with
  * `Authorization: Bearer $CRON_SECRET`; POST works the same for other schedulers.
  */
-const run = handler({}, async ({ request }) => {
+const run = handler({ caller: "bearer" }, async ({ request }) => {
   authorizeCron(request.headers.get("authorization"));
   return json(await drainOutbox({ limit: 100 }));
 });

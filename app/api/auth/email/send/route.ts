@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { allowedRedirect, emailField, handler, json, redirectUrlField } from "@/lib/http";
+import { allowedRedirect, emailField, handler, idField, json, redirectUrlField } from "@/lib/http";
 import { readClientToken, requestContext, setClientCookie } from "@/lib/session";
 import { resendEmailCode, sendEmailCode } from "@/lib/sign-in";
 
 /** `{ email, intent, redirectUrl? }` sends a code + link; `{ attemptId }` resends for that attempt. */
 const body = z.union([
   z.strictObject({ email: emailField, intent: z.enum(["sign_in", "sign_up"]), redirectUrl: redirectUrlField }),
-  z.strictObject({ attemptId: z.string().min(1).max(64) }),
+  z.strictObject({ attemptId: idField("attemptId") }),
 ]);
 
 export const POST = handler({ body }, async ({ request, body }) => {

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { handler, json } from "@/lib/http";
+import { handler, idField, json } from "@/lib/http";
 import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
 import { emailAttemptStatus } from "@/lib/sign-in";
 
-const query = z.strictObject({ attemptId: z.string().min(1).max(64) });
+const query = z.strictObject({ attemptId: idField("attemptId") });
 
 /**
  * Polled by the tab that asked for the email. When the link was confirmed on

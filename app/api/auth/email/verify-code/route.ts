@@ -1,14 +1,11 @@
 import { z } from "zod";
-import { handler, json } from "@/lib/http";
+import { codeField, handler, idField, json } from "@/lib/http";
 import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
 import { verifyEmailCode } from "@/lib/sign-in";
 
 const body = z.strictObject({
-  attemptId: z.string().min(1).max(64),
-  code: z
-    .string({ error: "Enter the 6-digit code." })
-    .trim()
-    .regex(/^\d{6}$/, "Enter the 6-digit code from the email."),
+  attemptId: idField("attemptId"),
+  code: codeField,
 });
 
 export const POST = handler({ body }, async ({ request, body }) => {

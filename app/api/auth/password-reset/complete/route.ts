@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { handler, json, passwordField } from "@/lib/http";
+import { handler, json, passwordField, tokenField } from "@/lib/http";
 import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
 import { completePasswordReset } from "@/lib/sign-in";
 
 const body = z.strictObject({
-  token: z.string().min(1).max(128),
+  token: tokenField,
   password: passwordField,
   signOutOtherDevices: z.boolean().default(true),
 });

@@ -1,0 +1,152 @@
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { newUser, type TestUser } from "../e2e/helpers/users";
+import { EmailCodePage } from "../e2e/pages/EmailCodePage";
+import { HomePage } from "../e2e/pages/HomePage";
+import { SignInPage } from "../e2e/pages/SignInPage";
+import { SignUpPage } from "../e2e/pages/SignUpPage";
+import { openInboxFor, pause, sendEmailLikeAPerson, watchForProblems } from "./walk";
+
+// The README's quick start as a new user lives it: `npm run dev` with no config (embedded PGlite on
+// one connection, dev inbox), ONE browser, every sign-in way in turn, at a person's pace. Each step
+// is a test (serial: a failed step skips the rest); each must leave no 5xx and no console error.
+
+const NEW_PASSWORD = "violet otters juggle quietly 77";
+const SIGN_UP_CODE = /is your .+ verification code/;
+const SIGN_IN_CODE = /is your .+ sign-in code/;
+const RESET = /^Reset your .+ password$/;
+
+test.describe.configure({ mode: "serial" });
+
+let context: BrowserContext;
+let page: Page;
+let problems: ReturnType<typeof watchForProblems>;
+const user: TestUser = newUser("quickstart");
+
+test.beforeAll(async ({ browser }) => {
+  context = await browser.newContext();
+  problems = watchForProblems(context);
+  page = await context.newPage();
+});
+
+test.afterAll(async () => {
+  await context?.close();
+});
+
+test.afterEach(() => {
+  expect(problems.take(), "HTTP 5xx answers, console errors and page errors during this step").toEqual([]);
+});
+
+test.describe("quick start: a new user's whole walk in one browser", () => {
+  test("sign up with email and password, the code from the dev inbox, the signed-in home page; sign out", async () => {
+    await page.goto("/");
+    const signIn = new SignInPage(page);
+    await signIn.expectLoaded(); // a signed-out visitor is sent to sign-in
+    await pause();
+    await signIn.signUpLink.click();
+    const signUp = new SignUpPage(page);
+    await expect(signUp.heading).toBeVisible();
+    await pause();
+    await signUp.fill(user.email, user.password);
+    await pause();
+    const codeStep = new EmailCodePage(page);
+    await sendEmailLikeAPerson(page, signUp.submitButton, codeStep.heading);
+    await codeStep.expectShown();
+    await pause();
+    const mail = await openInboxFor(context, user.email, SIGN_UP_CODE);
+    await pause();
+    await mail.tab.close();
+    await codeStep.enterCode(mail.code!);
+    const home = new HomePage(page);
+    await home.expectSignedInAs(user.email);
+    await pause();
+    await home.signOut();
+  });
+
+  test("sign in with the password; sign out", async () => {
+    const signIn = new SignInPage(page);
+    await signIn.expectLoaded();
+    await pause();
+    await signIn.signIn(user.email, user.password);
+    const home = new HomePage(page);
+    await home.expectSignedInAs(user.email);
+    await pause();
+    await home.signOut();
+  });
+
+  test("sign in with the emailed code; sign out", async () => {
+    const signIn = new SignInPage(page);
+    await signIn.expectLoaded();
+    await pause();
+    await signIn.emailInput.fill(user.email);
+    const codeStep = new EmailCodePage(page);
+    await sendEmailLikeAPerson(page, signIn.emailCodeButton, codeStep.heading);
+    await codeStep.expectShown();
+    await pause();
+    const mail = await openInboxFor(context, user.email, SIGN_IN_CODE);
+    await pause();
+    await mail.tab.close();
+    await codeStep.enterCode(mail.code!);
+    const home = new HomePage(page);
+    await home.expectSignedInAs(user.email);
+    await pause();
+    await home.signOut();
+  });
+
+  test("sign in with the magic link in the same browser: confirm in the link's tab, the first tab completes; sign out", async () => {
+    const signIn = new SignInPage(page);
+    await signIn.expectLoaded();
+    await pause();
+    await signIn.emailInput.fill(user.email);
+    const codeStep = new EmailCodePage(page);
+    await sendEmailLikeAPerson(page, signIn.emailCodeButton, codeStep.heading);
+    await codeStep.expectShown();
+    await pause();
+    const mail = await openInboxFor(context, user.email, SIGN_IN_CODE);
+    await pause();
+    await mail.tab.locator(`li[data-message-id="${mail.id}"]`).getByTestId("inbox-link").click();
+    await expect(mail.tab.getByRole("heading", { name: "Confirm sign-in" })).toBeVisible();
+    await pause();
+    await mail.tab.getByRole("button", { name: "Confirm and sign in" }).click();
+    await new HomePage(mail.tab).expectSignedInAs(user.email);
+    // The waiting tab notices on its next status poll and lands on home by itself.
+    const home = new HomePage(page);
+    await home.expectSignedInAs(user.email);
+    await pause();
+    await mail.tab.close();
+    await home.signOut();
+  });
+
+  test("forgot password: the code from the dev inbox, a new password, signed in; sign out", async () => {
+    const signIn = new SignInPage(page);
+    await signIn.expectLoaded();
+    await pause();
+    await signIn.forgotPasswordLink.click();
+    await expect(page.getByRole("heading", { name: "Reset your password" })).toBeVisible();
+    await pause();
+    await page.getByLabel("Email address", { exact: true }).fill(user.email);
+    const codeInput = page.getByLabel("Verification code", { exact: true });
+    await sendEmailLikeAPerson(page, page.getByRole("button", { name: "Send reset code" }), codeInput);
+    await pause();
+    const mail = await openInboxFor(context, user.email, RESET);
+    await pause();
+    await mail.tab.close();
+    await page.getByLabel("Verification code", { exact: true }).fill(mail.code!);
+    await page.getByRole("button", { name: "Verify code" }).click();
+    await expect(page.getByLabel("New password", { exact: true })).toBeVisible();
+    await pause();
+    await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Reset password" }).click();
+    const home = new HomePage(page);
+    await home.expectSignedInAs(user.email);
+    await pause();
+    await home.signOut();
+  });
+
+  test("sign in with the new password", async () => {
+    const signIn = new SignInPage(page);
+    await signIn.expectLoaded();
+    await pause();
+    await signIn.signIn(user.email, NEW_PASSWORD);
+    await new HomePage(page).expectSignedInAs(user.email);
+  });
+});

@@ -1,0 +1,115 @@
+import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
+
+/**
+ * A person's pause between actions: 6–10 s, so the walk runs at the pace the
+ * quick start is used at (timers, token refreshes and the one-connection pool
+ * all get time to interleave). QUICKSTART_PAUSE_MS=<ms> shortens it for local
+ * iteration; CI leaves it unset.
+ */
+export async function pause(): Promise<void> {
+  const fixed = process.env.QUICKSTART_PAUSE_MS;
+  await sleep(fixed !== undefined && fixed !== "" ? Number(fixed) : 6_000 + Math.random() * 4_000);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The routes that email a code or link (each counts toward the S10 send limits).
+const SEND_ROUTES = /\/api\/auth\/(sign-up|email\/send|password-reset\/send)$/;
+
+/**
+ * Clicks `send` (a button that emails a code) and waits until `sent` shows.
+ * The walk mails one address four times in a few minutes (sign-up, code,
+ * link, reset), more than the S4/S10 send limits allow (30 s between sends of
+ * one kind, 3 per 10 min); a person told "Too many attempts. Try again in N
+ * seconds." waits and clicks again, and so does this (N = Retry-After). Each
+ * wait is noted on the test and in the output.
+ */
+export async function sendEmailLikeAPerson(page: Page, send: Locator, sent: Locator): Promise<void> {
+  for (;;) {
+    const [response] = await Promise.all([
+      page.waitForResponse((answer) => answer.request().method() === "POST" && SEND_ROUTES.test(new URL(answer.url()).pathname)),
+      send.click(),
+    ]);
+    if (response.status() !== 429) break;
+    const seconds = Number(response.headers()["retry-after"] ?? 60);
+    const shown = (await page.getByRole("alert").filter({ hasText: "Too many attempts" }).first().textContent())?.trim();
+    const note = `${new URL(response.url()).pathname} answered 429 ("${shown}"): waited ${seconds} s`;
+    test.info().annotations.push({ type: "rate limited", description: note });
+    console.log(`[walk] ${note}`);
+    await sleep((seconds + 1) * 1_000);
+  }
+  await expect(sent).toBeVisible();
+}
+
+/**
+ * Records what must never happen during the walk, on every page of the
+ * context: HTTP 5xx answers, console errors and uncaught page errors.
+ * `take()` returns what was seen since the last call, one line per distinct
+ * problem with its count (a CSP report repeats per element, nonce and hash aside).
+ */
+export function watchForProblems(context: BrowserContext): { take(): string[] } {
+  let seen: string[] = [];
+  context.on("response", (response) => {
+    if (response.status() >= 500) seen.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
+  });
+  context.on("console", (message) => {
+    // The browser logs every non-2xx fetch; a 429 is the send limit sendEmailLikeAPerson waits out.
+    if (message.type() !== "error" || message.text().includes("status of 429")) return;
+    seen.push(`console error on ${message.page()?.url() ?? "?"}: ${message.text()}`);
+  });
+  context.on("weberror", (error) => seen.push(`page error on ${error.page()?.url() ?? "?"}: ${error.error().message}`));
+  return {
+    take() {
+      const counts = new Map<string, number>();
+      for (const line of seen) {
+        const key = line.replace(/'(sha256|nonce)-[A-Za-z0-9+/=]+'/g, "'$1-…'");
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      seen = [];
+      return [...counts].map(([line, count]) => (count > 1 ? `${line} (×${count})` : line));
+    },
+  };
+}
+
+export type InboxEmail = { tab: Page; id: string; code: string | null; link: string | null };
+
+const read = new Set<string>(); // message ids already read: each step waits for its own new email
+
+/**
+ * Opens the dev inbox (/dev/inbox) in a new tab of the same browser, as the
+ * README tells a new user to, and waits (refreshing like a person would) for a
+ * new email to `email` whose subject matches. Returns the tab, still open.
+ */
+export async function openInboxFor(context: BrowserContext, email: string, subject: RegExp): Promise<InboxEmail> {
+  const tab = await context.newPage();
+  await tab.goto(`/dev/inbox?to=${encodeURIComponent(email)}`);
+  await expect(tab.getByRole("heading", { name: "Dev inbox" })).toBeVisible();
+  let found: InboxEmail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const newest = tab
+          .locator("li[data-message-id]")
+          .filter({ has: tab.getByRole("heading", { name: subject }) })
+          .first();
+        const id = (await newest.count()) ? await newest.getAttribute("data-message-id") : null;
+        if (id && !read.has(id)) {
+          const code = newest.getByTestId("inbox-code");
+          const link = newest.getByTestId("inbox-link");
+          found = {
+            tab,
+            id,
+            code: (await code.count()) ? (await code.textContent())?.trim() ?? null : null,
+            link: (await link.count()) ? await link.getAttribute("href") : null,
+          };
+          return "arrived";
+        }
+        await tab.reload();
+        return "waiting";
+      },
+      { message: `a new email to ${email} matching ${subject}`, timeout: 90_000, intervals: [2_000] },
+    )
+    .toBe("arrived");
+  read.add(found!.id);
+  return found!;
+}

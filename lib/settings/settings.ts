@@ -1,0 +1,173 @@
+import "server-only";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { getConfig, type Config } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { recordAuditEvent } from "@/lib/audit";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+/**
+ * Admin-editable instance settings (S8) as ONE tree: the environment gives
+ * the defaults, the stored row (InstanceSettings "default") overrides them
+ * field by field. A stored field that no longer validates falls back to its
+ * default on its own; the others keep their stored values. Writes name the
+ * version they read, so two admins saving at once cannot silently overwrite
+ * each other, and every write is audited.
+ */
+const fields = {
+  multiSession: z.boolean(),
+  /** Maximum session lifetime (S2); also the `__client` cookie's lifetime. Default: AUTH_SESSION_MAX_AGE_DAYS. */
+  sessionMaxAgeDays: z.number().int().min(1).max(365),
+  /** Minutes of inactivity after which a session ends; null = off (S2 default). */
+  inactivityTimeoutMinutes: z.number().int().min(5).max(525_600).nullable(),
+  passwordMinScore: z.number().int().min(0).max(4),
+  /** S4: sign-up waits for an emailed code or link before the account exists. */
+  emailVerificationAtSignUp: z.boolean(),
+  /**
+   * S4: a magic link opened in ANOTHER browser may complete the sign-in in the
+   * browser that asked for it, after the clicking person saw where the request
+   * came from. Off by default: a link then completes only where it was asked for.
+   */
+  emailLinkCrossDevice: z.boolean(),
+  /** Branding (S8, S11): used in emails; the pages read the CSS variables. */
+  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "Use a colour like #4f46e5."),
+} as const;
+
+type Fields = typeof fields;
+export type InstanceSettings = { [K in keyof Fields]: z.infer<Fields[K]> };
+export type InstanceSettingsPatch = Partial<InstanceSettings>;
+export type VersionedSettings = { settings: InstanceSettings; version: number };
+
+/** A patch as an admin (or a test) sends it: known fields only, each validated. */
+export const settingsPatchSchema: z.ZodType<InstanceSettingsPatch> = z.strictObject(fields).partial();
+
+export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_AGE_DAYS"> = getConfig()): InstanceSettings {
+  return {
+    multiSession: false,
+    sessionMaxAgeDays: config.AUTH_SESSION_MAX_AGE_DAYS,
+    inactivityTimeoutMinutes: null,
+    passwordMinScore: 2,
+    emailVerificationAtSignUp: true,
+    emailLinkCrossDevice: false,
+    brandColor: "#4f46e5",
+  };
+}
+
+/** Defaults overridden by every stored field that still validates; `invalid` names the ones that did not. */
+export function parseStoredSettings(
+  stored: unknown,
+  defaults: InstanceSettings,
+): { settings: InstanceSettings; invalid: string[] } {
+  const settings = { ...defaults };
+  const invalid: string[] = [];
+  const record = stored && typeof stored === "object" && !Array.isArray(stored) ? (stored as Record<string, unknown>) : {};
+  for (const key of Object.keys(fields) as (keyof Fields)[]) {
+    if (!(key in record)) continue;
+    const parsed = fields[key].safeParse(record[key]);
+    if (parsed.success) (settings as Record<string, unknown>)[key] = parsed.data;
+    else invalid.push(key);
+  }
+  return { settings, invalid };
+}
+
+const DEFAULT_CACHE_MS = 5_000;
+let cacheMs = DEFAULT_CACHE_MS;
+let cached: { value: VersionedSettings; loadedAt: number } | undefined;
+const warnedInvalid = new Set<string>();
+
+/** The current settings and their version, read from the DB at most every 5 s per process. */
+export async function readInstanceSettings(): Promise<VersionedSettings> {
+  if (cached && Date.now() - cached.loadedAt < cacheMs) return cached.value;
+  const row = await db.instanceSettings.findUnique({ where: { id: "default" } });
+  const { settings, invalid } = parseStoredSettings(row?.data, instanceSettingsDefaults());
+  for (const key of invalid) {
+    if (warnedInvalid.has(key)) continue;
+    warnedInvalid.add(key);
+    console.warn(`[settings] stored value of "${key}" is invalid; using its default until an admin saves it again`);
+  }
+  const value = { settings, version: row?.version ?? 0 };
+  cached = { value, loadedAt: Date.now() };
+  return value;
+}
+
+/**
+ * The settings, for domain code. Read them BEFORE opening a transaction and
+ * pass them in: inside `$transaction` only the transaction's client may be used
+ * (with one connection, a read through `db` waits for the transaction forever).
+ */
+export async function getInstanceSettings(): Promise<InstanceSettings> {
+  return (await readInstanceSettings()).settings;
+}
+
+export function forgetCachedSettings(): void {
+  cached = undefined;
+}
+
+/** Tests: 0 makes every read go to the DB (the one-connection suite uses it to catch reads inside transactions). */
+export function setSettingsCacheTtlForTests(ms: number): void {
+  cacheMs = ms;
+  cached = undefined;
+}
+
+/**
+ * Applies `patch` on top of the version the writer read. A concurrent write
+ * in between makes this one fail with `conflict` (409) instead of overwriting
+ * it. Audited as `settings.updated` with each changed field's old and new value.
+ */
+export async function updateInstanceSettings(
+  patch: InstanceSettingsPatch,
+  options: { expectedVersion: number; actorId?: string | null; ip?: string | null; userAgent?: string | null },
+): Promise<VersionedSettings> {
+  const parsed = settingsPatchSchema.safeParse(patch);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) {
+      const keys = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.join(".") || "_"];
+      for (const key of keys) (fieldErrors[key] ??= []).push(issue.code === "unrecognized_keys" ? "Unknown setting." : issue.message);
+    }
+    throw new AppError("validation_failed", "Some settings are invalid.", { fields: fieldErrors });
+  }
+  const defaults = instanceSettingsDefaults();
+  const conflict = () =>
+    new AppError("conflict", "The settings were changed by someone else in the meantime. Reload them and try again.");
+
+  const written = await db.$transaction(async (tx) => {
+    const row = await tx.instanceSettings.findUnique({ where: { id: "default" } });
+    if ((row?.version ?? 0) !== options.expectedVersion) throw conflict();
+    const storedData = (row?.data && typeof row.data === "object" ? row.data : {}) as Record<string, unknown>;
+    const before = parseStoredSettings(storedData, defaults).settings;
+    const data = { ...storedData, ...parsed.data };
+    const version = options.expectedVersion + 1;
+    if (row) {
+      const { count } = await tx.instanceSettings.updateMany({
+        where: { id: "default", version: options.expectedVersion },
+        data: { data: data as object, version },
+      });
+      if (count !== 1) throw conflict();
+    } else {
+      await tx.instanceSettings.create({ data: { id: "default", data: data as object, version } });
+    }
+    const after = parseStoredSettings(data, defaults).settings;
+    const changed: Record<string, { from: unknown; to: unknown }> = {};
+    for (const key of Object.keys(parsed.data) as (keyof InstanceSettings)[]) {
+      if (before[key] !== after[key]) changed[key] = { from: before[key], to: after[key] };
+    }
+    await recordAuditEvent(
+      {
+        type: "settings.updated",
+        actorId: options.actorId ?? null,
+        ip: options.ip ?? null,
+        userAgent: options.userAgent ?? null,
+        data: { version, changed },
+      },
+      tx,
+    );
+    return { settings: after, version };
+  }).catch((error: unknown) => {
+    // Two first-ever writes racing to create the row: the loser lost the update race.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw conflict();
+    throw error;
+  });
+  cached = undefined;
+  return written;
+}

@@ -1,0 +1,319 @@
+import "server-only";
+import { db, type Tx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { recordAuditEvent } from "@/lib/audit";
+import type { InstanceSettings } from "@/lib/settings";
+import { isSameClient, openSession, type OpenedSession, type RequestContext, type ResolvedClient } from "@/lib/session";
+import { createUser, isAdminEmail } from "@/lib/users";
+import type { AttemptStatus } from "@/lib/generated/prisma/client";
+
+/**
+ * THE sign-in attempt module (S2). Every way to sign in or sign up is a
+ * strategy that proves something and then calls into here; nothing else
+ * opens a session (a test keeps it so):
+ *
+ *   create   -> an attempt bound to the browser's client, short-lived
+ *   load     -> only for the browser that started it (`loadAttemptForBrowser`)
+ *   advance  -> one conditional UPDATE that checks id, client, status AND expiry,
+ *               so of N concurrent callers exactly one moves it on
+ *   finish   -> `finishSignIn` / `finishSignUp`: second-factor gate, the
+ *               session, the role, the audit event, in the caller's transaction
+ *
+ * Sign-in: needs_first_factor -> (needs_second_factor) -> complete.
+ * Sign-up: needs_verification -> complete.
+ */
+
+/** Strategies that prove the first factor. MFA, OAuth and passkeys add theirs here. */
+export type FirstFactor = "password" | "email_code" | "email_link" | "reset_password";
+
+export type AttemptKind = "sign_in" | "sign_up";
+
+export type Attempt = {
+  kind: AttemptKind;
+  id: string;
+  clientId: string;
+  clientTokenHash: string;
+  status: AttemptStatus;
+  /** The normalized email the attempt is about. */
+  identifier: string;
+  userId: string | null;
+  redirectUrl: string | null;
+  createdSessionId: string | null;
+  expiresAt: Date;
+  createdAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+};
+
+/** Sign-in attempts by email stay open this long (resends extend it); password attempts only need the MFA step. */
+export const EMAIL_ATTEMPT_TTL_MS = 30 * 60_000;
+export const PASSWORD_ATTEMPT_TTL_MS = 10 * 60_000;
+
+export const attemptGone = () =>
+  new AppError("not_found", "This sign-in request has expired or belongs to another browser. Start again.");
+
+const OPEN_STATUSES: AttemptStatus[] = ["needs_identifier", "needs_first_factor", "needs_verification"];
+
+export function isOpenAttempt(attempt: Pick<Attempt, "status">): boolean {
+  return OPEN_STATUSES.includes(attempt.status);
+}
+
+// --- create -----------------------------------------------------------------
+
+export async function createSignInAttempt(
+  tx: Tx,
+  input: { client: ResolvedClient; identifier: string; userId: string | null; redirectUrl?: string | null; ttlMs: number },
+  context: RequestContext,
+): Promise<string> {
+  const now = context.now ?? new Date();
+  const id = newId("signInAttempt");
+  await tx.signInAttempt.create({
+    data: {
+      id,
+      clientId: input.client.clientId,
+      status: "needs_first_factor",
+      identifier: input.identifier,
+      userId: input.userId,
+      redirectUrl: input.redirectUrl ?? null,
+      ip: context.ip,
+      userAgent: context.userAgent?.slice(0, 512) ?? null,
+      expiresAt: new Date(now.getTime() + input.ttlMs),
+      createdAt: now,
+    },
+  });
+  return id;
+}
+
+export type SignUpFields = {
+  emailNormalized: string;
+  /** Password sign-up with verification: the bcrypt hash waits on the attempt until the email is verified. */
+  passwordHash?: string | null;
+  passwordCost?: number | null;
+  firstName?: string | null;
+  lastName?: string | null;
+};
+
+export async function createSignUpAttempt(
+  tx: Tx,
+  input: SignUpFields & { client: ResolvedClient; redirectUrl?: string | null; ttlMs: number },
+  context: RequestContext,
+): Promise<string> {
+  const now = context.now ?? new Date();
+  const id = newId("signUpAttempt");
+  await tx.signUpAttempt.create({
+    data: {
+      id,
+      clientId: input.client.clientId,
+      status: "needs_verification",
+      emailAddress: input.emailNormalized,
+      passwordHash: input.passwordHash ?? null,
+      passwordCost: input.passwordCost ?? null,
+      firstName: input.firstName || null,
+      lastName: input.lastName || null,
+      redirectUrl: input.redirectUrl ?? null,
+      ip: context.ip,
+      userAgent: context.userAgent?.slice(0, 512) ?? null,
+      expiresAt: new Date(now.getTime() + input.ttlMs),
+      createdAt: now,
+    },
+  });
+  return id;
+}
+
+// --- load -------------------------------------------------------------------
+
+const kindOf = (attemptId: string): AttemptKind => (attemptId.startsWith("sua_") ? "sign_up" : "sign_in");
+
+/** Any attempt by id, whoever asks (an emailed link names its attempt; the caller decides what that browser may do). */
+export async function loadAttempt(attemptId: string, tx: Tx = db): Promise<Attempt | null> {
+  if (kindOf(attemptId) === "sign_up") {
+    const row = await tx.signUpAttempt.findUnique({
+      where: { id: attemptId },
+      include: { client: { select: { tokenHash: true } } },
+    });
+    return row ? { ...row, kind: "sign_up", clientTokenHash: row.client.tokenHash, identifier: row.emailAddress ?? "" } : null;
+  }
+  const row = await tx.signInAttempt.findUnique({
+    where: { id: attemptId },
+    include: { client: { select: { tokenHash: true } } },
+  });
+  return row ? { ...row, kind: "sign_in", clientTokenHash: row.client.tokenHash, identifier: row.identifier ?? "" } : null;
+}
+
+/** The attempt, only for the browser (client) that started it; to anyone else it does not exist. */
+export async function loadAttemptForBrowser(attemptId: string, clientToken: string | null): Promise<Attempt> {
+  const attempt = await loadAttempt(attemptId);
+  if (!attempt || !belongsToBrowser(attempt, clientToken)) throw attemptGone();
+  return attempt;
+}
+
+export function belongsToBrowser(attempt: Pick<Attempt, "clientTokenHash">, clientToken: string | null): boolean {
+  return isSameClient(clientToken, attempt.clientTokenHash);
+}
+
+// --- advance ----------------------------------------------------------------
+
+type AdvanceData = {
+  userId?: string;
+  firstFactor?: FirstFactor;
+  createdSessionId?: string;
+  expiresAt?: Date;
+};
+
+/**
+ * Moves the attempt from one of `from` to `to` in ONE conditional update that
+ * also checks the browser's client and the expiry, so a stale or foreign
+ * attempt never advances and of N concurrent callers exactly one does.
+ */
+export async function advanceAttempt(
+  tx: Tx,
+  attempt: Pick<Attempt, "kind" | "id" | "clientId">,
+  change: { from: AttemptStatus[]; to: AttemptStatus; data?: AdvanceData },
+  now: Date,
+): Promise<void> {
+  const where = { id: attempt.id, clientId: attempt.clientId, status: { in: change.from }, expiresAt: { gt: now } };
+  const { count } =
+    attempt.kind === "sign_up"
+      ? await tx.signUpAttempt.updateMany({
+          where,
+          data: {
+            status: change.to,
+            ...(change.data?.userId ? { userId: change.data.userId } : {}),
+            ...(change.data?.createdSessionId ? { createdSessionId: change.data.createdSessionId } : {}),
+            ...(change.data?.expiresAt ? { expiresAt: change.data.expiresAt } : {}),
+          },
+        })
+      : await tx.signInAttempt.updateMany({ where, data: { status: change.to, ...change.data } });
+  if (count === 1) return;
+  const current = await loadAttempt(attempt.id, tx);
+  if (current && current.expiresAt <= now && change.from.includes(current.status)) {
+    throw new AppError("verification_expired", "This sign-in request has expired. Start again.");
+  }
+  throw new AppError("verification_used", "This sign-in has already been completed.");
+}
+
+/** Keeps an open attempt alive (a resend): same checks as any transition. */
+export function extendAttempt(tx: Tx, attempt: Attempt, ttlMs: number, now: Date): Promise<void> {
+  return advanceAttempt(
+    tx,
+    attempt,
+    { from: [attempt.status], to: attempt.status, data: { expiresAt: new Date(now.getTime() + ttlMs) } },
+    now,
+  );
+}
+
+/** "This wasn't me": the attempt can never complete. */
+export async function abandonAttempt(tx: Tx, attempt: Pick<Attempt, "kind" | "id">, now: Date): Promise<void> {
+  const where = { id: attempt.id, status: { in: OPEN_STATUSES } };
+  const data = { status: "abandoned" as const, expiresAt: now };
+  if (attempt.kind === "sign_up") await tx.signUpAttempt.updateMany({ where, data });
+  else await tx.signInAttempt.updateMany({ where, data });
+}
+
+// --- finish -----------------------------------------------------------------
+
+export type SignInUser = { id: string; role: "user" | "admin"; banned: boolean; totpEnabled: boolean };
+
+export type SignInOutcome =
+  | { status: "complete"; attemptId: string; userId: string; role: "user" | "admin"; opened: OpenedSession }
+  | { status: "needs_second_factor"; attemptId: string };
+
+/**
+ * The step after any first factor (S2, S6): every strategy ends here, so the
+ * second factor is enforced in one place. With MFA on, the attempt moves to
+ * needs_second_factor and no session exists yet. Otherwise the session opens
+ * on the browser's client, the role is settled (ADMIN_EMAILS only through a
+ * verified address) and the sign-in is audited.
+ */
+export async function finishSignIn(
+  tx: Tx,
+  input: {
+    attempt: Pick<Attempt, "kind" | "id" | "clientId">;
+    user: SignInUser;
+    factor: FirstFactor;
+    client: ResolvedClient;
+    /** The address used, when it is verified (its ADMIN_EMAILS grant applies). */
+    verifiedEmail: string | null;
+    settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays">;
+  },
+  context: RequestContext,
+): Promise<SignInOutcome> {
+  const now = context.now ?? new Date();
+  const { user, attempt } = input;
+  if (user.banned) throw new AppError("forbidden", "This account has been suspended. Contact the administrator.");
+  const from: AttemptStatus[] = ["needs_identifier", "needs_first_factor"];
+
+  if (user.totpEnabled) {
+    await advanceAttempt(tx, attempt, { from, to: "needs_second_factor", data: { userId: user.id, firstFactor: input.factor } }, now);
+    return { status: "needs_second_factor", attemptId: attempt.id };
+  }
+
+  const opened = await openSession(tx, { userId: user.id, client: input.client }, input.settings, context);
+  await advanceAttempt(
+    tx,
+    attempt,
+    { from, to: "complete", data: { userId: user.id, firstFactor: input.factor, createdSessionId: opened.sessionId } },
+    now,
+  );
+  const role = user.role === "admin" || (input.verifiedEmail !== null && isAdminEmail(input.verifiedEmail)) ? "admin" : "user";
+  await tx.user.update({
+    where: { id: user.id },
+    data: { role, failedSignInAttempts: 0, lastSignInAt: now, lastActiveAt: now },
+  });
+  await recordAuditEvent(
+    {
+      type: "sign_in.succeeded",
+      actorId: user.id,
+      targetId: opened.sessionId,
+      ip: context.ip,
+      userAgent: context.userAgent,
+      data: { factor: input.factor },
+    },
+    tx,
+  );
+  return { status: "complete", attemptId: attempt.id, userId: user.id, role, opened };
+}
+
+/**
+ * The last step of every sign-up: the attempt completes (once), the account
+ * is made by the one `createUser`, and its first session opens here.
+ */
+export async function finishSignUp(
+  tx: Tx,
+  input: {
+    attempt: Pick<Attempt, "kind" | "id" | "clientId">;
+    client: ResolvedClient;
+    /** The address was proved by a code or link (false only with verification at sign-up off). */
+    emailVerified: boolean;
+    /** How it was proved or made, for the audit log. */
+    method: string;
+    settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays">;
+  },
+  context: RequestContext,
+): Promise<{ userId: string; role: "user" | "admin"; opened: OpenedSession }> {
+  const now = context.now ?? new Date();
+  await advanceAttempt(tx, input.attempt, { from: ["needs_verification"], to: "complete" }, now);
+  const fields = await tx.signUpAttempt.findUniqueOrThrow({ where: { id: input.attempt.id } });
+  const created = await createUser(
+    tx,
+    {
+      email: fields.emailAddress ?? "",
+      emailNormalized: fields.emailAddress ?? "",
+      emailVerified: input.emailVerified,
+      passwordHash: fields.passwordHash,
+      passwordCost: fields.passwordCost,
+      firstName: fields.firstName,
+      lastName: fields.lastName,
+      method: input.method,
+    },
+    context,
+  );
+  const opened = await openSession(tx, { userId: created.userId, client: input.client }, input.settings, context);
+  await tx.signUpAttempt.update({
+    where: { id: input.attempt.id },
+    // The pending password hash has done its job: never keep it on the attempt.
+    data: { userId: created.userId, createdSessionId: opened.sessionId, passwordHash: null, passwordCost: null },
+  });
+  return { userId: created.userId, role: created.role, opened };
+}

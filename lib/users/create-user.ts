@@ -1,0 +1,103 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { recordAuditEvent } from "@/lib/audit";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { isAdminEmail } from "./email";
+
+export type NewUser = {
+  /** As typed (display); `emailNormalized` is what lookups use. */
+  email: string;
+  emailNormalized: string;
+  /** The address was proved (code, link, or later a provider that vouches for it). */
+  emailVerified: boolean;
+  passwordHash?: string | null;
+  passwordCost?: number | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  /** How the account was made, for the audit log: "password", "email_code", "email_link", ... */
+  method: string;
+};
+
+export const EMAIL_TAKEN_MESSAGE = "That email address is already in use. Try signing in instead.";
+
+/**
+ * THE way an account comes to exist (every sign-up path calls it, inside the
+ * sign-up's transaction): the user, its primary email address, the
+ * ADMIN_EMAILS grant and the `user.created` audit event.
+ *
+ * An address is unique among verified rows only (partial unique index), so a
+ * verified sign-up never loses to someone's unverified row. An UNverified
+ * sign-up (verification at sign-up turned off) takes an advisory lock on the
+ * address and refuses when anyone already holds it, verified or as an
+ * unverified primary address, so password sign-in always finds one account.
+ * ADMIN_EMAILS grants admin only through a verified address (S10).
+ */
+export async function createUser(
+  tx: Tx,
+  input: NewUser,
+  context: { ip: string | null; userAgent: string | null; now?: Date },
+): Promise<{ userId: string; emailAddressId: string; role: "user" | "admin" }> {
+  const now = context.now ?? new Date();
+  if (!input.emailVerified) {
+    // (::text: the driver adapter cannot map pg_advisory_xact_lock's void result.)
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`email:${input.emailNormalized}`}))::text`;
+    const rows = await tx.emailAddress.findMany({
+      where: { emailNormalized: input.emailNormalized },
+      select: { id: true, verified: true },
+    });
+    const held =
+      rows.some((row) => row.verified) ||
+      (rows.length > 0 && (await tx.user.count({ where: { primaryEmailAddressId: { in: rows.map((row) => row.id) } } })) > 0);
+    if (held) throw new AppError("email_taken", EMAIL_TAKEN_MESSAGE, { fields: { email: [EMAIL_TAKEN_MESSAGE] } });
+  }
+  const role = input.emailVerified && isAdminEmail(input.emailNormalized) ? "admin" : "user";
+  const userId = newId("user");
+  const emailAddressId = newId("identification");
+  try {
+    await tx.user.create({
+      data: {
+        id: userId,
+        role,
+        firstName: input.firstName || null,
+        lastName: input.lastName || null,
+        passwordHash: input.passwordHash ?? null,
+        passwordCost: input.passwordCost ?? null,
+        passwordChangedAt: input.passwordHash ? now : null,
+        lastSignInAt: now,
+        lastActiveAt: now,
+        createdAt: now,
+      },
+    });
+    await tx.emailAddress.create({
+      data: {
+        id: emailAddressId,
+        userId,
+        email: input.email.trim(),
+        emailNormalized: input.emailNormalized,
+        verified: input.emailVerified,
+        verifiedAt: input.emailVerified ? now : null,
+      },
+    });
+  } catch (error) {
+    // Two sign-ups racing for one verified address: the unique index decides, the loser gets a clean 409.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new AppError("email_taken", EMAIL_TAKEN_MESSAGE, { fields: { email: [EMAIL_TAKEN_MESSAGE] } });
+    }
+    throw error;
+  }
+  await tx.user.update({ where: { id: userId }, data: { primaryEmailAddressId: emailAddressId } });
+  await recordAuditEvent(
+    {
+      type: "user.created",
+      actorId: userId,
+      targetId: userId,
+      ip: context.ip,
+      userAgent: context.userAgent,
+      data: { method: input.method, role, emailVerified: input.emailVerified },
+    },
+    tx,
+  );
+  return { userId, emailAddressId, role };
+}

@@ -1,0 +1,5 @@
+import { setSettingsCacheTtlForTests } from "@/lib/settings";
+
+// Every settings read goes to the database, as on a cold cache: one made inside a
+// transaction would wait for it on this one-connection pool (and lib/db.ts refuses it).
+setSettingsCacheTtlForTests(0);
