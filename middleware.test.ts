@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { db } from "@/lib/db";
-import { CLIENT_COOKIE, SESSION_COOKIE } from "@/lib/edge";
+import { CLIENT_COOKIE, EMAIL_HTML_CSP, SESSION_COOKIE } from "@/lib/edge";
 import { mintSessionToken } from "@/lib/session";
 import { signedUpUser } from "@/test/fixtures";
 import { ORIGIN } from "@/test/http";
@@ -228,6 +228,19 @@ describe("middleware", () => {
         expect(response.headers.get("strict-transport-security"), kind).toBeNull(); // not production
       }
       expect(nonces.size).toBe(3);
+    });
+
+    it("gives the dev inbox's email HTML its own CSP, framable by our pages only; everything else stays unframable", async () => {
+      const emailHtml = await visit("/dev/inbox/out_2abc/html");
+      expect(passedThrough(emailHtml)).toBe(true); // public (the route 404s unless the inbox is on)
+      expect(cspOf(emailHtml)).toBe(EMAIL_HTML_CSP);
+      expect(emailHtml.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(emailHtml.headers.get("x-content-type-options")).toBe("nosniff");
+      for (const path of ["/dev/inbox", "/dev/inbox/version.json", "/dev/inbox/out_2abc", "/dev/inbox/out_2abc/html/x", "/dev/inbox/a/b/html"]) {
+        const response = await visit(path);
+        expect(cspOf(response), path).toContain("frame-ancestors 'none'");
+        expect(response.headers.get("x-frame-options"), path).toBe("DENY");
+      }
     });
 
     it("hands the same CSP to Next.js on the request, so it can nonce its own scripts", async () => {

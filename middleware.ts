@@ -71,7 +71,7 @@ function unauthorized(hasToken: boolean): NextResponse {
 }
 
 export async function middleware(request: NextRequest): Promise<NextResponse> {
-  const headers = securityHeaders({ nonce: createNonce(), environment: process.env.NODE_ENV });
+  const headers = securityHeaders({ nonce: createNonce(), environment: process.env.NODE_ENV, pathname: request.nextUrl.pathname });
   const response = await route(request, headers["Content-Security-Policy"]!);
   applySecurityHeaders(response.headers, headers);
   return response;

@@ -15,6 +15,8 @@ export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   migrations: { path: path.join("prisma", "migrations") },
   async adapter() {
-    return new PrismaPg({ connectionString: process.env.DATABASE_URL, max: 1 });
+    // A short idle timeout: pg keeps an idle connection for 10 s by default, and the
+    // CLI (migrate deploy at every start) would sit silently until it closed.
+    return new PrismaPg({ connectionString: process.env.DATABASE_URL, max: 1, idleTimeoutMillis: 50 });
   },
 });

@@ -1,5 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+// Geist, bundled from npm through next/font/local: no network at build or run time.
+import { GeistMono } from "geist/font/mono";
+import { GeistSans } from "geist/font/sans";
 import { INSTANCE_NAME } from "./_components/instance";
 import "./globals.css";
 
@@ -21,7 +24,7 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" className={`${GeistSans.variable} ${GeistMono.variable}`}>
       <body className="min-h-dvh bg-background font-sans text-foreground antialiased">
         <a
           href="#main"

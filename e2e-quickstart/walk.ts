@@ -20,8 +20,8 @@ const SEND_ROUTES = /\/api\/auth\/(sign-up|email\/send|password-reset\/send)$/;
  * Clicks `send` (a button that emails a code) and waits until `sent` shows.
  * The walk mails one address four times in a few minutes (sign-up, code,
  * link, reset), more than the S4/S10 send limits allow (30 s between sends of
- * one kind, 3 per 10 min); a person told "Too many attempts. Try again in N
- * seconds." waits and clicks again, and so does this (N = Retry-After). Each
+ * one kind, 3 per 10 min); a person told to wait ("Please wait N seconds ...",
+ * "... Try again in N minutes.") waits and clicks again, and so does this (Retry-After). Each
  * wait is noted on the test and in the output.
  */
 export async function sendEmailLikeAPerson(page: Page, send: Locator, sent: Locator): Promise<void> {
@@ -32,7 +32,8 @@ export async function sendEmailLikeAPerson(page: Page, send: Locator, sent: Loca
     ]);
     if (response.status() !== 429) break;
     const seconds = Number(response.headers()["retry-after"] ?? 60);
-    const shown = (await page.getByRole("alert").filter({ hasText: "Too many attempts" }).first().textContent())?.trim();
+    // What the form told the person ("Please wait 12 seconds ...", "Too many emails ... Try again in 8 minutes.").
+    const shown = (await page.getByRole("alert").allTextContents()).map((text) => text.trim()).find(Boolean);
     const note = `${new URL(response.url()).pathname} answered 429 ("${shown}"): waited ${seconds} s`;
     test.info().annotations.push({ type: "rate limited", description: note });
     console.log(`[walk] ${note}`);

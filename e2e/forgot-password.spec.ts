@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createUserViaApi } from "./helpers/flows";
 import { latestEmail, waitForEmail } from "./helpers/inbox";
+import { EmailCodePage } from "./pages/EmailCodePage";
 import { HomePage } from "./pages/HomePage";
 import { SignInPage } from "./pages/SignInPage";
 import { postAsPage } from "./helpers/api";
@@ -24,8 +25,8 @@ test.describe("forgot password (S3, S4)", () => {
     await page.getByRole("button", { name: "Send reset code" }).click();
     const message = await waitForEmail(request, user.email, { after: before, template: "password_reset" });
 
-    await page.getByLabel("Verification code", { exact: true }).fill(message.code!);
-    await page.getByRole("button", { name: "Verify code" }).click();
+    // Six digits submit by themselves.
+    await new EmailCodePage(page).enterCode(message.code!);
     await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
     await expect(page.getByLabel("Sign out of all other devices")).toBeChecked();
     await page.getByRole("button", { name: "Reset password" }).click();

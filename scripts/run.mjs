@@ -20,7 +20,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { describeDatabaseUrl, startPglite } from "./lib/db.mjs";
+import { currentAdmins, describeAdmins, describeDatabaseUrl, pendingMigrations, startPglite } from "./lib/db.mjs";
 import { exitStatus, exited, nodeBin, ROOT, start } from "./lib/proc.mjs";
 import { parseTrustedProxies } from "../lib/http/trusted-proxies.mjs";
 import { dataDir, devAuthSecret, devSecretFile } from "./lib/secret.mjs";
@@ -78,6 +78,59 @@ async function foreground(pkg, bin, args, env) {
   return status;
 }
 
+/** Like foreground(), but keeps the output: shown only when the command fails. */
+async function quietly(pkg, bin, args, env) {
+  const [command, argv] = nodeBin(pkg, bin, args);
+  child = start(command, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const status = exitStatus(await exited(child));
+  child = null;
+  return { status, output };
+}
+
+/**
+ * Next 16 prints a deprecation notice for middleware.ts. The portal keeps
+ * middleware.ts on purpose (the Edge runtime, see TOOLCHAIN.md), so the notice
+ * is a warning nobody starting the portal can act on: drop those lines, pass
+ * everything else through unchanged.
+ */
+const NEXT_NOISE = [/"middleware" file convention is deprecated/, /To migrate automatically, run:/, /middleware-to-proxy/];
+
+function withoutNextNoise(stream, sink) {
+  let pending = "";
+  let dropBlank = false;
+  stream.on("data", (chunk) => {
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop();
+    for (const line of lines) {
+      if (NEXT_NOISE.some((pattern) => pattern.test(line))) {
+        dropBlank = true;
+        continue;
+      }
+      if (dropBlank && !line.trim()) continue;
+      dropBlank = false;
+      sink.write(`${line}\n`);
+    }
+  });
+  stream.on("end", () => pending && sink.write(pending));
+}
+
+/** Runs `next dev` with its output filtered (colours kept when this is a terminal). */
+async function nextDev(args, env) {
+  const [command, argv] = nodeBin("next", "next", ["dev", ...args]);
+  const color = process.stdout.isTTY ? { FORCE_COLOR: "1" } : {};
+  child = start(command, argv, { env: { ...env, ...color }, stdio: ["inherit", "pipe", "pipe"] });
+  withoutNextNoise(child.stdout, process.stdout);
+  withoutNextNoise(child.stderr, process.stderr);
+  const status = exitStatus(await exited(child));
+  child = null;
+  return status;
+}
+
+
 function loadDotEnv() {
   // Same files and precedence as Next (process env wins), so the runner sees
   // what the app will see. @next/env ships with next.
@@ -98,7 +151,8 @@ function newestMtime(dir) {
 
 async function main() {
   loadDotEnv();
-  const env = { ...process.env };
+  // A self-hosted auth portal phones home to nobody: Next's anonymous telemetry is off unless asked for.
+  const env = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
   const production = mode === "start" || env.NODE_ENV === "production";
   const port = env.PORT || "3000";
   env.PORT = port;
@@ -162,10 +216,30 @@ async function main() {
     if (status !== 0 || signalled) return status || 130;
   }
 
-  console.log("Applying database migrations (prisma migrate deploy) ...");
-  let status = await foreground("prisma", "prisma", ["migrate", "deploy"], env);
-  if (signalled) return status || 130;
-  if (status !== 0) return fail(`Migrations failed (exit status ${status}) against ${databaseNote}.`);
+  // `prisma migrate deploy` always runs for `npm start` (it also checks the applied
+  // migrations' checksums). In development it runs only when a migration is pending:
+  // the CLI's schema engine keeps a 10 s timer alive after its work is done, which
+  // would be a silent pause at every start. Its output (config notes, a datasource
+  // warning that does not apply with the driver adapter) is shown only on failure.
+  let status = 0;
+  const pending = mode === "dev" ? await pendingMigrations(env.DATABASE_URL) : null;
+  if (pending?.length === 0) {
+    console.log("Database schema up to date.");
+  } else {
+    console.log(
+      pending
+        ? `Applying ${pending.length} database migration${pending.length === 1 ? "" : "s"} (prisma migrate deploy, about 10 s) ...`
+        : "Applying database migrations (prisma migrate deploy, about 10 s) ...",
+    );
+    const migrated = await quietly("prisma", "prisma", ["migrate", "deploy"], env);
+    status = migrated.status;
+    if (signalled) return status || 130;
+    if (status !== 0) {
+      process.stderr.write(migrated.output);
+      return fail(`Migrations failed (exit status ${status}) against ${databaseNote}.`);
+    }
+    console.log("Database schema up to date.");
+  }
 
   if (mode === "start") {
     const buildId = path.join(ROOT, ".next", "BUILD_ID");
@@ -190,13 +264,13 @@ async function main() {
       `  ➜ URL:       ${url}`,
       `  ➜ Database:  ${databaseNote}`,
       `  ➜ Secret:    ${secretNote}`,
-      ...(production ? [] : [`  ➜ Admins:    ${env.ADMIN_EMAILS || "(none: set ADMIN_EMAILS=you@example.com)"}`]),
+      ...(production ? [] : [`  ➜ Admins:    ${describeAdmins(await currentAdmins(env.DATABASE_URL), env.ADMIN_EMAILS)}`]),
       "  Press Ctrl+C to stop.",
       "",
     ].join("\n"),
   );
 
-  if (mode === "dev") return foreground("next", "next", ["dev", "--port", port, ...nextArgs], env);
+  if (mode === "dev") return nextDev(["--port", port, ...nextArgs], env);
   // The production server appends the socket address to X-Forwarded-For (client IP, S10).
   child = start(process.execPath, [path.join(ROOT, "scripts", "server.mjs"), "--port", port, ...nextArgs], { env });
   status = exitStatus(await exited(child));

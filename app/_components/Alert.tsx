@@ -2,10 +2,11 @@ import type { ReactNode } from "react";
 
 /**
  * Form-level message. The role="alert" region is always in the DOM (so screen
- * readers reliably announce text inserted into it) and reserves one line of
- * space (so a message appearing does not push the form around).
+ * readers reliably announce text inserted into it); it takes no space while
+ * empty. `reserve` keeps one line for it where a message must not move what
+ * follows (e.g. a button the user is about to press again).
  */
-export function FormAlert({ id, message, reserve = true }: { id?: string; message: ReactNode; reserve?: boolean }) {
+export function FormAlert({ id, message, reserve = false }: { id?: string; message: ReactNode; reserve?: boolean }) {
   return (
     <div id={id} role="alert" className={reserve ? "min-h-[2.375rem]" : undefined}>
       {message ? (

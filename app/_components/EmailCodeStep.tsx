@@ -1,10 +1,11 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { errorCode, getJson, navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { CodeField } from "./CodeField";
+import { isCompleteCode } from "./code-input";
 
 /** Every state of an emailed code/link the user can see (S4, S11). */
 export type CodePhase = "sent" | "verifying" | "verified" | "expired" | "used" | "failed";
@@ -29,10 +30,11 @@ const PHASE_MESSAGE: Record<Exclude<CodePhase, "sent">, string> = {
 };
 
 /**
- * The "check your email" step shared by sign-in and sign-up: a 6-digit code
- * input, a resend button with a visible countdown, and a status poll so this
- * tab completes by itself when the link in the email is opened (in another
- * tab, or confirmed on another device).
+ * The "check your email" step shared by sign-in and sign-up: the address with
+ * an edit button, a 6-digit code field that has focus on load and submits by
+ * itself at six digits, a resend button with a visible countdown, and a
+ * status poll so this tab completes by itself when the link in the email is
+ * opened (in another tab, or confirmed on another device).
  */
 export function EmailCodeStep({
   email,
@@ -53,6 +55,11 @@ export function EmailCodeStep({
   const [resendIn, setResendIn] = useState(resendAfter);
   const [resending, setResending] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
+  // Set synchronously, unlike `phase`: the auto-submit at six digits, Enter and a click on
+  // "Verify code" can all arrive before React re-renders, and only the first may post.
+  const verifying = useRef(false);
+  const sentToId = useId();
+  const hintId = useId();
   const finished = phase === "verified";
 
   const complete = useCallback((redirectUrl?: string) => {
@@ -102,15 +109,19 @@ export function EmailCodeStep({
     };
   }, [attemptId, phase, complete]);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (phase === "verifying" || finished) return;
-    const value = code.replace(/\s/g, "");
-    if (!/^\d{6}$/.test(value)) {
+    void verify(code);
+  }
+
+  async function verify(value: string) {
+    if (verifying.current || finished) return;
+    if (!isCompleteCode(value)) {
       setFieldError("Enter the 6-digit code from the email.");
       inputRef.current?.focus();
       return;
     }
+    verifying.current = true;
     setPhase("verifying");
     setFieldError(null);
     setFormError(null);
@@ -120,6 +131,7 @@ export function EmailCodeStep({
       { attemptId, code: value },
       { fields: ["code"] },
     );
+    verifying.current = false;
     if (result.ok) {
       if (result.data.status === "complete") return complete(result.data.redirectUrl);
       setPhase("sent");
@@ -138,7 +150,10 @@ export function EmailCodeStep({
       setPhase("sent");
       setFieldError(result.fieldErrors.code ?? null);
       setFormError(result.fieldErrors.code ? null : result.formError);
-      inputRef.current?.select();
+      // A wrong code is cleared for retyping (six new digits submit again); after a network error or
+      // a rate limit the code may be right, so it stays for "Verify code".
+      if (result.fieldErrors.code) setCode("");
+      inputRef.current?.focus();
     }
   }
 
@@ -167,11 +182,23 @@ export function EmailCodeStep({
 
   return (
     <div className="grid gap-4">
-      <div className="text-center">
+      <div className="text-center text-sm text-muted-foreground">
         <h2 className="text-base font-semibold text-foreground">Check your email</h2>
-        <p className="mt-1 text-sm text-muted-foreground">
-          We sent a 6-digit code and a link to <span className="font-medium text-foreground">{email}</span>. Enter the
-          code below, or open the link in the email. Both work for 10 minutes.
+        <div className="mt-1">
+          <p id={sentToId} className="inline">
+            We sent a 6-digit code and a link to{" "}
+            <span className="font-medium break-words text-foreground">{email}</span>
+          </p>{" "}
+          <button
+            type="button"
+            onClick={onStartOver}
+            className="rounded-sm font-medium text-brand underline-offset-4 hover:underline focus-visible:underline"
+          >
+            Edit<span className="sr-only"> email address</span>
+          </button>
+        </div>
+        <p id={hintId} className="mt-1">
+          Enter the code below, or open the link in the email. Both work for 10 minutes.
         </p>
       </div>
 
@@ -186,12 +213,16 @@ export function EmailCodeStep({
           ref={inputRef}
           autoFocus
           disabled={!canEnterCode}
+          readOnly={phase === "verifying"}
           value={code}
-          onChange={(event) => {
-            setCode(event.target.value.replace(/\D/g, "").slice(0, 6));
+          onChange={(value) => {
+            setCode(value);
             setFieldError(null);
           }}
+          onComplete={verify}
           error={fieldError}
+          // Focus lands here on load: the field's description says where the code went.
+          describedBy={`${sentToId} ${hintId}`}
         />
         <p role="status" aria-live="polite" className="min-h-5 text-sm text-muted-foreground" data-phase={phase}>
           {statusText}
@@ -208,14 +239,7 @@ export function EmailCodeStep({
         </Button>
       </form>
 
-      <div className="flex items-center justify-between gap-3 text-sm">
-        <button
-          type="button"
-          onClick={onStartOver}
-          className="rounded-sm font-medium text-muted-foreground underline-offset-4 hover:text-foreground hover:underline"
-        >
-          Use a different email
-        </button>
+      <div className="flex justify-center text-sm">
         <Button
           type="button"
           variant="ghost"

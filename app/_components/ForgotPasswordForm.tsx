@@ -1,12 +1,13 @@
 "use client";
 
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { errorCode, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { NewPasswordForm } from "./NewPasswordForm";
 import { EmailField } from "./EmailField";
 import { CodeField } from "./CodeField";
+import { isCompleteCode } from "./code-input";
 
 type SentResponse = { status: "sent"; resetId: string; resendAfter: number };
 type VerifiedResponse = { status: "verified"; token: string };
@@ -16,8 +17,9 @@ type VerifiedResponse = { status: "verified"; token: string };
  * opens /reset-password) -> new password. The first step answers the same
  * for every address (no enumeration).
  */
-export function ForgotPasswordForm({ minScore }: { minScore?: number }) {
-  const [email, setEmail] = useState("");
+/** `initialEmail`: the address typed on the sign-in page before "Forgot password?" (no retyping). */
+export function ForgotPasswordForm({ minScore, initialEmail = "" }: { minScore?: number; initialEmail?: string }) {
+  const [email, setEmail] = useState(initialEmail);
   const [step, setStep] = useState<"email" | "code" | "password">("email");
   const [resetId, setResetId] = useState("");
   const [token, setToken] = useState("");
@@ -29,6 +31,9 @@ export function ForgotPasswordForm({ minScore }: { minScore?: number }) {
   const [resendIn, setResendIn] = useState(0);
   const emailRef = useRef<HTMLInputElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
+  // Set synchronously: the auto-submit at six digits, Enter and a click may all come before a re-render.
+  const verifying = useRef(false);
+  const sentToId = useId();
 
   useEffect(() => {
     if (resendIn <= 0) return;
@@ -67,23 +72,29 @@ export function ForgotPasswordForm({ minScore }: { minScore?: number }) {
     requestAnimationFrame(() => codeRef.current?.focus());
   }
 
-  async function verify(event: FormEvent<HTMLFormElement>) {
+  function onSubmitCode(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (busy) return;
-    if (!/^\d{6}$/.test(code)) {
+    void verify(code);
+  }
+
+  async function verify(value: string) {
+    if (busy || verifying.current) return;
+    if (!isCompleteCode(value)) {
       setFieldErrors({ code: "Enter the 6-digit code from the email." });
       codeRef.current?.focus();
       return;
     }
+    verifying.current = true;
     setBusy(true);
     setFormError(null);
     setFieldErrors({});
     setStatus("Verifying your code…");
     const result = await postJson<VerifiedResponse>(
       "/api/auth/password-reset/verify",
-      { resetId, code },
+      { resetId, code: value },
       { fields: ["code"] },
     );
+    verifying.current = false;
     setBusy(false);
     if (result.ok) {
       setStatus("Verified. Choose a new password.");
@@ -99,7 +110,9 @@ export function ForgotPasswordForm({ minScore }: { minScore?: number }) {
     else {
       setFieldErrors({ code: result.fieldErrors.code });
       setFormError(result.fieldErrors.code ? null : result.formError);
-      codeRef.current?.select();
+      // A wrong code is cleared for retyping; after a network error or a rate limit it stays.
+      if (result.fieldErrors.code) setCode("");
+      codeRef.current?.focus();
     }
   }
 
@@ -117,19 +130,22 @@ export function ForgotPasswordForm({ minScore }: { minScore?: number }) {
   if (step === "code") {
     return (
       <div className="grid gap-4">
-        <p className="text-center text-sm text-muted-foreground">
+        <p id={sentToId} className="text-center text-sm text-muted-foreground">
           If an account exists for <span className="font-medium text-foreground">{email.trim()}</span>, we sent it a
           6-digit code and a link. Enter the code below, or open the link.
         </p>
-        <form method="post" noValidate onSubmit={verify} aria-busy={busy || undefined} className="grid gap-1">
+        <form method="post" noValidate onSubmit={onSubmitCode} aria-busy={busy || undefined} className="grid gap-1">
           <CodeField
             ref={codeRef}
+            readOnly={busy}
             value={code}
-            onChange={(event) => {
-              setCode(event.target.value.replace(/\D/g, "").slice(0, 6));
+            onChange={(value) => {
+              setCode(value);
               setFieldErrors({});
             }}
+            onComplete={verify}
             error={fieldErrors.code}
+            describedBy={sentToId}
           />
           <p role="status" aria-live="polite" className="min-h-5 text-sm text-muted-foreground">
             {status}

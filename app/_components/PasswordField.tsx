@@ -133,8 +133,8 @@ export function PasswordField({
               />
             ))}
           </div>
-          {/* Two lines reserved for the verdict or the server's error, so neither moves the form. */}
-          <div className="mt-1.5 min-h-10">
+          {/* The hint, then the verdict, always fill this line: it never appears out of nowhere. */}
+          <div className="mt-1.5 min-h-5">
             {error ? <FieldError id={fieldErrorId(id)} error={error} /> : null}
             <p id={statusId} aria-live="polite" className="text-sm leading-5 text-muted-foreground">
               {visibleVerdict ? (

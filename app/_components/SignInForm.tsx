@@ -129,6 +129,7 @@ export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
       <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
         <EmailField
           ref={emailRef}
+          autoFocus
           value={email}
           onChange={(event) => {
             setEmail(event.target.value);
@@ -143,7 +144,8 @@ export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
           label="Password"
           labelAside={
             <Link
-              href="/forgot-password"
+              // The address typed so far goes along, so it need not be typed again.
+              href={email.trim() ? `/forgot-password?email=${encodeURIComponent(email.trim())}` : "/forgot-password"}
               className="rounded-sm text-sm font-medium text-brand underline-offset-4 hover:underline focus-visible:underline"
             >
               Forgot password?

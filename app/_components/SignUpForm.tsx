@@ -121,6 +121,7 @@ export function SignUpForm({ redirectUrl, minScore }: { redirectUrl?: string; mi
       <div className="grid gap-x-3 gap-y-1 sm:grid-cols-2">
         <TextField
           ref={refs.firstName}
+          autoFocus
           id="firstName"
           name="firstName"
           label="First name"

@@ -13,7 +13,7 @@ export type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id"> &
   id: string;
   label: string;
   ref?: Ref<HTMLInputElement>;
-  /** Inline field error; its line is always reserved so showing it moves nothing. */
+  /** Inline field error, shown under the input (no space is kept for it while there is none). */
   error?: string | null;
   /** Shown on the label row, outside the <label> so it never joins the accessible name (e.g. "Optional"). */
   labelAside?: ReactNode;
@@ -24,7 +24,7 @@ export type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id"> &
   /** Extra ids for aria-describedby (the error id is added automatically). */
   describedBy?: string;
   /**
-   * Render the reserved error line (default). Set false when the caller shows
+   * Render the error line (default). Set false when the caller shows
    * the error itself, in an element with id `fieldErrorId(id)`.
    */
   errorLine?: boolean;
@@ -48,7 +48,7 @@ export function TextField({
   const errorId = fieldErrorId(id);
   const describedByIds = [error ? errorId : null, describedBy].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={className}>
+    <div className={`pb-3 ${className}`}>
       <div className="flex items-baseline justify-between gap-2">
         <label htmlFor={id} className="text-sm font-medium text-foreground">
           {label}
@@ -67,7 +67,7 @@ export function TextField({
         {trailing}
       </div>
       {below}
-      {errorLine ? <FieldError id={errorId} error={error} className="mt-1 min-h-5" /> : null}
+      {errorLine ? <FieldError id={errorId} error={error} className={error ? "mt-1.5" : ""} /> : null}
     </div>
   );
 }

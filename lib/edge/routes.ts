@@ -2,6 +2,9 @@
  * Route rules for middleware (S2): public routes are an explicit list,
  * everything else requires a session, and /admin also requires role=admin.
  */
+/** One email's HTML as the dev inbox frames it (app/dev/inbox/[id]/html): served under its own CSP (security-headers.ts). */
+const EMAIL_HTML_ROUTE = /^\/dev\/inbox\/[\w-]+\/html$/;
+
 const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/sign-in",
   "/sign-up",
@@ -25,9 +28,13 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/reset-password",
   // Cron-callable; CRON_SECRET guards it in the handler.
   "/api/cron/outbox",
-  // Dev inbox (404 in production unless DEV_INBOX=on).
+  // Dev inbox: the page, its JSON, its change check and each email's HTML (all 404 in production unless DEV_INBOX=on).
   "/dev/inbox",
   "/dev/inbox/messages.json",
+  "/dev/inbox/version.json",
+  EMAIL_HTML_ROUTE,
+  // Dev SMS outbox as JSON (404 wherever the dev inbox is).
+  "/dev/sms.json",
   "/api/health",
   /^\/\.well-known\/.*/,
   // Benchmark pages (404 unless AUTH_BENCH_ROUTES=1): a public twin of a protected page.
@@ -40,6 +47,10 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
 
 export function isPublicRoute(pathname: string): boolean {
   return PUBLIC_PATHS.some((rule) => (typeof rule === "string" ? rule === pathname : rule.test(pathname)));
+}
+
+export function isEmailHtmlRoute(pathname: string): boolean {
+  return EMAIL_HTML_ROUTE.test(pathname);
 }
 
 export function isApiRoute(pathname: string): boolean {

@@ -4,11 +4,32 @@
  * puts the CSP on the *request* headers, where Next.js reads the nonce and
  * stamps it on its own scripts and inline styles while rendering.
  */
+import { isEmailHtmlRoute } from "./routes";
+
 export type SecurityHeaderOptions = {
   nonce: string;
   /** NODE_ENV: 'unsafe-eval' only in development (React's dev tooling), HSTS only in production. */
   environment: string | undefined;
+  /** The request's path: the dev inbox's email HTML gets its own CSP (EMAIL_HTML_CSP). */
+  pathname?: string;
 };
+
+/**
+ * An email's HTML as the dev inbox frames it: the email's own inline styles
+ * and images, nothing else (no scripts, forms or fonts), sandboxed, framable by
+ * our own pages only. Middleware's headers override a route handler's, so the
+ * route (app/dev/inbox/[id]/html) gets it from here; it sets the same itself.
+ * Links may open a new tab that leaves the sandbox (the magic link must work).
+ */
+export const EMAIL_HTML_CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "img-src data: https:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+  "sandbox allow-popups allow-popups-to-escape-sandbox",
+].join("; ");
 
 /** 128 random bits, base64: the form Next.js's nonce parser accepts. */
 export function createNonce(): string {
@@ -41,9 +62,10 @@ export function contentSecurityPolicy({ nonce, environment }: SecurityHeaderOpti
 }
 
 export function securityHeaders(options: SecurityHeaderOptions): Record<string, string> {
+  const emailHtml = options.pathname !== undefined && isEmailHtmlRoute(options.pathname);
   return {
-    "Content-Security-Policy": contentSecurityPolicy(options),
-    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": emailHtml ? EMAIL_HTML_CSP : contentSecurityPolicy(options),
+    "X-Frame-Options": emailHtml ? "SAMEORIGIN" : "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderEmail, type EmailTemplate } from "./templates";
+import { renderEmail, withArticle, type EmailTemplate } from "./templates";
 
 const branding = { instanceName: "Acme Login", brandColor: "#0f766e" };
 const link = "https://auth.example.com/sign-in/confirm?token=abc";
@@ -42,4 +42,23 @@ describe("email templates", () => {
       }
     },
   );
+
+  it("puts the right article before the instance name: an Auth Portal, a Portal", async () => {
+    expect(withArticle("Auth Portal")).toBe("an Auth Portal");
+    expect(withArticle("Portal")).toBe("a Portal");
+    const { subject, text } = await renderEmail(
+      { template: "account_exists", signInUrl: "https://a.example/sign-in", resetUrl: "https://a.example/forgot-password" },
+      { instanceName: "Auth Portal", brandColor: "#4f46e5" },
+    );
+    expect(subject).toBe("You already have an Auth Portal account");
+    expect(text).toContain("create an Auth Portal account");
+  });
+
+  it("names where a sign-in was asked for, when it knows", async () => {
+    const { text } = await renderEmail(
+      { template: "sign_in_code", code: "123456", link, expiresInMinutes: 10, requestedFrom: { device: "Firefox on Linux", ip: "203.0.113.9", at: "30 Nov 2026, 14:03 UTC" } },
+      branding,
+    );
+    expect(text).toContain("Requested from Firefox on Linux (IP address 203.0.113.9) on 30 Nov 2026, 14:03 UTC");
+  });
 });

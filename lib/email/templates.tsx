@@ -94,12 +94,12 @@ function compose(message: EmailTemplate, branding: Branding): { subject: string;
       };
     case "account_exists":
       return {
-        subject: `You already have a ${name} account`,
+        subject: `You already have ${withArticle(name)} account`,
         body: (
           <>
             <Heading style={styles.heading}>You already have an account</Heading>
             <Text style={styles.text}>
-              Someone (hopefully you) tried to create a {name} account with this email address. There is already an
+              Someone (hopefully you) tried to create {withArticle(name)} account with this email address. There is already an
               account for it, so nothing was changed.
             </Text>
             <ActionButton branding={branding} href={message.signInUrl} label="Sign in" />
@@ -127,6 +127,11 @@ function compose(message: EmailTemplate, branding: Branding): { subject: string;
         ),
       };
   }
+}
+
+/** "an Auth Portal", "a Portal": the article English puts before the instance name (by its first letter). */
+export function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name.trim()) ? "an" : "a"} ${name}`;
 }
 
 function CodeAndLink(props: {

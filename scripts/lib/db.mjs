@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { waitFor } from "./net.mjs";
+import { ROOT } from "./proc.mjs";
 
 /** `postgresql://user@host:port/db` without the password, for banners and logs. */
 export function describeDatabaseUrl(value) {
@@ -149,4 +150,51 @@ export async function createScratchDatabase(serverUrl, prefix) {
       }
     },
   };
+}
+
+/** Migration folders not yet applied to the database (all of them on a new database). */
+export async function pendingMigrations(databaseUrl) {
+  const folders = fs
+    .readdirSync(path.join(ROOT, "prisma", "migrations"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return folders.filter((name) => !applied.has(name));
+  } catch {
+    return folders; // no migrations table yet (a new database): everything is pending
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Emails of the admins the database knows (for the banner), or null when it cannot tell. */
+export async function currentAdmins(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT e.email FROM "User" u JOIN "EmailAddress" e ON e.id = u."primaryEmailAddressId"
+       WHERE u.role = 'admin' ORDER BY u."createdAt" LIMIT 6`,
+    );
+    return rows.map((row) => row.email);
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** The banner line: the admins the database knows, and ADMIN_EMAILS when set. */
+export function describeAdmins(admins, adminEmails) {
+  const configured = adminEmails ? ` (ADMIN_EMAILS: ${adminEmails})` : "";
+  if (admins === null) return `${adminEmails || "unknown"}`;
+  if (admins.length === 0) return `none yet${configured || ": set ADMIN_EMAILS=you@example.com or run npm run admin -- promote <email>"}`;
+  const shown = admins.slice(0, 5).join(", ") + (admins.length > 5 ? ", ..." : "");
+  return `${shown}${configured}`;
 }

@@ -2,12 +2,16 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/app/_components/AuthCard";
 import { ForgotPasswordForm } from "@/app/_components/ForgotPasswordForm";
+import { firstParam, type SearchParams } from "@/app/_components/searchParams";
 import { getInstanceSettings } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Reset your password" };
 export const dynamic = "force-dynamic";
 
-export default async function ForgotPasswordPage() {
+export default async function ForgotPasswordPage({ searchParams }: { searchParams: SearchParams }) {
+  // Carried from the sign-in form's "Forgot password?" link; only a plausible address is kept.
+  const typed = firstParam((await searchParams).email)?.trim() ?? "";
+  const initialEmail = typed.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(typed) ? typed : "";
   const minScore = await getInstanceSettings().then(
     (settings) => settings.passwordMinScore,
     () => undefined,
@@ -22,7 +26,7 @@ export default async function ForgotPasswordPage() {
         </Link>
       }
     >
-      <ForgotPasswordForm minScore={minScore} />
+      <ForgotPasswordForm minScore={minScore} initialEmail={initialEmail} />
     </AuthCard>
   );
 }

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { firstParam, type SearchParams } from "@/app/_components/searchParams";
-import { devInboxEnabled, listDevInbox } from "@/lib/email";
+import { devInboxEnabled, devInboxVersion, listDevInbox, type DevInboxMessage } from "@/lib/email/dev-inbox";
+import { CopyButton } from "./_components/CopyButton";
+import { InboxLiveUpdates } from "./_components/InboxLiveUpdates";
+import { MessageBody } from "./_components/MessageBody";
 
 export const metadata: Metadata = { title: "Dev inbox" };
 export const dynamic = "force-dynamic";
@@ -10,102 +13,169 @@ const time = new Intl.DateTimeFormat("en", { timeStyle: "medium", dateStyle: "sh
 
 /**
  * Local mail without SMTP (S4): every email the portal wrote to the outbox,
- * newest first, with its code and link. Never available in production
- * unless DEV_INBOX=on.
+ * newest first, with its code and link up front and its HTML and text below.
+ * Updates by itself while open. Never available in production unless DEV_INBOX=on.
  */
 export default async function DevInboxPage({ searchParams }: { searchParams: SearchParams }) {
   if (!devInboxEnabled()) notFound();
   const to = firstParam((await searchParams).to);
+  // Version first: mail arriving in between makes it older than the list, so the next poll refreshes again.
+  const version = await devInboxVersion({ to });
   const messages = await listDevInbox({ to });
+  const query = to ? `?${new URLSearchParams({ to })}` : "";
 
   return (
     <main id="main" className="mx-auto w-full max-w-4xl px-4 py-10 sm:px-6">
-      <h1 className="text-2xl font-semibold tracking-tight">Dev inbox</h1>
+      <div className="flex flex-wrap items-end justify-between gap-x-6 gap-y-2">
+        <h1 className="text-2xl font-semibold tracking-tight">Dev inbox</h1>
+        <InboxLiveUpdates
+          key={to ?? ""}
+          to={to}
+          version={version}
+          messages={messages.map(({ id, to, subject }) => ({ id, to, subject }))}
+        />
+      </div>
       <p className="mt-1 text-sm text-muted-foreground">
         Mail the portal would send. Without <code>SMTP_URL</code> nothing leaves this machine; codes and links also
         appear in the server console. JSON:{" "}
-        <a
-          className="text-brand underline"
-          href={`/dev/inbox/messages.json${to ? `?to=${encodeURIComponent(to)}` : ""}`}
-        >
+        <a className="text-brand underline" href={`/dev/inbox/messages.json${query}`}>
           messages.json
         </a>
       </p>
-      <form className="mt-4 flex gap-2" action="/dev/inbox">
-        <label htmlFor="to" className="sr-only">
-          Recipient
-        </label>
-        <input
-          id="to"
-          name="to"
-          type="email"
-          defaultValue={to}
-          placeholder="Filter by recipient"
-          className="h-9 flex-1 rounded-md border border-input bg-card px-3 text-sm"
-        />
+
+      <form role="search" className="mt-5 flex flex-wrap items-end gap-2" action="/dev/inbox">
+        <div className="grid min-w-60 flex-1 gap-1">
+          <label htmlFor="to" className="text-sm font-medium">
+            Recipient
+          </label>
+          <input
+            id="to"
+            name="to"
+            type="email"
+            defaultValue={to}
+            placeholder="ada@example.com"
+            autoComplete="off"
+            className="h-9 rounded-md border border-input bg-card px-3 text-sm"
+          />
+        </div>
         <button
           type="submit"
-          className="h-9 rounded-md border border-border bg-card px-3 text-sm font-medium hover:bg-muted"
+          className="h-9 rounded-md border border-border bg-card px-3 text-sm font-medium shadow-xs hover:bg-muted"
         >
           Filter
         </button>
+        {to ? (
+          <a href="/dev/inbox" className="inline-flex h-9 items-center px-2 text-sm font-medium text-brand underline">
+            Show all mail
+          </a>
+        ) : null}
       </form>
 
       {messages.length === 0 ? (
-        <p className="mt-8 text-sm text-muted-foreground" role="status">
-          No messages yet.
-        </p>
+        <EmptyInbox to={to} />
       ) : (
-        <ol className="mt-6 grid gap-4">
-          {messages.map((message) => (
-            <li key={message.id} className="rounded-xl border border-border bg-card p-4" data-message-id={message.id}>
-              <div className="flex flex-wrap items-baseline justify-between gap-2">
-                <h2 className="font-semibold">{message.subject}</h2>
-                <span className="text-xs text-muted-foreground">
-                  {time.format(new Date(message.createdAt))} UTC · {message.status}
-                  {message.attempts > 1 ? ` · ${message.attempts} attempts` : ""}
-                </span>
-              </div>
-              <p className="text-sm text-muted-foreground">To {message.to}</p>
-              {message.lastError ? (
-                <p className="mt-1 text-sm text-destructive">Last error: {message.lastError}</p>
-              ) : null}
-              {message.code || message.link ? (
-                <dl className="mt-3 grid gap-1 text-sm">
-                  {message.code ? (
-                    <div className="flex gap-2">
-                      <dt className="text-muted-foreground">Code</dt>
-                      <dd className="font-mono text-base font-semibold tracking-widest" data-testid="inbox-code">
-                        {message.code}
-                      </dd>
-                    </div>
-                  ) : null}
-                  {message.link ? (
-                    <div className="flex gap-2">
-                      <dt className="text-muted-foreground">Link</dt>
-                      <dd className="min-w-0 break-all">
-                        <a className="text-brand underline" href={message.link} data-testid="inbox-link">
-                          {message.link}
-                        </a>
-                      </dd>
-                    </div>
-                  ) : null}
-                </dl>
-              ) : null}
-              {message.text ? (
-                <details className="mt-3">
-                  <summary className="cursor-pointer text-sm font-medium">Show email (text part)</summary>
-                  {/* The text part, not the HTML: this page's CSP (no inline styles) would strip the
-                      HTML's styling in an iframe and misrepresent it. The HTML is in messages.json. */}
-                  <pre className="mt-2 overflow-x-auto rounded-md border border-border bg-muted/40 p-3 text-xs whitespace-pre-wrap">
-                    {message.text}
-                  </pre>
-                </details>
-              ) : null}
-            </li>
+        <ol className="mt-6 grid gap-4" aria-label={to ? `Mail to ${to}, newest first` : "Mail, newest first"}>
+          {messages.map((message, index) => (
+            <MessageCard key={message.id} message={message} newest={index === 0} />
           ))}
         </ol>
       )}
     </main>
+  );
+}
+
+function EmptyInbox({ to }: { to?: string }) {
+  return (
+    <div className="mt-6 rounded-xl border border-dashed border-border bg-card px-6 py-12 text-center">
+      <MailIcon className="mx-auto size-8 text-muted-foreground" />
+      <h2 className="mt-3 font-semibold">{to ? `No mail to ${to} yet.` : "No mail yet."}</h2>
+      <p className="mt-1 text-sm text-muted-foreground">
+        <a href="/sign-up" className="text-brand underline">
+          Sign up
+        </a>{" "}
+        or{" "}
+        <a href="/sign-in" className="text-brand underline">
+          ask for a code
+        </a>{" "}
+        and it appears here within a second.
+      </p>
+    </div>
+  );
+}
+
+function MessageCard({ message, newest }: { message: DevInboxMessage; newest: boolean }) {
+  return (
+    <li className="rounded-xl border border-border bg-card shadow-xs" data-message-id={message.id}>
+      <div className="p-4 sm:p-5">
+        <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-1">
+          <h2 className="min-w-0 font-semibold break-words">{message.subject}</h2>
+          <StatusBadge status={message.status} attempts={message.attempts} />
+        </div>
+        <p className="mt-0.5 text-sm text-muted-foreground">
+          To <span className="text-foreground">{message.to}</span> ·{" "}
+          <time dateTime={message.createdAt}>{time.format(new Date(message.createdAt))} UTC</time> ·{" "}
+          <span className="font-mono text-xs">{message.template}</span>
+        </p>
+        {message.lastError ? <p className="mt-1 text-sm text-destructive">Last error: {message.lastError}</p> : null}
+        {message.code || message.link ? (
+          <dl className="mt-4 grid gap-3 rounded-lg bg-muted/60 p-3 sm:grid-cols-[4rem_1fr] sm:items-center">
+            {message.code ? (
+              <>
+                <dt className="text-sm text-muted-foreground">Code</dt>
+                <dd className="flex flex-wrap items-center gap-3">
+                  <span className="font-mono text-2xl font-semibold tracking-[0.3em]" data-testid="inbox-code">
+                    {message.code}
+                  </span>
+                  <CopyButton value={message.code} what="code" />
+                </dd>
+              </>
+            ) : null}
+            {message.link ? (
+              <>
+                <dt className="text-sm text-muted-foreground">Link</dt>
+                <dd className="flex min-w-0 flex-wrap items-center gap-x-3 gap-y-1">
+                  <a className="min-w-0 text-sm break-all text-brand underline" href={message.link} data-testid="inbox-link">
+                    {message.link}
+                  </a>
+                  <CopyButton value={message.link} what="link" />
+                </dd>
+              </>
+            ) : null}
+          </dl>
+        ) : null}
+      </div>
+      <MessageBody
+        id={message.id}
+        subject={message.subject}
+        hasHtml={message.html !== null}
+        text={message.text}
+        initiallyOpen={newest}
+      />
+    </li>
+  );
+}
+
+const STATUS_STYLE: Record<string, string> = {
+  sent: "border-success/40 text-success",
+  failed: "border-destructive/40 text-destructive",
+};
+
+function StatusBadge({ status, attempts }: { status: string; attempts: number }) {
+  return (
+    <span
+      className={`shrink-0 rounded-full border px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[status] ?? "border-border text-muted-foreground"}`}
+    >
+      {status}
+      {attempts > 1 ? ` · ${attempts} attempts` : ""}
+    </span>
+  );
+}
+
+function MailIcon({ className }: { className?: string }) {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.5" className={className}>
+      <rect x="3" y="5" width="18" height="14" rx="2" />
+      <path d="m3.5 6.5 8.5 6 8.5-6" />
+    </svg>
   );
 }
