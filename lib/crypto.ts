@@ -25,6 +25,25 @@ export function safeEqual(a: string, b: string): boolean {
  */
 export type SecretPurpose = "signing-key" | "totp-secret" | "oauth-client-secret" | "webhook-secret" | "jwt-template-secret";
 
+const macKeys = new Map<string, Buffer>();
+
+/**
+ * HMAC-SHA256 under a key derived from AUTH_SECRET for `purpose`: how short
+ * secrets with little entropy (backup codes) are stored. A plain hash of a
+ * 40-bit code would be reversed at once from a leaked table; without the key,
+ * it cannot be.
+ */
+export function keyedHash(purpose: "backup-code", value: string): string {
+  const secret = getConfig().AUTH_SECRET;
+  const cacheKey = `${purpose}:${sha256(secret)}`;
+  let key = macKeys.get(cacheKey);
+  if (!key) {
+    key = Buffer.from(crypto.hkdfSync("sha256", secret, "auth-portal", `mac:${purpose}`, 32));
+    macKeys.set(cacheKey, key);
+  }
+  return crypto.createHmac("sha256", key).update(value).digest("hex");
+}
+
 const keyCache = new Map<string, Buffer>();
 
 function derivedKey(purpose: SecretPurpose): Buffer {

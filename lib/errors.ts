@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   session_invalid: 401,
   forbidden: 403,
+  /** A sensitive action needs a verification within the last 10 minutes (S6 step-up). */
+  reverification_required: 403,
   origin_mismatch: 403,
   not_found: 404,
   email_taken: 409,

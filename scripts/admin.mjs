@@ -33,6 +33,8 @@ if (!process.env.DATABASE_URL) {
 // The domain code is TypeScript: load it as the app would, minus Next's `server-only` marker.
 const jiti = createJiti(import.meta.url, {
   alias: { "@": ROOT, "server-only": path.join(ROOT, "scripts", "lib", "empty-module.mjs") },
+  // The domain reaches the React Email templates (.tsx) through lib/email.
+  jsx: { runtime: "automatic" },
 });
 
 let exitCode = 0;

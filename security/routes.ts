@@ -12,24 +12,43 @@ const modules = import.meta.glob<Record<string, unknown>>("/app/**/route.ts");
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 export const MUTATING_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** app/api/auth/(group)/sign-in/route.ts -> /api/auth/sign-in */
-function urlPath(file: string): string {
+/**
+ * app/api/auth/(group)/sign-in/route.ts -> /api/auth/sign-in. A dynamic
+ * segment ([id]) gets a sample value, and its handlers are called with the
+ * params Next would pass for that URL.
+ */
+function urlPath(file: string): { path: string; params: Record<string, string> } {
+  const params: Record<string, string> = {};
   const segments = file
     .replace(/^\/app/, "")
     .replace(/\/route\.ts$/, "")
     .split("/")
-    .filter((segment) => segment && !/^\(.*\)$/.test(segment));
-  if (segments.some((segment) => segment.startsWith("["))) throw new Error(`dynamic route ${file}: teach security/routes.ts to fill its params`);
-  return `/${segments.join("/")}`;
+    .filter((segment) => segment && !/^\(.*\)$/.test(segment))
+    .map((segment) => {
+      const name = segment.match(/^\[(\w+)\]$/)?.[1];
+      if (!name) {
+        if (segment.startsWith("[")) throw new Error(`catch-all route ${file}: teach security/routes.ts to fill its params`);
+        return segment;
+      }
+      params[name] = `sample_${name}`;
+      return params[name];
+    });
+  return { path: `/${segments.join("/")}`, params };
 }
 
 export async function discoverRoutes(): Promise<DiscoveredRoute[]> {
   const routes: DiscoveredRoute[] = [];
   for (const [file, load] of Object.entries(modules).sort(([a], [b]) => a.localeCompare(b))) {
     const module = await load();
+    const { path, params } = urlPath(file);
     const methods: DiscoveredRoute["methods"] = {};
-    for (const method of METHODS) if (typeof module[method] === "function") methods[method] = module[method] as RouteHandler;
-    routes.push({ file, path: urlPath(file), methods });
+    for (const method of METHODS) {
+      const run = module[method];
+      if (typeof run !== "function") continue;
+      methods[method] = (request, context) =>
+        (run as RouteHandler)(request, context ?? { params: Promise.resolve(params) });
+    }
+    routes.push({ file, path, methods });
   }
   return routes;
 }

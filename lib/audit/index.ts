@@ -21,7 +21,16 @@ export type AuditEventType =
   | "verification.failed"
   | "settings.updated"
   /** Someone who received a sign-in/sign-up email said "this wasn't me": the attempt is void. */
-  | "attempt.denied";
+  | "attempt.denied"
+  | "mfa.enrolled"
+  | "mfa.disabled"
+  | "mfa.reset"
+  | "backup_code.used"
+  | "backup_codes.regenerated"
+  | "second_factor.failed"
+  | "session.reverified"
+  | "password.changed"
+  | "phone.verified";
 
 export type AuditEventInput = {
   type: AuditEventType;

@@ -20,6 +20,9 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/api/auth/email/verify-code",
   "/api/auth/email/confirm-link",
   "/api/auth/email/deny-link",
+  // The second factor of a sign-in (S6): before any session exists.
+  "/api/auth/mfa/verify",
+  "/api/auth/mfa/sms/send",
   "/api/auth/email/status",
   "/api/auth/password-reset/send",
   "/api/auth/password-reset/verify",

@@ -10,8 +10,11 @@ import {
   SEND_LEASE_MS,
   smtpTransport,
 } from "@/lib/email";
+import { enqueueSms, prepareSms } from "@/lib/sms";
+import { recordingSmsTransport } from "@/lib/sms/testing";
 import { uniqueEmail } from "@/test/http";
 import { extractCodeAndLink, startTestSmtpServer, type TestSmtpServer } from "./testing";
+import type { MailTransport, OutgoingEmail } from "./transport";
 
 let smtp: TestSmtpServer;
 
@@ -148,5 +151,63 @@ describe("mail outbox over a real SMTP server", () => {
     expect(new Set(smtp.messages.map((message) => message.messageId)).size).toBe(2);
     const rows = await db.outboxMessage.findMany({ where: { id: { in: ids } } });
     expect(rows.every((row) => row.status === "sent")).toBe(true);
+  });
+});
+
+describe("channels: email and SMS rows in one outbox", () => {
+  function recordingMailTransport(): MailTransport & { sent: OutgoingEmail[] } {
+    const sent: OutgoingEmail[] = [];
+    return { kind: "smtp", sent, send: async (email) => void sent.push(email) };
+  }
+
+  async function enqueueSignInSms(to: string) {
+    const sms = prepareSms(to, { template: "second_factor_code", code: "654321", expiresInMinutes: 10 });
+    return db.$transaction((tx) => enqueueSms(tx, sms));
+  }
+
+  it("sends each row through its own channel's transport, exactly once, even with parallel drains", async () => {
+    const emailTo = uniqueEmail("mixed");
+    const ids = [await enqueueSignInEmail(emailTo), await enqueueSignInSms("+447400555001")];
+    const mail = recordingMailTransport();
+    const sms = recordingSmsTransport();
+
+    const results = await Promise.all(
+      Array.from({ length: 3 }, () => drainOutbox({ ids, transport: mail, smsTransport: sms })),
+    );
+    expect(results.reduce((sum, result) => sum + result.sent, 0)).toBe(2);
+    expect(await drainOutbox({ ids, transport: mail, smsTransport: sms })).toMatchObject({ claimed: 0 });
+
+    expect(mail.sent).toHaveLength(1);
+    expect(mail.sent[0]).toMatchObject({ id: ids[0], to: emailTo, subject: "123456 is your Auth Portal sign-in code" });
+    expect(sms.sent).toEqual([{ id: ids[1], to: "+447400555001", body: expect.stringMatching(/^654321 is your Auth Portal sign-in code/) }]);
+    const rows = await db.outboxMessage.findMany({ where: { id: { in: ids } } });
+    expect(rows.map((row) => row.status)).toEqual(["sent", "sent"]);
+    // Both transports are real providers here: neither row keeps its code.
+    for (const row of rows) expect(JSON.stringify(row.payload)).not.toMatch(/123456|654321/);
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it("a broken SMS setup fails (and retries) only the SMS rows, naming the variable; mail still goes", async () => {
+    process.env.TWILIO_ACCOUNT_SID = `AC${"ab".repeat(16)}`;
+    try {
+      const ids = [await enqueueSignInEmail(uniqueEmail("mixed-broken")), await enqueueSignInSms("+447400555002")];
+      const mail = recordingMailTransport();
+      expect(await drainOutbox({ ids, transport: mail })).toMatchObject({ claimed: 2, sent: 1, retried: 1 });
+      expect(mail.sent).toHaveLength(1);
+      const smsRow = await db.outboxMessage.findUniqueOrThrow({ where: { id: ids[1] } });
+      expect(smsRow.status).toBe("pending");
+      expect(smsRow.lastError).toContain("TWILIO_AUTH_TOKEN");
+    } finally {
+      delete process.env.TWILIO_ACCOUNT_SID;
+    }
+  });
+
+  it("never claims rows of a channel it has no transport for", async () => {
+    const id = "out_unknown_channel_row";
+    await db.outboxMessage.create({ data: { id, channel: "carrier-pigeon", to: "coop", template: "x", payload: {} } });
+    expect(await drainOutbox({ ids: [id], transport: recordingMailTransport(), smsTransport: recordingSmsTransport() })).toMatchObject({
+      claimed: 0,
+    });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "pending", attempts: 0 });
   });
 });

@@ -3,13 +3,16 @@ import { db, type Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { getConfig } from "@/lib/config";
 import { getInstanceSettings } from "@/lib/settings";
+import { deliveredSmsPayload, getSmsTransport, maskPhoneNumber, type SmsPayload, type SmsTransport } from "@/lib/sms";
 import { renderEmail, type EmailTemplate, type RenderedEmail } from "./templates";
 import { getMailTransport, type MailTransport } from "./transport";
 
 /**
  * Durable mail outbox (S4). A message is rendered, then written in the same
  * transaction as the action that causes it, and sent later by `drainOutbox`
- * (in-process loop, cron route, or a kick right after the commit).
+ * (in-process loop, cron route, or a kick right after the commit). SMS (S6)
+ * uses the same table and machinery: each row's `channel` picks its transport
+ * (lib/sms writes the "sms" rows).
  *
  * Claiming takes rows with FOR UPDATE SKIP LOCKED and leases them (status
  * "sending", nextAttemptAt = lease end), so concurrent workers never take the
@@ -63,25 +66,59 @@ export async function enqueueNothing(tx: Tx): Promise<void> {
   await tx.outboxMessage.updateMany({ where: { id: newId("outbox") }, data: { attempts: 0 } });
 }
 
-type ClaimedRow = { id: string; to: string; payload: OutboxPayload; attempts: number };
+type ClaimedRow = { id: string; channel: OutboxChannel; to: string; payload: unknown; attempts: number };
 
 export type DrainResult = { claimed: number; sent: number; retried: number; failed: number };
 
+/** The channels drained here; rows of any other channel are left alone (never claimed, never burnt). */
+const OUTBOX_CHANNELS = ["email", "sms"] as const;
+type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
+
+/** How a claimed row of one channel is sent, and what the row keeps once it was. */
+type ChannelSender = {
+  send(row: ClaimedRow): Promise<void>;
+  keptAfterSend(row: ClaimedRow): object;
+};
+
+function channelSenders(mail: MailTransport, smsOverride?: SmsTransport): Record<OutboxChannel, ChannelSender> {
+  // Resolved at the first SMS row: a bad TWILIO_* setting then fails (and retries) SMS rows, never mail.
+  let sms = smsOverride;
+  const smsTransport = () => (sms ??= getSmsTransport());
+  return {
+    email: {
+      send: (row) => mail.send({ id: row.id, to: row.to, ...(row.payload as OutboxPayload) }),
+      // Real mail: drop the rendered body (it holds a live code and link) once delivered.
+      // Dev mail: keep it, the row IS the dev inbox.
+      keptAfterSend: (row) => {
+        const payload = row.payload as OutboxPayload;
+        return mail.kind === "smtp" ? { subject: payload.subject.replace(/\b\d{6}\b/g, "••••••") } : payload;
+      },
+    },
+    sms: {
+      send: (row) => smsTransport().send({ id: row.id, to: row.to, body: (row.payload as SmsPayload).body }),
+      keptAfterSend: (row) => deliveredSmsPayload(row.payload as SmsPayload, smsTransport().kind),
+    },
+  };
+}
+
 /**
- * Sends due messages (up to `limit`). Safe to run from any number of processes
- * at once. `ids` restricts the run to those messages (an admin's "send now").
+ * Sends due messages (up to `limit`), each through its channel's transport
+ * (`transport` for mail, `smsTransport` for SMS; default: from the environment).
+ * Safe to run from any number of processes at once. `ids` restricts the run to
+ * those messages (an admin's "send now").
  */
 export async function drainOutbox(
-  options: { now?: Date; limit?: number; transport?: MailTransport; ids?: string[] } = {},
+  options: { now?: Date; limit?: number; transport?: MailTransport; smsTransport?: SmsTransport; ids?: string[] } = {},
 ): Promise<DrainResult> {
   const now = options.now ?? new Date();
-  const transport = options.transport ?? getMailTransport();
+  const senders = channelSenders(options.transport ?? getMailTransport(), options.smsTransport);
   const claimed = await claimDueMessages(now, options.limit ?? 20, options.ids);
   const result: DrainResult = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
   for (const row of claimed) {
+    const sender = senders[row.channel];
     try {
-      await transport.send({ id: row.id, to: row.to, ...row.payload });
-      await markSent(row, transport.kind, options.now ?? new Date());
+      await sender.send(row);
+      await markSent(row, sender.keptAfterSend(row), options.now ?? new Date());
       result.sent++;
     } catch (error) {
       const outcome = await markFailedAttempt(row, error, options.now ?? new Date());
@@ -100,13 +137,13 @@ async function claimDueMessages(now: Date, limit: number, ids?: string[]): Promi
     SET status = 'sending', attempts = message.attempts + 1, "nextAttemptAt" = ${leaseUntil}, "updatedAt" = ${now}
     WHERE message.id IN (
       SELECT id FROM "OutboxMessage"
-      WHERE channel = 'email' AND status IN ('pending', 'sending') AND "nextAttemptAt" <= ${now}
+      WHERE channel = ANY(${[...OUTBOX_CHANNELS]}::text[]) AND status IN ('pending', 'sending') AND "nextAttemptAt" <= ${now}
         AND (${ids ?? null}::text[] IS NULL OR id = ANY(${ids ?? null}::text[]))
       ORDER BY "nextAttemptAt"
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING message.id, message."to", message.payload, message.attempts`;
+    RETURNING message.id, message.channel, message."to", message.payload, message.attempts`;
 }
 
 /** Only the worker holding the current lease (same attempt number, still sending) may finish a row. */
@@ -114,13 +151,10 @@ function leaseHeldBy(row: ClaimedRow) {
   return { id: row.id, status: "sending" as const, attempts: row.attempts };
 }
 
-async function markSent(row: ClaimedRow, kind: MailTransport["kind"], now: Date): Promise<void> {
-  // Real mail: drop the rendered body (it holds a live code and link) once delivered.
-  // Dev mail: keep it, the row IS the dev inbox.
-  const payload = kind === "smtp" ? { subject: row.payload.subject.replace(/\b\d{6}\b/g, "••••••") } : row.payload;
+async function markSent(row: ClaimedRow, keptPayload: object, now: Date): Promise<void> {
   await db.outboxMessage.updateMany({
     where: leaseHeldBy(row),
-    data: { status: "sent", sentAt: now, lastError: null, payload: payload as object },
+    data: { status: "sent", sentAt: now, lastError: null, payload: keptPayload },
   });
 }
 
@@ -134,7 +168,11 @@ async function markFailedAttempt(row: ClaimedRow, error: unknown, now: Date): Pr
       ? { status: "failed", lastError: message }
       : { status: "pending", lastError: message, nextAttemptAt: new Date(now.getTime() + delay) },
   });
-  if (giveUp) console.error(`[mail] giving up on ${row.id} to ${row.to} after ${row.attempts} attempts: ${message}`);
+  if (giveUp) {
+    // Phone numbers are masked in logs, as the SMS dev transport does.
+    const [label, to] = row.channel === "sms" ? ["sms", maskPhoneNumber(row.to)] : ["mail", row.to];
+    console.error(`[${label}] giving up on ${row.id} to ${to} after ${row.attempts} attempts: ${message}`);
+  }
   return giveUp ? "failed" : "retried";
 }
 

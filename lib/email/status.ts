@@ -22,10 +22,10 @@ export type MailStatus = {
  */
 export async function mailStatus(now = new Date()): Promise<MailStatus> {
   const [pending, failed, oldest] = await Promise.all([
-    db.outboxMessage.count({ where: { status: { in: ["pending", "sending"] } } }),
-    db.outboxMessage.count({ where: { status: "failed" } }),
+    db.outboxMessage.count({ where: { channel: "email", status: { in: ["pending", "sending"] } } }),
+    db.outboxMessage.count({ where: { channel: "email", status: "failed" } }),
     db.outboxMessage.findFirst({
-      where: { status: { in: ["pending", "sending"] } },
+      where: { channel: "email", status: { in: ["pending", "sending"] } },
       orderBy: { createdAt: "asc" },
       select: { createdAt: true },
     }),

@@ -3,11 +3,13 @@ import { db } from "@/lib/db";
 import { getActiveSigningKey } from "@/lib/session";
 import { rateLimitStoreStatus } from "@/lib/ratelimit";
 import { mailStatus } from "@/lib/email";
+import { getInstanceSettings } from "@/lib/settings";
+import { smsStatus } from "@/lib/sms";
 
 type CheckStatus = "ok" | "error";
 export type HealthReport = { status: CheckStatus; checks: Record<string, { status: CheckStatus; detail?: string }> };
 
-/** Database reachable, signing key loadable, mail outbox draining, rate-limit store answering (S12). */
+/** Database reachable, signing key loadable, mail (and, when on, SMS) outbox draining, rate-limit store answering (S12). */
 export async function checkHealth(): Promise<HealthReport> {
   const checks: HealthReport["checks"] = {};
   try {
@@ -32,6 +34,20 @@ export async function checkHealth(): Promise<HealthReport> {
         : { status: "error", detail: `${summary}; oldest pending ${mail.oldestPendingSeconds} s (is the outbox being drained?)` };
   } catch {
     checks.mail = { status: "error", detail: "Mail outbox unreadable" };
+  }
+  // Text messages only matter once an admin turned SMS codes on (S6, off by default).
+  if ((await getInstanceSettings().catch(() => null))?.smsSecondFactor) {
+    try {
+      const sms = await smsStatus();
+      const summary = `${sms.transport === "twilio" ? "Twilio" : "dev outbox"}; ${sms.pending} pending, ${sms.failed} failed`;
+      checks.sms = sms.error
+        ? { status: "error", detail: `SMS misconfigured: ${sms.error}` }
+        : sms.healthy
+          ? { status: "ok", detail: summary }
+          : { status: "error", detail: `${summary}; oldest pending ${sms.oldestPendingSeconds} s` };
+    } catch {
+      checks.sms = { status: "error", detail: "SMS outbox unreadable" };
+    }
   }
   const rateLimit = await rateLimitStoreStatus();
   checks.rateLimit = rateLimit.ok

@@ -43,6 +43,10 @@ export const RATE_LIMIT_RULES = {
   // Wrong codes for one address across resends and attempts (each code also has its own 5-try cap, S4).
   codeFailuresPerIdentifier: rule("code-failures:identifier", 15, HOUR, "identifier"),
   verifyPerIp: rule("verify:ip", 30, MINUTE, "ip"),
+  // Wrong second-factor codes for one account, across attempts (each attempt is also void after 5, S6).
+  secondFactorFailuresPerUser: rule("second-factor-failures:user", 10, HOUR, "identifier"),
+  // Re-verification (step-up) by password or code, per account.
+  reverifyPerUser: rule("reverify:user", 10, 15 * MINUTE, "identifier"),
   // Browsers refresh every 50 s per open tab; generous so a household behind one NAT is never limited.
   sessionPerIp: rule("session:ip", 600, MINUTE, "ip"),
 } as const satisfies Record<string, RateLimitRule>;
@@ -60,6 +64,10 @@ export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
   "/api/auth/email/deny-link": [R.verifyPerIp],
   "/api/auth/password-reset/verify": [R.verifyPerIp],
   "/api/auth/password-reset/complete": [R.verifyPerIp],
+  "/api/auth/mfa/verify": [R.verifyPerIp],
+  "/api/auth/mfa/sms/send": [R.sendPerIp],
+  "/api/auth/reverify": [R.verifyPerIp],
+  "/api/auth/reverify/sms/send": [R.sendPerIp],
   // Polled by the tab waiting for its link to be confirmed (about once a second at most).
   "/api/auth/email/status": [R.sessionPerIp],
   "/api/auth/handshake": [R.sessionPerIp],

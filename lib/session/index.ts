@@ -25,4 +25,4 @@ export {
 } from "./cookies";
 export { ensureClient, isSameClient, isSignedInAs, type ResolvedClient } from "./clients";
 export { requestContext } from "./request-context";
-export { authenticateRequest, auth, currentUser, requireUser, requireAdmin, readClientTokenFromCookies, type AuthState } from "./server";
+export { authenticateRequest, requireRequestAuth, auth, currentUser, requireUser, requireAdmin, readClientTokenFromCookies, type AuthState } from "./server";

@@ -6,6 +6,7 @@ import { notFound, redirect } from "next/navigation";
 import { createLocalJWKSet } from "jose";
 import { authCookieNamesFor, resolveIssuer, verifySessionToken, type SessionClaims } from "@/lib/edge";
 import { getConfig } from "@/lib/config";
+import { AppError } from "@/lib/errors";
 import { getUserProfile, type UserProfile } from "@/lib/users";
 import { requestCookieNames } from "./cookies";
 import { getPublicJwks } from "./keys";
@@ -59,6 +60,18 @@ export async function authenticateRequest(request: NextRequest): Promise<AuthSta
   if (!token) return null;
   const claims = await verifyTokenOnServer(token, request.nextUrl.origin);
   return claims ? toAuthState(claims) : null;
+}
+
+/**
+ * For handlers that act for the signed-in user: the auth state, or 401. The
+ * token says who; handlers that change something re-check in the DB what
+ * they touch (a revoked session is refused by the step-up check and by the
+ * token's 60 s lifetime).
+ */
+export async function requireRequestAuth(request: NextRequest): Promise<AuthState> {
+  const state = await authenticateRequest(request);
+  if (!state) throw new AppError("unauthenticated", "Sign in to continue.");
+  return state;
 }
 
 async function requestOrigin(): Promise<string> {

@@ -29,6 +29,8 @@ const fields = {
    * came from. Off by default: a link then completes only where it was asked for.
    */
   emailLinkCrossDevice: z.boolean(),
+  /** S6: text-message codes as a second factor. Off by default (SMS costs money and is the weakest factor). */
+  smsSecondFactor: z.boolean(),
   /** Branding (S8, S11): used in emails; the pages read the CSS variables. */
   brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "Use a colour like #4f46e5."),
 } as const;
@@ -49,6 +51,7 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     passwordMinScore: 2,
     emailVerificationAtSignUp: true,
     emailLinkCrossDevice: false,
+    smsSecondFactor: false,
     brandColor: "#4f46e5",
   };
 }

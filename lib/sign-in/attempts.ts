@@ -44,6 +44,8 @@ export type Attempt = {
   createdAt: Date;
   ip: string | null;
   userAgent: string | null;
+  /** Sign-in attempts only (0 for sign-ups): wrong second-factor codes so far (S6). */
+  secondFactorFailures: number;
 };
 
 /** Sign-in attempts by email stay open this long (resends extend it); password attempts only need the MFA step. */
@@ -132,7 +134,9 @@ export async function loadAttempt(attemptId: string, tx: Tx = db): Promise<Attem
       where: { id: attemptId },
       include: { client: { select: { tokenHash: true } } },
     });
-    return row ? { ...row, kind: "sign_up", clientTokenHash: row.client.tokenHash, identifier: row.emailAddress ?? "" } : null;
+    return row
+      ? { ...row, kind: "sign_up", clientTokenHash: row.client.tokenHash, identifier: row.emailAddress ?? "", secondFactorFailures: 0 }
+      : null;
   }
   const row = await tx.signInAttempt.findUnique({
     where: { id: attemptId },
@@ -157,6 +161,7 @@ export function belongsToBrowser(attempt: Pick<Attempt, "clientTokenHash">, clie
 type AdvanceData = {
   userId?: string;
   firstFactor?: FirstFactor;
+  secondFactor?: SecondFactor;
   createdSessionId?: string;
   expiresAt?: Date;
 };
@@ -213,30 +218,35 @@ export async function abandonAttempt(tx: Tx, attempt: Pick<Attempt, "kind" | "id
 
 // --- finish -----------------------------------------------------------------
 
-export type SignInUser = { id: string; role: "user" | "admin"; banned: boolean; totpEnabled: boolean };
+export type SignInUser = { id: string; role: "user" | "admin"; banned: boolean; mfaEnabled: boolean };
+
+/** How the second factor was proved (S6). */
+export type SecondFactor = "totp" | "backup_code" | "sms";
 
 export type SignInOutcome =
   | { status: "complete"; attemptId: string; userId: string; role: "user" | "admin"; opened: OpenedSession }
   | { status: "needs_second_factor"; attemptId: string };
 
+/** An attempt waiting for its second factor stays open this long (S6). */
+export const SECOND_FACTOR_TTL_MS = 10 * 60_000;
+
+type Finish = {
+  user: SignInUser;
+  client: ResolvedClient;
+  /** The address used, when it is verified (its ADMIN_EMAILS grant applies). */
+  verifiedEmail: string | null;
+  settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays">;
+};
+
 /**
  * The step after any first factor (S2, S6): every strategy ends here, so the
  * second factor is enforced in one place. With MFA on, the attempt moves to
- * needs_second_factor and no session exists yet. Otherwise the session opens
- * on the browser's client, the role is settled (ADMIN_EMAILS only through a
- * verified address) and the sign-in is audited.
+ * needs_second_factor (for 10 minutes) and no session exists yet; the second
+ * factor finishes it in `finishSecondFactor`. Otherwise the session opens.
  */
 export async function finishSignIn(
   tx: Tx,
-  input: {
-    attempt: Pick<Attempt, "kind" | "id" | "clientId">;
-    user: SignInUser;
-    factor: FirstFactor;
-    client: ResolvedClient;
-    /** The address used, when it is verified (its ADMIN_EMAILS grant applies). */
-    verifiedEmail: string | null;
-    settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays">;
-  },
+  input: Finish & { attempt: Pick<Attempt, "kind" | "id" | "clientId">; factor: FirstFactor },
   context: RequestContext,
 ): Promise<SignInOutcome> {
   const now = context.now ?? new Date();
@@ -244,16 +254,53 @@ export async function finishSignIn(
   if (user.banned) throw new AppError("forbidden", "This account has been suspended. Contact the administrator.");
   const from: AttemptStatus[] = ["needs_identifier", "needs_first_factor"];
 
-  if (user.totpEnabled) {
-    await advanceAttempt(tx, attempt, { from, to: "needs_second_factor", data: { userId: user.id, firstFactor: input.factor } }, now);
+  if (user.mfaEnabled) {
+    await advanceAttempt(
+      tx,
+      attempt,
+      {
+        from,
+        to: "needs_second_factor",
+        data: { userId: user.id, firstFactor: input.factor, expiresAt: new Date(now.getTime() + SECOND_FACTOR_TTL_MS) },
+      },
+      now,
+    );
     return { status: "needs_second_factor", attemptId: attempt.id };
   }
+  return openSignedInSession(tx, { ...input, from, data: { firstFactor: input.factor } }, context);
+}
 
+/** The second factor was proved (lib/mfa): the attempt completes and its session opens, once. */
+export async function finishSecondFactor(
+  tx: Tx,
+  input: Finish & { attempt: Pick<Attempt, "kind" | "id" | "clientId">; secondFactor: SecondFactor },
+  context: RequestContext,
+): Promise<Extract<SignInOutcome, { status: "complete" }>> {
+  if (input.user.banned) throw new AppError("forbidden", "This account has been suspended. Contact the administrator.");
+  return openSignedInSession(
+    tx,
+    { ...input, from: ["needs_second_factor"], data: { secondFactor: input.secondFactor } },
+    context,
+  );
+}
+
+/** Session, attempt -> complete, role (ADMIN_EMAILS only through a verified address), audit. */
+async function openSignedInSession(
+  tx: Tx,
+  input: Finish & {
+    attempt: Pick<Attempt, "kind" | "id" | "clientId">;
+    from: AttemptStatus[];
+    data: { firstFactor?: FirstFactor; secondFactor?: SecondFactor };
+  },
+  context: RequestContext,
+): Promise<Extract<SignInOutcome, { status: "complete" }>> {
+  const now = context.now ?? new Date();
+  const { user, attempt } = input;
   const opened = await openSession(tx, { userId: user.id, client: input.client }, input.settings, context);
   await advanceAttempt(
     tx,
     attempt,
-    { from, to: "complete", data: { userId: user.id, firstFactor: input.factor, createdSessionId: opened.sessionId } },
+    { from: input.from, to: "complete", data: { userId: user.id, ...input.data, createdSessionId: opened.sessionId } },
     now,
   );
   const role = user.role === "admin" || (input.verifiedEmail !== null && isAdminEmail(input.verifiedEmail)) ? "admin" : "user";
@@ -268,7 +315,7 @@ export async function finishSignIn(
       targetId: opened.sessionId,
       ip: context.ip,
       userAgent: context.userAgent,
-      data: { factor: input.factor },
+      data: { factor: input.data.firstFactor ?? null, secondFactor: input.data.secondFactor ?? null },
     },
     tx,
   );

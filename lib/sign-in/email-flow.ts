@@ -39,6 +39,7 @@ import {
   type FirstFactor,
 } from "./attempts";
 import { requestedFrom } from "./requested-from";
+import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 
 /**
  * The email strategies of the sign-in attempt (S4): one email carries a
@@ -60,7 +61,7 @@ export type EmailSent = { status: "sent"; attemptId: string; resendAfter: number
 
 export type EmailFlowResult =
   | { status: "complete"; redirectUrl: string | null; session: StartedSession }
-  | { status: "needs_second_factor"; attemptId: string; redirectUrl: string | null };
+  | { status: "needs_second_factor"; attemptId: string; redirectUrl: string | null; methods: SecondFactorMethods };
 
 export type LinkConfirmation =
   | EmailFlowResult
@@ -85,7 +86,7 @@ export type LinkInspection =
 export type AttemptStatus =
   | { status: "pending"; expiresAt: string }
   | { status: "complete"; redirectUrl: string | null; session?: StartedSession }
-  | { status: "needs_second_factor"; attemptId: string; redirectUrl: string | null }
+  | { status: "needs_second_factor"; attemptId: string; redirectUrl: string | null; methods: SecondFactorMethods }
   | { status: "expired" }
   | { status: "failed" };
 
@@ -277,8 +278,10 @@ export async function emailAttemptStatus(
 ): Promise<AttemptStatus> {
   const now = context.now ?? new Date();
   const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
-  if (attempt.status === "needs_second_factor")
-    return { status: "needs_second_factor", attemptId: attempt.id, redirectUrl: attempt.redirectUrl };
+  if (attempt.status === "needs_second_factor" && attempt.userId) {
+    const methods = await secondFactorMethods(attempt.userId);
+    return { status: "needs_second_factor", attemptId: attempt.id, redirectUrl: attempt.redirectUrl, methods };
+  }
   // Sessions open only on the attempt's own client: complete means this browser is signed in.
   if (attempt.status === "complete") return { status: "complete", redirectUrl: attempt.redirectUrl };
   if (attempt.status === "abandoned") return { status: "failed" };
@@ -334,8 +337,10 @@ async function finishAttempt(
     }
     return finishSignIn(tx, { attempt, user: user!, factor: input.factor, client, verifiedEmail: attempt.identifier, settings }, context);
   });
-  if (outcome.status === "needs_second_factor")
-    return { status: "needs_second_factor", attemptId: attempt.id, redirectUrl: attempt.redirectUrl };
+  if (outcome.status === "needs_second_factor") {
+    const methods = await secondFactorMethods(user!.id);
+    return { status: "needs_second_factor", attemptId: attempt.id, redirectUrl: attempt.redirectUrl, methods };
+  }
   const session = await issueTokenForSession(
     outcome.opened,
     { userId: outcome.userId, role: outcome.role, ...(attempt.kind === "sign_up" ? { emailVerified: true } : {}) },

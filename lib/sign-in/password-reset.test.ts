@@ -94,12 +94,16 @@ describe("forgot password (S3, S4)", () => {
 
   it("never bypasses a second factor", async () => {
     const { email, userId } = await signedUpUser();
-    await db.user.update({ where: { id: userId }, data: { totpEnabled: true } });
+    await db.user.update({ where: { id: userId }, data: { mfaEnabled: true, totpEnabled: true } });
     await call(sendRoute, "/api/auth/password-reset/send", { email });
     const token = new URL(extractCodeAndLink(await mail.deliver(email)).link).searchParams.get("token")!;
     const jar = new CookieJar();
     const done = await call(completeRoute, "/api/auth/password-reset/complete", { token, password: NEW_PASSWORD }, jar);
-    expect(done.json).toEqual({ status: "needs_second_factor", attemptId: expect.stringMatching(/^sia_/) });
+    expect(done.json).toEqual({
+      status: "needs_second_factor",
+      attemptId: expect.stringMatching(/^sia_/),
+      methods: { totp: false, backupCode: false, sms: null },
+    });
     expect(jar.values.has(SESSION_COOKIE)).toBe(false);
     const attempt = await db.signInAttempt.findUniqueOrThrow({ where: { id: done.json.attemptId } });
     expect(attempt).toMatchObject({

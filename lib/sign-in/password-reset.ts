@@ -22,6 +22,7 @@ import {
   verificationState,
   type VerificationState,
 } from "@/lib/verification";
+import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { createSignInAttempt, finishSignIn, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
 
 /**
@@ -105,7 +106,8 @@ export async function verifyPasswordReset(
 }
 
 export type ResetResult =
-  { status: "complete"; session: StartedSession } | { status: "needs_second_factor"; attemptId: string };
+  | { status: "complete"; session: StartedSession }
+  | { status: "needs_second_factor"; attemptId: string; methods: SecondFactorMethods; newClientToken: string | null };
 
 export async function completePasswordReset(
   input: { token: string; password: string; signOutOtherDevices: boolean; clientToken: string | null },
@@ -172,7 +174,7 @@ export async function completePasswordReset(
       { client, identifier: verification.identifier, userId: user.id, ttlMs: PASSWORD_ATTEMPT_TTL_MS },
       context,
     );
-    return finishSignIn(
+    const outcome = await finishSignIn(
       tx,
       {
         attempt: { kind: "sign_in", id: attemptId, clientId: client.clientId },
@@ -184,8 +186,12 @@ export async function completePasswordReset(
       },
       context,
     );
+    return { ...outcome, newClientToken: client.newClientToken };
   });
-  if (outcome.status === "needs_second_factor") return outcome;
+  if (outcome.status === "needs_second_factor") {
+    const methods = await secondFactorMethods(user.id);
+    return { status: outcome.status, attemptId: outcome.attemptId, newClientToken: outcome.newClientToken, methods };
+  }
   const session = await issueTokenForSession(outcome.opened, { userId: user.id, role: outcome.role }, context);
   return { status: "complete", session };
 }

@@ -15,6 +15,7 @@ import {
   type StartedSession,
 } from "@/lib/session";
 import { findAccountByEmail, normalizeEmail } from "@/lib/users";
+import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { createSignInAttempt, finishSignIn, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
 
 /** S10: this many failed attempts from unknown browsers lock password sign-in for LOCKOUT_DURATION_MS. */
@@ -27,7 +28,7 @@ const STRANGER_BUDGET_MESSAGE =
 
 export type SignInResult =
   | { status: "complete"; attemptId: string; session: StartedSession }
-  | { status: "needs_second_factor"; attemptId: string };
+  | { status: "needs_second_factor"; attemptId: string; methods: SecondFactorMethods; newClientToken: string | null };
 
 /**
  * The password strategy of the sign-in attempt (S2, S3, S10). Unknown email
@@ -106,10 +107,13 @@ export async function signInWithPassword(
       context,
     );
     if (rehash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehash.hash, passwordCost: rehash.cost } });
-    return outcome;
+    return { ...outcome, newClientToken: client.newClientToken };
   });
 
-  if (outcome.status !== "complete") return outcome;
+  // The attempt waits in this browser: a browser new to us gets its client cookie now.
+  if (outcome.status !== "complete") {
+    return { status: outcome.status, attemptId: outcome.attemptId, newClientToken: outcome.newClientToken, methods: await secondFactorMethods(user.id) };
+  }
   // The address used to sign in is usually the primary one: then its verified flag is the claim, no extra query.
   const emailVerified = account!.address.id === user.primaryEmailAddressId ? account!.address.verified : undefined;
   const session = await issueTokenForSession(outcome.opened, { userId: user.id, role: outcome.role, emailVerified }, context);

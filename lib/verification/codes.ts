@@ -99,7 +99,12 @@ export async function storeVerification(
  * trying sign-up, code sign-in and a reset in one sitting stays within it.
  */
 export async function chargeEmailSend(identifier: string, purpose: VerificationPurpose): Promise<void> {
-  const message = "Too many emails to this address.";
+  return chargeSend(identifier, purpose, "email");
+}
+
+/** The same budget for any channel: an SMS to a phone number counts like an email to an address. */
+export async function chargeSend(identifier: string, purpose: VerificationPurpose, channel: "email" | "sms"): Promise<void> {
+  const message = channel === "sms" ? "Too many text messages to this number." : "Too many emails to this address.";
   await enforceRateLimit(RATE_LIMIT_RULES.sendPerIdentifier, `${purpose}:${identifier}`, undefined, message);
   await enforceRateLimit(RATE_LIMIT_RULES.sendPerIdentifierPerDay, identifier, undefined, message);
 }

@@ -6,6 +6,7 @@ export {
   newVerificationSecrets,
   storeVerification,
   chargeEmailSend,
+  chargeSend,
   assertResendAllowed,
   assertUsable,
   verificationState,

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { firstParam, type SearchParams } from "@/app/_components/searchParams";
 import { devInboxEnabled, devInboxVersion, listDevInbox, type DevInboxMessage } from "@/lib/email/dev-inbox";
+import { listDevSms } from "@/lib/sms";
 import { CopyButton } from "./_components/CopyButton";
 import { InboxLiveUpdates } from "./_components/InboxLiveUpdates";
 import { MessageBody } from "./_components/MessageBody";
@@ -22,6 +23,8 @@ export default async function DevInboxPage({ searchParams }: { searchParams: Sea
   // Version first: mail arriving in between makes it older than the list, so the next poll refreshes again.
   const version = await devInboxVersion({ to });
   const messages = await listDevInbox({ to });
+  // Text messages (SMS codes, S6) sit under the mail when no recipient filter is set.
+  const texts = to ? [] : await listDevSms({ limit: 10 });
   const query = to ? `?${new URLSearchParams({ to })}` : "";
 
   return (
@@ -80,6 +83,41 @@ export default async function DevInboxPage({ searchParams }: { searchParams: Sea
           ))}
         </ol>
       )}
+
+      {texts.length > 0 ? (
+        <section className="mt-10" aria-labelledby="texts-heading">
+          <h2 id="texts-heading" className="text-lg font-semibold tracking-tight">
+            Text messages
+          </h2>
+          <p className="mt-1 text-sm text-muted-foreground">
+            SMS the portal would send (no <code>TWILIO_*</code> configured). JSON:{" "}
+            <a className="text-brand underline" href="/dev/sms.json">
+              sms.json
+            </a>
+          </p>
+          <ol className="mt-4 grid gap-3" aria-label="Text messages, newest first">
+            {texts.map((text) => (
+              <li key={text.id} data-sms-id={text.id} className="rounded-xl border border-border bg-card p-4 shadow-xs">
+                <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
+                  <span className="font-medium">{text.to}</span>
+                  <time dateTime={text.createdAt} className="text-muted-foreground">
+                    {time.format(new Date(text.createdAt))} UTC
+                  </time>
+                </div>
+                {text.code ? (
+                  <div className="mt-2 flex items-center gap-2">
+                    <span className="font-mono text-lg font-semibold tracking-widest" data-testid="sms-code">
+                      {text.code}
+                    </span>
+                    <CopyButton value={text.code} what="code" />
+                  </div>
+                ) : null}
+                <p className="mt-2 text-sm whitespace-pre-line text-muted-foreground">{text.body}</p>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
     </main>
   );
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { allowedRedirect, emailField, handler, json, passwordField, redirectUrlField } from "@/lib/http";
-import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
+import { readClientToken, requestContext, setAuthCookies, setClientCookie } from "@/lib/session";
 import { signInWithPassword } from "@/lib/sign-in";
 
 const body = z.strictObject({
@@ -15,7 +15,12 @@ export const POST = handler({ body }, async ({ request, body }) => {
     { ...body, clientToken: readClientToken(request), redirectUrl },
     requestContext(request),
   );
-  if (result.status !== "complete") return json({ status: result.status, attemptId: result.attemptId, redirectUrl });
+  if (result.status !== "complete") {
+    const { newClientToken, ...challenge } = result;
+    const response = json({ ...challenge, redirectUrl });
+    setClientCookie(response, request, newClientToken);
+    return response;
+  }
   const response = json({ status: result.status, redirectUrl });
   setAuthCookies(response, request, result.session);
   return response;

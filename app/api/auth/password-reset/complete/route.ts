@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { handler, json, passwordField, tokenField } from "@/lib/http";
-import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
+import { readClientToken, requestContext, setAuthCookies, setClientCookie } from "@/lib/session";
 import { completePasswordReset } from "@/lib/sign-in";
 
 const body = z.strictObject({
@@ -14,7 +14,12 @@ export const POST = handler({ body }, async ({ request, body }) => {
     { ...body, clientToken: readClientToken(request) },
     requestContext(request),
   );
-  if (result.status !== "complete") return json(result);
+  if (result.status !== "complete") {
+    const { newClientToken, ...challenge } = result;
+    const response = json(challenge);
+    setClientCookie(response, request, newClientToken);
+    return response;
+  }
   const response = json({ status: result.status, redirectUrl: "/" });
   setAuthCookies(response, request, result.session);
   return response;

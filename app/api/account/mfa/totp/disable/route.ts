@@ -1,0 +1,11 @@
+import { z } from "zod";
+import { handler, json } from "@/lib/http";
+import { disableTotp, requireRecentVerification } from "@/lib/mfa";
+import { requestContext, requireRequestAuth } from "@/lib/session";
+
+export const POST = handler({ body: z.strictObject({}) }, async ({ request }) => {
+  const auth = await requireRequestAuth(request);
+  await requireRecentVerification(auth);
+  await disableTotp(auth.userId, requestContext(request));
+  return json({ status: "disabled" });
+});

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { handler, idField, json, safeText } from "@/lib/http";
+import { verifySecondFactor } from "@/lib/mfa";
+import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
+
+const body = z.strictObject({
+  attemptId: idField("attemptId"),
+  method: z.enum(["totp", "backup_code", "sms"], { error: "Choose how to verify." }),
+  code: safeText({ max: 32, min: 1, label: "Code" }),
+});
+
+/** The second factor of a sign-in attempt (S6): the code completes it in the browser that started it. */
+export const POST = handler({ body }, async ({ request, body }) => {
+  const result = await verifySecondFactor({ ...body, clientToken: readClientToken(request) }, requestContext(request));
+  const response = json({ status: result.status, redirectUrl: result.redirectUrl ?? "/" });
+  setAuthCookies(response, request, result.session);
+  return response;
+});

@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { handler, json, passwordField, safeText } from "@/lib/http";
+import { reverificationMethods, reverify } from "@/lib/mfa";
+import { requestContext, requireRequestAuth } from "@/lib/session";
+
+/** What the "confirm it's you" prompt can offer this user (S6 step-up). */
+export const GET = handler({}, async ({ request }) => {
+  const auth = await requireRequestAuth(request);
+  return json(await reverificationMethods(auth.userId));
+});
+
+const body = z.discriminatedUnion("method", [
+  z.strictObject({ method: z.literal("password"), password: passwordField }),
+  z.strictObject({ method: z.enum(["totp", "backup_code", "sms"]), code: safeText({ max: 32, min: 1, label: "Code" }) }),
+]);
+
+/** Proves it is still the user: sensitive actions are allowed for the next 10 minutes. */
+export const POST = handler({ body }, async ({ request, body }) => {
+  const auth = await requireRequestAuth(request);
+  return json(await reverify({ sessionId: auth.sessionId, userId: auth.userId }, body, requestContext(request)));
+});

@@ -1,0 +1,139 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { recordAuditEvent } from "@/lib/audit";
+import { decryptSecret } from "@/lib/crypto";
+import { kickOutbox } from "@/lib/email";
+import { verifyPassword } from "@/lib/password";
+import { enforceRateLimit, RATE_LIMIT_RULES } from "@/lib/ratelimit";
+import { enqueueSms, maskPhoneNumber, prepareSms } from "@/lib/sms";
+import {
+  assertResendAllowed,
+  chargeSend,
+  checkCode,
+  consumeVerification,
+  newVerificationSecrets,
+  RESEND_COOLDOWN_MS,
+  storeVerification,
+  VERIFICATION_TTL_MS,
+} from "@/lib/verification";
+import { consumeBackupCode } from "./backup-codes";
+import { checkTotp } from "./totp";
+
+/**
+ * Step-up (S6): sensitive actions (change password, change or turn off MFA,
+ * new backup codes, add an email or phone, delete the account) need a
+ * verification within the last 10 minutes in THIS session. Signing in counts;
+ * after that the user proves it again with the password or a second factor,
+ * and the action they started continues.
+ */
+export const STEP_UP_WINDOW_MS = 10 * 60_000;
+
+export type Verifier = { sessionId: string; userId: string };
+type Actor = { ip: string | null; userAgent: string | null; now?: Date };
+
+/** The one server-side check every sensitive action calls first. */
+export async function requireRecentVerification(verifier: Verifier, now = new Date()): Promise<void> {
+  const session = await db.session.findFirst({
+    where: { id: verifier.sessionId, userId: verifier.userId, status: "active" },
+    select: { verifiedAt: true },
+  });
+  if (!session) throw new AppError("session_invalid", "Your session has ended. Please sign in again.");
+  if (now.getTime() - session.verifiedAt.getTime() > STEP_UP_WINDOW_MS) {
+    throw new AppError("reverification_required", "For your security, confirm it's you to continue.");
+  }
+}
+
+/** What the step-up prompt can offer this user. */
+export async function reverificationMethods(userId: string): Promise<{ password: boolean; totp: boolean; backupCode: boolean; sms: { phoneHint: string } | null }> {
+  const [user, factors, backupCodes] = await Promise.all([
+    db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
+    db.mfaFactor.findMany({ where: { userId, confirmedAt: { not: null } } }),
+    db.backupCode.count({ where: { userId, usedAt: null } }),
+  ]);
+  const smsFactor = factors.find((factor) => factor.type === "sms");
+  const phone = smsFactor?.phoneNumberId ? await db.phoneNumber.findUnique({ where: { id: smsFactor.phoneNumberId } }) : null;
+  return {
+    password: Boolean(user.passwordHash),
+    totp: factors.some((factor) => factor.type === "totp"),
+    backupCode: backupCodes > 0,
+    sms: phone ? { phoneHint: maskPhoneNumber(phone.phone) } : null,
+  };
+}
+
+export type Reverification =
+  | { method: "password"; password: string }
+  | { method: "totp" | "backup_code" | "sms"; code: string };
+
+const wrong = (what: string) =>
+  new AppError("verification_incorrect", `That ${what} is incorrect.`, {
+    fields: { [what === "password" ? "password" : "code"]: [`That ${what} is incorrect.`] },
+  });
+
+/** Proves it is still the user; on success the session counts as verified for 10 more minutes. */
+export async function reverify(verifier: Verifier, proof: Reverification, actor: Actor): Promise<{ verifiedAt: string }> {
+  const now = actor.now ?? new Date();
+  // Counts every try: a stolen session must not become a password-guessing oracle.
+  await enforceRateLimit(RATE_LIMIT_RULES.reverifyPerUser, verifier.userId, undefined, "Too many tries.");
+  const user = await db.user.findUniqueOrThrow({ where: { id: verifier.userId } });
+
+  if (proof.method === "password") {
+    if (!user.passwordHash || !(await verifyPassword(proof.password, user.passwordHash))) throw wrong("password");
+  } else if (proof.method === "backup_code") {
+    if (!(await db.$transaction((tx) => consumeBackupCode(tx, user.id, proof.code, now)))) throw wrong("backup code");
+  } else if (proof.method === "totp") {
+    const factor = await db.mfaFactor.findFirst({ where: { userId: user.id, type: "totp", confirmedAt: { not: null } } });
+    if (!factor?.secretEncrypted) throw new AppError("not_found", "No authenticator app is set up.");
+    const step = await checkTotp(decryptSecret(factor.secretEncrypted, "totp-secret"), proof.code.trim(), {
+      now,
+      afterStep: factor.lastUsedStep === null ? null : Number(factor.lastUsedStep),
+    });
+    if (step === null) throw wrong("code");
+    const { count } = await db.mfaFactor.updateMany({
+      where: { id: factor.id, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: BigInt(step) } }] },
+      data: { lastUsedStep: BigInt(step) },
+    });
+    if (count !== 1) throw new AppError("verification_used", "That code was just used. Wait for the next code in your app.");
+  } else if (proof.method === "sms") {
+    const verification = await db.verification.findFirst({
+      where: { purpose: "second_factor", userId: user.id, attemptId: null },
+      orderBy: { createdAt: "desc" },
+    });
+    if (!verification) throw new AppError("verification_expired", "Send a code to your phone first.");
+    await checkCode(verification, proof.code.trim(), now);
+    await db.$transaction((tx) => consumeVerification(tx, verification.id, now));
+  }
+
+  const { count } = await db.session.updateMany({
+    where: { id: verifier.sessionId, userId: user.id, status: "active" },
+    data: { verifiedAt: now },
+  });
+  if (count !== 1) throw new AppError("session_invalid", "Your session has ended. Please sign in again.");
+  await recordAuditEvent({
+    type: "session.reverified",
+    actorId: user.id,
+    targetId: verifier.sessionId,
+    ip: actor.ip,
+    userAgent: actor.userAgent,
+    data: { method: proof.method },
+  });
+  return { verifiedAt: now.toISOString() };
+}
+
+/** A text-message code for re-verification (not tied to a sign-in attempt). */
+export async function sendReverificationSms(verifier: Verifier, actor: Actor): Promise<{ status: "sent"; phoneHint: string; resendAfter: number }> {
+  const now = actor.now ?? new Date();
+  const factor = await db.mfaFactor.findFirst({ where: { userId: verifier.userId, type: "sms", confirmedAt: { not: null } } });
+  const phone = factor?.phoneNumberId ? (await db.phoneNumber.findUnique({ where: { id: factor.phoneNumberId } }))?.phone : null;
+  if (!phone) throw new AppError("not_found", "No phone is set up for codes.");
+  await assertResendAllowed({ identifier: phone, purpose: "second_factor" }, now);
+  await chargeSend(phone, "second_factor", "sms");
+  const secrets = newVerificationSecrets();
+  const sms = prepareSms(phone, { template: "second_factor_code", code: secrets.code, expiresInMinutes: VERIFICATION_TTL_MS / 60_000 });
+  await db.$transaction(async (tx) => {
+    await storeVerification(tx, secrets, { purpose: "second_factor", identifier: phone, userId: verifier.userId }, now);
+    await enqueueSms(tx, sms, now);
+  });
+  kickOutbox();
+  return { status: "sent", phoneHint: maskPhoneNumber(phone), resendAfter: RESEND_COOLDOWN_MS / 1000 };
+}
