@@ -1,12 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import Link from "next/link";
 import { auth, requireUser } from "@/lib/session/server";
 import { Notice } from "./_components/Alert";
-import { INSTANCE_NAME } from "./_components/instance";
-import { LogoMark } from "./_components/LogoMark";
 import { SessionRefresher } from "./_components/SessionRefresher";
-import { UserButton } from "./_components/UserButton";
+import { SignedInHeader } from "./_components/SignedInHeader";
 
 export const metadata: Metadata = { title: "Home" };
 
@@ -21,23 +18,15 @@ export default async function HomePage() {
 
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="sticky top-0 z-30 border-b border-border bg-card/85 backdrop-blur supports-[backdrop-filter]:bg-card/70">
-        <div className="mx-auto flex h-14 w-full max-w-5xl items-center justify-between gap-4 px-4 sm:px-6">
-          <Link href="/" className="flex min-w-0 items-center gap-2.5 rounded-md font-semibold text-foreground">
-            <LogoMark size="sm" />
-            <span className="truncate">{INSTANCE_NAME}</span>
-          </Link>
-          <UserButton
-            user={{
-              id: user.id,
-              email: user.email,
-              firstName: user.firstName,
-              lastName: user.lastName,
-              imageUrl: user.imageUrl,
-            }}
-          />
-        </div>
-      </header>
+      <SignedInHeader
+        user={{
+          id: user.id,
+          email: user.email,
+          firstName: user.firstName,
+          lastName: user.lastName,
+          imageUrl: user.imageUrl,
+        }}
+      />
 
       <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-10 sm:px-6 sm:py-14">
         {session?.actor ? (

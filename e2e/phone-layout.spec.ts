@@ -7,7 +7,8 @@ import { SignInPage } from "./pages/SignInPage";
  * 60-character email address in it (typed in the field, and shown back on the
  * "Check your email" step and in errors).
  */
-const LONG_EMAIL = `${"a-very-long-mailbox-name-for".padEnd(43, "x")}-${crypto.randomBytes(2).toString("hex")}@example.com`.slice(0, 60);
+/** A fresh 60-character address per test: two tests in one worker must not share the 30 s resend cooldown. */
+const longEmail = () => `${"a-very-long-mailbox-name-for".padEnd(43, "x")}-${crypto.randomBytes(2).toString("hex")}@example.com`.slice(0, 60);
 
 async function expectNoHorizontalOverflow(page: Page, what: string) {
   const { scrollWidth, clientWidth } = await page.evaluate(() => ({
@@ -22,6 +23,7 @@ for (const width of [320, 390]) {
     test.use({ viewport: { width, height: 740 }, isMobile: true, hasTouch: true });
 
     test("sign-in, its code step, sign-up, forgot and reset password, and the confirm page fit the screen", async ({ page }) => {
+      const LONG_EMAIL = longEmail();
       expect(LONG_EMAIL).toHaveLength(60);
       const signIn = new SignInPage(page);
       await signIn.goto();

@@ -61,3 +61,31 @@ describe("loadConfig", () => {
     expect(config.ADMIN_EMAILS).toEqual(["boss@example.com", "ops@example.com"]);
   });
 });
+
+describe("OAuth providers from the environment", () => {
+  const base = { NODE_ENV: "test" as const, DATABASE_URL: "postgresql://localhost/x", AUTH_SECRET: "s".repeat(32) };
+
+  it("reads the presets and generic OpenID Connect providers", () => {
+    const config = loadConfig({
+      ...base,
+      OAUTH_GOOGLE_CLIENT_ID: "g-id",
+      OAUTH_GOOGLE_CLIENT_SECRET: "g-secret",
+      OAUTH_OIDC_MY_IDP_ISSUER: "https://idp.example.com",
+      OAUTH_OIDC_MY_IDP_CLIENT_ID: "m-id",
+      OAUTH_OIDC_MY_IDP_CLIENT_SECRET: "m-secret",
+      OAUTH_OIDC_MY_IDP_NAME: "My IdP",
+    });
+    expect(config.OAUTH_PROVIDERS).toEqual([
+      { id: "google", clientId: "g-id", clientSecret: "g-secret" },
+      { id: "my-idp", issuer: "https://idp.example.com", clientId: "m-id", clientSecret: "m-secret", name: "My IdP" },
+    ]);
+  });
+
+  it("names what is missing or wrong", () => {
+    expect(() => loadConfig({ ...base, OAUTH_GITHUB_CLIENT_ID: "x" })).toThrow(/OAUTH_GITHUB_CLIENT_SECRET: required/);
+    expect(() => loadConfig({ ...base, OAUTH_OIDC_CORP_CLIENT_ID: "x", OAUTH_OIDC_CORP_CLIENT_SECRET: "y" })).toThrow(/OAUTH_OIDC_CORP_ISSUER: required/);
+    expect(() => loadConfig({ ...base, OAUTH_OIDC_CORP_ISSUER: "not a url", OAUTH_OIDC_CORP_CLIENT_ID: "x", OAUTH_OIDC_CORP_CLIENT_SECRET: "y" })).toThrow(
+      /OAUTH_OIDC_CORP_ISSUER: must be a URL/,
+    );
+  });
+});

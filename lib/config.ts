@@ -45,7 +45,52 @@ const envSchema = z.object({
   OUTBOX_LOOP: z.enum(["on", "off"]).default("on"),
 });
 
-export type Config = Omit<z.infer<typeof envSchema>, "AUTH_SECRET"> & { AUTH_SECRET: string };
+export type Config = Omit<z.infer<typeof envSchema>, "AUTH_SECRET"> & { AUTH_SECRET: string; OAUTH_PROVIDERS: OAuthProviderEnv[] };
+
+/**
+ * An OAuth provider configured in the environment (S5): the four presets as
+ * OAUTH_<GOOGLE|GITHUB|MICROSOFT|DISCORD>_CLIENT_ID / _CLIENT_SECRET, and any
+ * number of generic OpenID Connect providers as OAUTH_OIDC_<ID>_ISSUER,
+ * _CLIENT_ID, _CLIENT_SECRET and optional _NAME.
+ */
+export type OAuthProviderEnv = { id: string; clientId: string; clientSecret: string; issuer?: string; name?: string };
+
+const OAUTH_PRESETS = ["google", "github", "microsoft", "discord"] as const;
+
+export function parseOAuthProviderEnv(env: NodeJS.ProcessEnv): { providers: OAuthProviderEnv[]; problems: string[] } {
+  const providers: OAuthProviderEnv[] = [];
+  const problems: string[] = [];
+  const value = (name: string) => env[name]?.trim() || undefined;
+  const pair = (prefix: string) => {
+    const clientId = value(`${prefix}_CLIENT_ID`);
+    const clientSecret = value(`${prefix}_CLIENT_SECRET`);
+    if (!clientId && !clientSecret) return null;
+    if (!clientId) problems.push(`  ${prefix}_CLIENT_ID: required when ${prefix}_CLIENT_SECRET is set`);
+    if (!clientSecret) problems.push(`  ${prefix}_CLIENT_SECRET: required when ${prefix}_CLIENT_ID is set`);
+    return clientId && clientSecret ? { clientId, clientSecret } : null;
+  };
+  for (const preset of OAUTH_PRESETS) {
+    const credentials = pair(`OAUTH_${preset.toUpperCase()}`);
+    if (credentials) providers.push({ id: preset, ...credentials });
+  }
+  const generic = new Set<string>();
+  for (const key of Object.keys(env)) {
+    const match = /^OAUTH_OIDC_([A-Z0-9_]+?)_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME)$/.exec(key);
+    if (match) generic.add(match[1]);
+  }
+  for (const name of [...generic].sort()) {
+    const prefix = `OAUTH_OIDC_${name}`;
+    const id = name.toLowerCase().replaceAll("_", "-");
+    const issuer = value(`${prefix}_ISSUER`);
+    const credentials = pair(prefix);
+    if (!issuer) problems.push(`  ${prefix}_ISSUER: required for a generic OpenID Connect provider (its issuer URL)`);
+    else if (!URL.canParse(issuer)) problems.push(`  ${prefix}_ISSUER: must be a URL such as https://login.example.com`);
+    if ((OAUTH_PRESETS as readonly string[]).includes(id)) problems.push(`  ${prefix}_*: "${id}" is a built-in provider; pick another name`);
+    if (issuer && URL.canParse(issuer) && credentials) providers.push({ id, issuer, name: value(`${prefix}_NAME`), ...credentials });
+    else if (!credentials && issuer) problems.push(`  ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET: required`);
+  }
+  return { providers, problems };
+}
 
 let cached: Config | undefined;
 
@@ -66,8 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every variable and its default.`);
   }
   const config = parsed.data;
+  const oauth = parseOAuthProviderEnv(env);
+  if (oauth.problems.length > 0) {
+    throw new Error(`Invalid configuration:\n${oauth.problems.join("\n")}\nSee .env.example for every variable and its default.`);
+  }
   if (config.NODE_ENV === "production") assertProductionRequirements(config);
-  return { ...config, AUTH_SECRET: config.AUTH_SECRET ?? devAuthSecret() };
+  return { ...config, AUTH_SECRET: config.AUTH_SECRET ?? devAuthSecret(), OAUTH_PROVIDERS: oauth.providers };
 }
 
 /**

@@ -23,7 +23,7 @@ export function safeEqual(a: string, b: string): boolean {
  * Purposes for AUTH_SECRET-derived keys. Each purpose gets its own key (HKDF),
  * so a key leaked for one use cannot decrypt another's data.
  */
-export type SecretPurpose = "signing-key" | "totp-secret" | "oauth-client-secret" | "webhook-secret" | "jwt-template-secret";
+export type SecretPurpose = "signing-key" | "totp-secret" | "oauth-client-secret" | "oauth-flow" | "webhook-secret" | "jwt-template-secret";
 
 const macKeys = new Map<string, Buffer>();
 

@@ -3,8 +3,10 @@
 //   1. builds the app (`prisma generate && next build`) unless .next/BUILD_ID is
 //      newer than every source file (E2E_BUILD=always|never|auto, or --build / --no-build);
 //   2. creates a fresh database on TEST_DATABASE_URL's server and migrates it;
-//   3. starts the production server as `npm start` does (scripts/server.mjs) on a
-//      free port with short token lifetimes;
+//   3. starts a real OpenID provider (oidc-provider, test/oidc-provider.ts) on a
+//      loopback port and the production server as `npm start` does
+//      (scripts/server.mjs) on a free port with short token lifetimes, the
+//      provider configured as the generic OIDC provider "test-oidc";
 //   4. waits for /api/health (falls back to /sign-in) and runs Playwright;
 //   5. stops the server and drops the database, whatever happened.
 // Extra arguments go to `playwright test` (e.g. `npm run test:e2e -- --grep "sign up"`).
@@ -17,6 +19,7 @@ import { createScratchDatabase, describeDatabaseUrl } from "./lib/db.mjs";
 import { freePort, httpStatus, waitFor } from "./lib/net.mjs";
 import { exitStatus, exited, nodeBin, ROOT, start, stop } from "./lib/proc.mjs";
 import { randomSecret } from "./lib/secret.mjs";
+import { createJiti } from "jiti";
 
 const DEFAULT_SERVER_URL = "postgresql://postgres:postgres@localhost:5432/postgres";
 const TOKEN_TTL_SECONDS = "4";
@@ -59,6 +62,7 @@ async function main() {
   const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER_URL;
   let database = null;
   let server = null;
+  let oidc = null;
   let status = 1;
   fs.rmSync(JSON_REPORT, { force: true }); // never let a stale report be read as this run's
   try {
@@ -66,6 +70,10 @@ async function main() {
     database = await createScratchDatabase(serverUrl, "portal_e2e");
     const port = await freePort();
     const baseURL = `http://localhost:${port}`;
+    // The OAuth specs' identity provider (S5): a certified one, in this process.
+    const { startOidcProvider } = await createJiti(import.meta.url).import(path.join(ROOT, "test", "oidc-provider.ts"));
+    oidc = await startOidcProvider({ redirectUris: [`${baseURL}/api/auth/oauth/test-oidc/callback`] });
+    log(`OpenID provider for the OAuth specs on ${oidc.issuer}`);
     const env = {
       ...process.env,
       DATABASE_URL: database.url,
@@ -82,6 +90,10 @@ async function main() {
       // Every e2e request comes from this machine's one IP: scale the S10 limits (still on) so
       // a growing suite never trips the 10-sign-ups-per-hour-per-IP rule (docs/security.md).
       RATE_LIMIT_SCALE: "20",
+      OAUTH_OIDC_TEST_OIDC_ISSUER: oidc.issuer,
+      OAUTH_OIDC_TEST_OIDC_CLIENT_ID: oidc.clientId,
+      OAUTH_OIDC_TEST_OIDC_CLIENT_SECRET: oidc.clientSecret,
+      OAUTH_OIDC_TEST_OIDC_NAME: "Test ID",
     };
     delete env.SMTP_URL;
     delete env.DATABASE_POOL_MAX;
@@ -141,6 +153,7 @@ async function main() {
       E2E_DATABASE_URL: database.url,
       E2E_JSON_REPORT: JSON_REPORT,
       E2E_SESSION_TTL_SECONDS: TOKEN_TTL_SECONDS,
+      E2E_OIDC_ISSUER: oidc.issuer,
     });
     if (serverGone) {
       log(`The server exited during the run (status ${exitStatus(serverGone)}).`);
@@ -155,6 +168,7 @@ async function main() {
       log("Stopping the server ...");
       await stop(server, { group: true, graceMs: 5_000 });
     }
+    await oidc?.close();
     if (database) {
       try {
         await database.drop();

@@ -40,8 +40,8 @@ export function Button({
         className,
       ].join(" ")}
     >
-      {/* The spinner is positioned beside the label so showing it moves nothing. */}
-      <span className="relative inline-flex items-center">
+      {/* The spinner is positioned beside the label so showing it moves nothing; the gap spaces an icon from its label. */}
+      <span className="relative inline-flex items-center gap-2">
         {loading ? <Spinner className="absolute -left-6 size-4" /> : null}
         {children}
       </span>

@@ -5,10 +5,13 @@ import { useRef, useState } from "react";
 import { errorCode, navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
+import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
 
 type ConfirmResponse = {
   status: "complete" | "verified_elsewhere" | "email_verified" | "needs_second_factor" | "open_on_original_device";
   redirectUrl?: string;
+  attemptId?: string;
+  methods?: SecondFactorMethods;
 };
 type Phase =
   | "ready"
@@ -56,6 +59,7 @@ export function ConfirmLinkForm({
   const [phase, setPhase] = useState<Phase>("ready");
   const [busy, setBusy] = useState<"confirm" | "deny" | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
   const statusRef = useRef<HTMLParagraphElement>(null);
 
   function settle(next: Phase) {
@@ -89,9 +93,14 @@ export function ConfirmLinkForm({
     else if (status === "email_verified") settle("address");
     else if (status === "open_on_original_device") settle("original_device");
     else {
-      setFormError(
-        "This account uses two-step verification, which this page does not support yet. Contact your administrator.",
-      );
+      const next = secondFactorChallenge(result.data);
+      if (next) {
+        // Its code field takes focus when it appears.
+        setChallenge(next);
+        setBusy(null);
+        return;
+      }
+      setFormError("Sign-in could not be completed. Request a new link from the sign-in page.");
       settle("ready");
     }
   }
@@ -104,6 +113,9 @@ export function ConfirmLinkForm({
     if (!result.ok) return failed(result);
     settle("denied");
   }
+
+  // The link did its part (first factor); the second factor follows on this page.
+  if (challenge) return <SecondFactorStep {...challenge} />;
 
   const done = phase !== "ready" && phase !== "verifying" && phase !== "verified";
   return (

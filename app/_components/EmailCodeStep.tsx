@@ -6,20 +6,22 @@ import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { CodeField } from "./CodeField";
 import { isCompleteCode } from "./code-input";
+import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
+import { useCountdown } from "./useCountdown";
 
 /** Every state of an emailed code/link the user can see (S4, S11). */
 export type CodePhase = "sent" | "verifying" | "verified" | "expired" | "used" | "failed";
 
-type VerifyResponse = { status: string; redirectUrl?: string };
+type VerifyResponse = { status: string; redirectUrl?: string; attemptId?: string; methods?: SecondFactorMethods };
 type StatusResponse = {
   status: "pending" | "complete" | "needs_second_factor" | "expired" | "failed";
   redirectUrl?: string;
+  attemptId?: string;
+  methods?: SecondFactorMethods;
 };
 type SendResponse = { status: string; attemptId: string; resendAfter: number };
 
 const POLL_INTERVAL_MS = 2_000;
-const MFA_UNSUPPORTED =
-  "This account uses two-step verification, which this page does not support yet. Contact your administrator.";
 
 const PHASE_MESSAGE: Record<Exclude<CodePhase, "sent">, string> = {
   verifying: "Verifying your code…",
@@ -34,7 +36,8 @@ const PHASE_MESSAGE: Record<Exclude<CodePhase, "sent">, string> = {
  * an edit button, a 6-digit code field that has focus on load and submits by
  * itself at six digits, a resend button with a visible countdown, and a
  * status poll so this tab completes by itself when the link in the email is
- * opened (in another tab, or confirmed on another device).
+ * opened (in another tab, or confirmed on another device). An account with
+ * two-step verification continues here with its second factor.
  */
 export function EmailCodeStep({
   email,
@@ -52,8 +55,9 @@ export function EmailCodeStep({
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [resendIn, setResendIn] = useState(resendAfter);
+  const [resendIn, setResendIn] = useCountdown(resendAfter);
   const [resending, setResending] = useState(false);
+  const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   // Set synchronously, unlike `phase`: the auto-submit at six digits, Enter and a click on
   // "Verify code" can all arrive before React re-renders, and only the first may post.
@@ -67,16 +71,10 @@ export function EmailCodeStep({
     navigate(redirectUrl || "/");
   }, []);
 
-  // Resend countdown, one tick per second.
-  useEffect(() => {
-    if (resendIn <= 0) return;
-    const timer = setTimeout(() => setResendIn((seconds) => seconds - 1), 1_000);
-    return () => clearTimeout(timer);
-  }, [resendIn]);
 
-  // Same-device completion: poll until the attempt is complete or dead.
+  // Same-device completion: poll until the attempt is complete, dead, or waiting for its second factor.
   useEffect(() => {
-    if (phase !== "sent") return;
+    if (phase !== "sent" || challenge) return;
     const controller = new AbortController();
     let missedPolls = 0;
     const timer = setInterval(async () => {
@@ -96,7 +94,7 @@ export function EmailCodeStep({
         missedPolls = 0;
         const { status, redirectUrl } = result.data;
         if (status === "complete") complete(redirectUrl);
-        else if (status === "needs_second_factor") setFormError(MFA_UNSUPPORTED);
+        else if (status === "needs_second_factor") setChallenge(secondFactorChallenge(result.data));
         else if (status === "expired") setPhase("expired");
         else if (status === "failed") setPhase("failed");
       } catch {
@@ -107,7 +105,7 @@ export function EmailCodeStep({
       controller.abort();
       clearInterval(timer);
     };
-  }, [attemptId, phase, complete]);
+  }, [attemptId, phase, challenge, complete]);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -135,11 +133,9 @@ export function EmailCodeStep({
     if (result.ok) {
       if (result.data.status === "complete") return complete(result.data.redirectUrl);
       setPhase("sent");
-      setFormError(
-        result.data.status === "needs_second_factor"
-          ? MFA_UNSUPPORTED
-          : "Sign-in could not be completed. Please try again.",
-      );
+      const next = secondFactorChallenge(result.data);
+      if (next) setChallenge(next);
+      else setFormError("Sign-in could not be completed. Please try again.");
       return;
     }
     const failure = errorCode(result);
@@ -176,6 +172,8 @@ export function EmailCodeStep({
     if (result.status === 429) setResendIn(30);
     setFormError(result.formError);
   }
+
+  if (challenge) return <SecondFactorStep {...challenge} />;
 
   const statusText = phase === "sent" ? notice : (notice ?? PHASE_MESSAGE[phase]);
   const canEnterCode = phase === "sent" || phase === "verifying";

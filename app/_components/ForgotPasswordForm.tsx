@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { errorCode, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
@@ -8,6 +8,7 @@ import { NewPasswordForm } from "./NewPasswordForm";
 import { EmailField } from "./EmailField";
 import { CodeField } from "./CodeField";
 import { isCompleteCode } from "./code-input";
+import { useCountdown } from "./useCountdown";
 
 type SentResponse = { status: "sent"; resetId: string; resendAfter: number };
 type VerifiedResponse = { status: "verified"; token: string };
@@ -28,18 +29,13 @@ export function ForgotPasswordForm({ minScore, initialEmail = "" }: { minScore?:
   const [formError, setFormError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [resendIn, setResendIn] = useState(0);
+  const [resendIn, setResendIn] = useCountdown(0);
   const emailRef = useRef<HTMLInputElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
   // Set synchronously: the auto-submit at six digits, Enter and a click may all come before a re-render.
   const verifying = useRef(false);
   const sentToId = useId();
 
-  useEffect(() => {
-    if (resendIn <= 0) return;
-    const timer = setTimeout(() => setResendIn((seconds) => seconds - 1), 1_000);
-    return () => clearTimeout(timer);
-  }, [resendIn]);
 
   async function send(event?: FormEvent<HTMLFormElement>) {
     event?.preventDefault();
@@ -122,7 +118,7 @@ export function ForgotPasswordForm({ minScore, initialEmail = "" }: { minScore?:
         <p role="status" className="text-center text-sm text-muted-foreground">
           {status}
         </p>
-        <NewPasswordForm token={token} email={email.trim()} minScore={minScore} />
+        <NewPasswordForm token={token} email={email.trim()} minScore={minScore} onSecondFactor={() => setStatus(null)} />
       </div>
     );
   }

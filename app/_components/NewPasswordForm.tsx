@@ -5,21 +5,41 @@ import { errorCode, navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { PasswordField } from "./PasswordField";
+import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
+import { SignOutOthersCheckbox } from "./SignOutOthersCheckbox";
 
-type CompleteResponse = { status: "complete" | "needs_second_factor"; redirectUrl?: string };
+type CompleteResponse = {
+  status: "complete" | "needs_second_factor";
+  redirectUrl?: string;
+  attemptId?: string;
+  methods?: SecondFactorMethods;
+};
 
 /**
  * Last step of a password reset (S3): the new password goes through the
  * policy (live meter here, authoritative check on the server), the user may
- * sign out every other device, and is then signed in.
+ * sign out every other device, and is then signed in (after the second
+ * factor, for an account with two-step verification).
  */
-export function NewPasswordForm({ token, email, minScore }: { token: string; email?: string; minScore?: number }) {
+export function NewPasswordForm({
+  token,
+  email,
+  minScore,
+  onSecondFactor,
+}: {
+  token: string;
+  email?: string;
+  minScore?: number;
+  /** Called when the password is changed and the second-factor step takes over this form's place. */
+  onSecondFactor?: () => void;
+}) {
   const [password, setPassword] = useState("");
   const [signOutOthers, setSignOutOthers] = useState(true);
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [done, setDone] = useState(false);
+  const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -45,9 +65,13 @@ export function NewPasswordForm({ token, email, minScore }: { token: string; ema
         return;
       }
       setSubmitting(false);
-      setFormError(
-        "Your password was changed. This account uses two-step verification, which this page does not support yet: sign in again.",
-      );
+      const next = secondFactorChallenge(result.data);
+      if (next) {
+        setChallenge(next);
+        onSecondFactor?.();
+      } else {
+        setFormError("Your password was changed, but signing in could not be completed. Sign in with your new password.");
+      }
       return;
     }
     setSubmitting(false);
@@ -64,6 +88,8 @@ export function NewPasswordForm({ token, email, minScore }: { token: string; ema
     setFormError(result.fieldErrors.password ? null : result.formError);
     passwordRef.current?.focus();
   }
+
+  if (challenge) return <SecondFactorStep {...challenge} notice="Your password has been changed. One more step to sign in." />;
 
   return (
     <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
@@ -85,15 +111,7 @@ export function NewPasswordForm({ token, email, minScore }: { token: string; ema
         minScore={minScore}
         error={fieldError}
       />
-      <label className="mt-1 flex items-center gap-2 text-sm text-foreground">
-        <input
-          type="checkbox"
-          checked={signOutOthers}
-          onChange={(event) => setSignOutOthers(event.target.checked)}
-          className="size-4 rounded border-input accent-brand"
-        />
-        Sign out of all other devices
-      </label>
+      <SignOutOthersCheckbox checked={signOutOthers} onChange={setSignOutOthers} />
       <p role="status" aria-live="polite" className="min-h-5 text-sm text-muted-foreground">
         {done ? "Password changed. Signing you in…" : null}
       </p>

@@ -1,18 +1,19 @@
 "use client";
 
 import Link from "next/link";
-import { useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent, type ReactNode } from "react";
 import { navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
 import { PasswordInput } from "./PasswordInput";
 import { EmailField } from "./EmailField";
+import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
 
 type Field = "email" | "password";
 const FIELDS: readonly Field[] = ["email", "password"];
 
-type SignInResponse = { status: string; redirectUrl?: string };
+type SignInResponse = { status: string; redirectUrl?: string; attemptId?: string; methods?: SecondFactorMethods };
 type EmailSentResponse = { status: "sent"; attemptId: string; resendAfter: number };
 
 function validate(email: string, password: string): Partial<Record<Field, string>> {
@@ -23,7 +24,14 @@ function validate(email: string, password: string): Partial<Record<Field, string
   return errors;
 }
 
-export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
+export function SignInForm({
+  redirectUrl,
+  social,
+}: {
+  redirectUrl?: string;
+  /** Provider buttons (S5), shown above the fields until the form moves on to a code or second step. */
+  social?: ReactNode;
+}) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
@@ -31,6 +39,7 @@ export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
   const [submitting, setSubmitting] = useState(false);
   const [sendingCode, setSendingCode] = useState(false);
   const [emailStep, setEmailStep] = useState<{ email: string; attemptId: string; resendAfter: number } | null>(null);
+  const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
@@ -70,11 +79,9 @@ export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
         return;
       }
       setSubmitting(false);
-      setFormError(
-        result.data.status === "needs_second_factor"
-          ? "This account uses two-step verification, which this page does not support yet. Contact your administrator."
-          : "Sign-in could not be completed. Please try again.",
-      );
+      const next = secondFactorChallenge(result.data);
+      if (next) setChallenge({ ...next, redirectUrl: next.redirectUrl ?? redirectUrl });
+      else setFormError("Sign-in could not be completed. Please try again.");
       return;
     }
 
@@ -112,6 +119,8 @@ export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
     focusFirstInvalid(result.fieldErrors);
   }
 
+  if (challenge) return <SecondFactorStep {...challenge} />;
+
   if (emailStep) {
     return (
       <EmailCodeStep
@@ -126,6 +135,7 @@ export function SignInForm({ redirectUrl }: { redirectUrl?: string }) {
 
   return (
     <div className="grid gap-4">
+      {social}
       <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
         <EmailField
           ref={emailRef}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent, type ReactNode } from "react";
 import { navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
@@ -26,7 +26,16 @@ function validate(values: Record<Field, string>): Errors {
   return errors;
 }
 
-export function SignUpForm({ redirectUrl, minScore }: { redirectUrl?: string; minScore?: number }) {
+export function SignUpForm({
+  redirectUrl,
+  minScore,
+  social,
+}: {
+  redirectUrl?: string;
+  minScore?: number;
+  /** Provider buttons (S5), shown above the fields until the form moves on to its next step. */
+  social?: ReactNode;
+}) {
   const [values, setValues] = useState<Record<Field, string>>({ firstName: "", lastName: "", email: "", password: "" });
   const [fieldErrors, setFieldErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -117,58 +126,61 @@ export function SignUpForm({ redirectUrl, minScore }: { redirectUrl?: string; mi
   }
 
   return (
-    <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
-      <div className="grid gap-x-3 gap-y-1 sm:grid-cols-2">
-        <TextField
-          ref={refs.firstName}
-          autoFocus
-          id="firstName"
-          name="firstName"
-          label="First name"
-          labelAside={<OptionalHint />}
-          autoComplete="given-name"
-          maxLength={100}
-          value={values.firstName}
-          onChange={(event) => update("firstName", event.target.value)}
-          error={fieldErrors.firstName}
+    <div className="grid gap-4">
+      {social}
+      <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
+        <div className="grid gap-x-3 gap-y-1 sm:grid-cols-2">
+          <TextField
+            ref={refs.firstName}
+            autoFocus
+            id="firstName"
+            name="firstName"
+            label="First name"
+            labelAside={<OptionalHint />}
+            autoComplete="given-name"
+            maxLength={100}
+            value={values.firstName}
+            onChange={(event) => update("firstName", event.target.value)}
+            error={fieldErrors.firstName}
+          />
+          <TextField
+            ref={refs.lastName}
+            id="lastName"
+            name="lastName"
+            label="Last name"
+            labelAside={<OptionalHint />}
+            autoComplete="family-name"
+            maxLength={100}
+            value={values.lastName}
+            onChange={(event) => update("lastName", event.target.value)}
+            error={fieldErrors.lastName}
+          />
+        </div>
+        <EmailField
+          ref={refs.email}
+          autoComplete="email"
+          value={values.email}
+          onChange={(event) => update("email", event.target.value)}
+          error={fieldErrors.email}
         />
-        <TextField
-          ref={refs.lastName}
-          id="lastName"
-          name="lastName"
-          label="Last name"
-          labelAside={<OptionalHint />}
-          autoComplete="family-name"
-          maxLength={100}
-          value={values.lastName}
-          onChange={(event) => update("lastName", event.target.value)}
-          error={fieldErrors.lastName}
+        <PasswordField
+          ref={refs.password}
+          id="password"
+          name="password"
+          label="Password"
+          autoComplete="new-password"
+          required
+          value={values.password}
+          onValueChange={(value) => update("password", value)}
+          userInputs={[values.email, values.firstName, values.lastName]}
+          minScore={minScore}
+          error={fieldErrors.password}
         />
-      </div>
-      <EmailField
-        ref={refs.email}
-        autoComplete="email"
-        value={values.email}
-        onChange={(event) => update("email", event.target.value)}
-        error={fieldErrors.email}
-      />
-      <PasswordField
-        ref={refs.password}
-        id="password"
-        name="password"
-        label="Password"
-        autoComplete="new-password"
-        required
-        value={values.password}
-        onValueChange={(value) => update("password", value)}
-        userInputs={[values.email, values.firstName, values.lastName]}
-        minScore={minScore}
-        error={fieldErrors.password}
-      />
-      <FormAlert id="sign-up-error" message={formError} />
-      <Button type="submit" variant="primary" fullWidth loading={submitting} className="mt-3">
-        Create account
-      </Button>
-    </form>
+        <FormAlert id="sign-up-error" message={formError} />
+        <Button type="submit" variant="primary" fullWidth loading={submitting} className="mt-3">
+          Create account
+        </Button>
+      </form>
+    </div>
   );
 }

@@ -12,8 +12,7 @@ import { newUser, type TestUser } from "./users";
  * the dev inbox), for tests about what comes after sign-up. Uses its own
  * cookie jar (`request`), so the browser under test stays signed out.
  */
-export async function createUserViaApi(request: APIRequestContext, label?: string): Promise<TestUser> {
-  const user = newUser(label);
+export async function createUserViaApi(request: APIRequestContext, label?: string, user: TestUser = newUser(label)): Promise<TestUser> {
   const signUp = await postAsPage(request, "/api/auth/sign-up", { email: user.email, password: user.password });
   expect(signUp.status(), await signUp.text()).toBe(200);
   const { attemptId } = (await signUp.json()) as { attemptId: string };

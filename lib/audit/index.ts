@@ -30,7 +30,9 @@ export type AuditEventType =
   | "second_factor.failed"
   | "session.reverified"
   | "password.changed"
-  | "phone.verified";
+  | "phone.verified"
+  | "external_account.linked"
+  | "external_account.unlinked";
 
 export type AuditEventInput = {
   type: AuditEventType;

@@ -8,11 +8,13 @@ describe("auth cookie names (S2)", () => {
       session: "__Host-session",
       handshakeCount: "__Host-handshake_count",
       device: "__Host-device",
+      oauthFlow: "__Host-oauth",
+      lastProvider: "__Host-last_provider",
     });
   });
 
   it("are the plain names over http, or with a cookie domain (__Host- cannot carry a Domain)", () => {
-    const plain = { client: "__client", session: "__session", handshakeCount: "__handshake_count", device: "__device" };
+    const plain = { client: "__client", session: "__session", handshakeCount: "__handshake_count", device: "__device", oauthFlow: "__oauth", lastProvider: "__last_provider" };
     expect(authCookieNames({ secure: false })).toEqual(plain);
     expect(authCookieNames({ secure: true, cookieDomain: "example.com" })).toEqual(plain);
   });

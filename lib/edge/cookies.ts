@@ -12,13 +12,19 @@ export const DEVICE_COOKIE = "__device";
 export const HANDSHAKE_COUNT_COOKIE = "__handshake_count";
 export const MAX_HANDSHAKE_REDIRECTS = 3;
 
-export type AuthCookieNames = { client: string; session: string; handshakeCount: string; device: string };
+/** OAuth: the sealed flow (PKCE, state, nonce) for 10 minutes, and the provider this browser signed in with last. */
+export const OAUTH_FLOW_COOKIE = "__oauth";
+export const LAST_PROVIDER_COOKIE = "__last_provider";
+
+export type AuthCookieNames = { client: string; session: string; handshakeCount: string; device: string; oauthFlow: string; lastProvider: string };
 
 const PLAIN_NAMES: AuthCookieNames = {
   client: CLIENT_COOKIE,
   session: SESSION_COOKIE,
   handshakeCount: HANDSHAKE_COUNT_COOKIE,
   device: DEVICE_COOKIE,
+  oauthFlow: OAUTH_FLOW_COOKIE,
+  lastProvider: LAST_PROVIDER_COOKIE,
 };
 
 /**
@@ -31,6 +37,8 @@ const HOST_NAMES: AuthCookieNames = {
   session: "__Host-session",
   handshakeCount: "__Host-handshake_count",
   device: "__Host-device",
+  oauthFlow: "__Host-oauth",
+  lastProvider: "__Host-last_provider",
 };
 
 /**

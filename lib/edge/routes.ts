@@ -29,6 +29,9 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/api/auth/password-reset/complete",
   "/forgot-password",
   "/reset-password",
+  // OAuth (S5): start, the provider's redirect back, and the page for every outcome but success.
+  /^\/api\/auth\/oauth\/[a-z0-9-]+\/(start|callback)$/,
+  "/sso-callback",
   // Cron-callable; CRON_SECRET guards it in the handler.
   "/api/cron/outbox",
   // Dev inbox: the page, its JSON, its change check and each email's HTML (all 404 in production unless DEV_INBOX=on).

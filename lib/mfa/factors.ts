@@ -42,11 +42,12 @@ const TOTP_NAME = "Authenticator app";
 export async function getMfaStatus(userId: string): Promise<MfaStatus> {
   const [settings, factors, remaining, pendingPhone] = await Promise.all([
     getInstanceSettings(),
-    db.mfaFactor.findMany({ where: { userId, confirmedAt: { not: null } }, select: { type: true, name: true } }),
+    db.mfaFactor.findMany({ where: { userId, confirmedAt: { not: null } }, select: { type: true, phoneNumberId: true } }),
     db.backupCode.count({ where: { userId, usedAt: null } }),
     db.phoneNumber.findFirst({ where: { userId, verified: false }, orderBy: { createdAt: "desc" }, select: { phone: true } }),
   ]);
   const sms = factors.find((factor) => factor.type === "sms");
+  const smsPhone = sms?.phoneNumberId ? await db.phoneNumber.findUnique({ where: { id: sms.phoneNumberId }, select: { phone: true } }) : null;
   const enabled = factors.length > 0;
   return {
     enabled,
@@ -54,7 +55,7 @@ export async function getMfaStatus(userId: string): Promise<MfaStatus> {
     sms: {
       available: settings.smsSecondFactor,
       enabled: Boolean(sms),
-      phoneHint: sms?.name ?? null,
+      phoneHint: smsPhone ? maskPhoneNumber(smsPhone.phone) : null,
       pendingPhoneHint: pendingPhone ? maskPhoneNumber(pendingPhone.phone) : null,
     },
     backupCodes: { remaining: enabled ? remaining : 0, low: enabled && remaining <= BACKUP_CODES_LOW },

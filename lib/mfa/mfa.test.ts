@@ -17,7 +17,7 @@ import { POST as backupCodesRoute } from "@/app/api/account/mfa/backup-codes/rou
 import { GET as mfaStatusRoute } from "@/app/api/account/mfa/route";
 import { POST as reverifyRoute } from "@/app/api/auth/reverify/route";
 import { POST as passwordRoute } from "@/app/api/account/password/route";
-import { resetMfa } from "./factors";
+import { getMfaStatus, resetMfa } from "./factors";
 import { totpCodeAt } from "./totp";
 
 type Route = (request: never) => Promise<Response>;
@@ -271,6 +271,8 @@ describe("text-message codes (S6, off by default)", () => {
     expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
     expect(confirmed.json.backupCodes).toHaveLength(10);
     expect(await db.phoneNumber.findUniqueOrThrow({ where: { phone } })).toMatchObject({ verified: true, userId: user.userId });
+    // The account page shows the masked number, as the sign-in step does.
+    expect((await getMfaStatus(user.userId)).sms).toMatchObject({ available: true, enabled: true, phoneHint: `•••• ${phone.slice(-4)}` });
 
     const { jar, first } = await passwordStep(user.email, user.password);
     expect(first.json.methods).toMatchObject({ totp: false, sms: { phoneHint: expect.any(String) } });

@@ -47,6 +47,8 @@ export const RATE_LIMIT_RULES = {
   secondFactorFailuresPerUser: rule("second-factor-failures:user", 10, HOUR, "identifier"),
   // Re-verification (step-up) by password or code, per account.
   reverifyPerUser: rule("reverify:user", 10, 15 * MINUTE, "identifier"),
+  // OAuth round trips (start and callback), per IP: each callback costs a code exchange with the provider.
+  oauthPerIp: rule("oauth:ip", 30, MINUTE, "ip"),
   // Browsers refresh every 50 s per open tab; generous so a household behind one NAT is never limited.
   sessionPerIp: rule("session:ip", 600, MINUTE, "ip"),
 } as const satisfies Record<string, RateLimitRule>;
@@ -76,5 +78,6 @@ export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
 
 export function rulesForPath(pathname: string): readonly RateLimitRule[] {
   const normalized = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  if (/^\/api\/auth\/oauth\/[^/]+\/(start|callback)$/.test(normalized)) return [R.oauthPerIp];
   return ROUTE_RULES[normalized] ?? [];
 }

@@ -100,3 +100,31 @@ export function setDeviceCookie(response: NextResponse, request: NextRequest, va
   delete options.domain;
   response.cookies.set(names.device, value, { ...options, maxAge: maxAgeSeconds });
 }
+
+/** The sealed OAuth flow (lib/oauth): HttpOnly, SameSite=Lax so the provider's redirect back carries it; 10 minutes. */
+export function setOAuthFlowCookie(response: NextResponse, request: NextRequest, sealed: string, maxAgeSeconds: number): void {
+  const names = requestCookieNames(request);
+  const options = baseOptions(request, names);
+  delete options.domain;
+  response.cookies.set(names.oauthFlow, sealed, { ...options, maxAge: maxAgeSeconds });
+}
+
+export function readOAuthFlowCookie(request: NextRequest): string | null {
+  return request.cookies.get(requestCookieNames(request).oauthFlow)?.value ?? null;
+}
+
+/** A callback consumes its flow: the cookie goes whatever the outcome, so it cannot be replayed. */
+export function clearOAuthFlowCookie(response: NextResponse, request: NextRequest): void {
+  const names = requestCookieNames(request);
+  const options = baseOptions(request, names);
+  delete options.domain;
+  response.cookies.set(names.oauthFlow, "", { ...options, maxAge: 0 });
+}
+
+/** The provider this browser signed in with last: the sign-in page marks its button "Last used". */
+export function setLastProviderCookie(response: NextResponse, request: NextRequest, providerId: string): void {
+  const names = requestCookieNames(request);
+  const options = baseOptions(request, names);
+  delete options.domain;
+  response.cookies.set(names.lastProvider, providerId, { ...options, maxAge: 400 * 86_400 });
+}

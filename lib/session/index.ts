@@ -22,7 +22,11 @@ export {
   readClientToken,
   readHandshakeCount,
   setHandshakeCount,
+  setOAuthFlowCookie,
+  readOAuthFlowCookie,
+  clearOAuthFlowCookie,
+  setLastProviderCookie,
 } from "./cookies";
 export { ensureClient, isSameClient, isSignedInAs, type ResolvedClient } from "./clients";
 export { requestContext } from "./request-context";
-export { authenticateRequest, requireRequestAuth, auth, currentUser, requireUser, requireAdmin, readClientTokenFromCookies, type AuthState } from "./server";
+export { authenticateRequest, requireRequestAuth, auth, currentUser, requireUser, requireAdmin, readClientTokenFromCookies, readLastProviderFromCookies, type AuthState } from "./server";

@@ -119,3 +119,9 @@ export async function readClientTokenFromCookies(): Promise<string | null> {
   const names = authCookieNamesFor(await requestOrigin(), getConfig());
   return (await cookies()).get(names.client)?.value ?? null;
 }
+
+/** The provider this browser signed in with last (the sign-in page's "Last used" hint). */
+export async function readLastProviderFromCookies(): Promise<string | null> {
+  const names = authCookieNamesFor(await requestOrigin(), getConfig());
+  return (await cookies()).get(names.lastProvider)?.value ?? null;
+}

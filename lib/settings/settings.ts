@@ -31,6 +31,26 @@ const fields = {
   emailLinkCrossDevice: z.boolean(),
   /** S6: text-message codes as a second factor. Off by default (SMS costs money and is the weakest factor). */
   smsSecondFactor: z.boolean(),
+  /**
+   * S4, S8: sign in by an emailed code or link. Off leaves password, OAuth and
+   * passkeys; emailed codes still verify addresses at sign-up and reset passwords.
+   */
+  emailCodeSignIn: z.boolean(),
+  /**
+   * S5, S8: OAuth providers set by an admin; they take precedence over the
+   * same provider in the environment. Client secrets are stored encrypted
+   * (lib/crypto.ts, purpose "oauth-client-secret"), never in plain text.
+   */
+  oauthProviders: z.record(
+    z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "Use lowercase letters, digits and dashes."),
+    z.strictObject({
+      enabled: z.boolean(),
+      clientId: z.string().min(1).max(500),
+      clientSecretEncrypted: z.string().startsWith("v1.", "Store the secret through saveOAuthProvider (encrypted)."),
+      issuer: z.url().optional(),
+      name: z.string().min(1).max(60).optional(),
+    }),
+  ),
   /** Branding (S8, S11): used in emails; the pages read the CSS variables. */
   brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "Use a colour like #4f46e5."),
 } as const;
@@ -52,6 +72,8 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     emailVerificationAtSignUp: true,
     emailLinkCrossDevice: false,
     smsSecondFactor: false,
+    emailCodeSignIn: true,
+    oauthProviders: {},
     brandColor: "#4f46e5",
   };
 }
@@ -112,6 +134,14 @@ export function setSettingsCacheTtlForTests(ms: number): void {
   cached = undefined;
 }
 
+/** What the audit log keeps of a setting: OAuth client secrets stay out, even encrypted. */
+function auditValue(key: keyof InstanceSettings, value: unknown): unknown {
+  if (key !== "oauthProviders" || !value || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value as InstanceSettings["oauthProviders"]).map(([id, { clientSecretEncrypted: _secret, ...rest }]) => [id, rest]),
+  );
+}
+
 /**
  * Applies `patch` on top of the version the writer read. A concurrent write
  * in between makes this one fail with `conflict` (409) instead of overwriting
@@ -153,7 +183,9 @@ export async function updateInstanceSettings(
     const after = parseStoredSettings(data, defaults).settings;
     const changed: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of Object.keys(parsed.data) as (keyof InstanceSettings)[]) {
-      if (before[key] !== after[key]) changed[key] = { from: before[key], to: after[key] };
+      if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+        changed[key] = { from: auditValue(key, before[key]), to: auditValue(key, after[key]) };
+      }
     }
     await recordAuditEvent(
       {

@@ -5,7 +5,7 @@ import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import type { InstanceSettings } from "@/lib/settings";
 import { isSameClient, openSession, type OpenedSession, type RequestContext, type ResolvedClient } from "@/lib/session";
-import { createUser, isAdminEmail } from "@/lib/users";
+import { createUser, isAdminEmail, type ExternalIdentity } from "@/lib/users";
 import type { AttemptStatus } from "@/lib/generated/prisma/client";
 
 /**
@@ -25,7 +25,7 @@ import type { AttemptStatus } from "@/lib/generated/prisma/client";
  */
 
 /** Strategies that prove the first factor. MFA, OAuth and passkeys add theirs here. */
-export type FirstFactor = "password" | "email_code" | "email_link" | "reset_password";
+export type FirstFactor = "password" | "email_code" | "email_link" | "reset_password" | `oauth_${string}`;
 
 export type AttemptKind = "sign_in" | "sign_up";
 
@@ -94,6 +94,8 @@ export type SignUpFields = {
   passwordCost?: number | null;
   firstName?: string | null;
   lastName?: string | null;
+  /** Sign-up through OAuth with an unverified provider email: linked once the address is verified here (S5). */
+  external?: ExternalIdentity | null;
 };
 
 export async function createSignUpAttempt(
@@ -113,6 +115,9 @@ export async function createSignUpAttempt(
       passwordCost: input.passwordCost ?? null,
       firstName: input.firstName || null,
       lastName: input.lastName || null,
+      externalProvider: input.external?.provider ?? null,
+      externalProviderUserId: input.external?.providerUserId ?? null,
+      externalProfile: input.external ? (input.external as object) : undefined,
       redirectUrl: input.redirectUrl ?? null,
       ip: context.ip,
       userAgent: context.userAgent?.slice(0, 512) ?? null,
@@ -277,9 +282,15 @@ export async function finishSecondFactor(
   context: RequestContext,
 ): Promise<Extract<SignInOutcome, { status: "complete" }>> {
   if (input.user.banned) throw new AppError("forbidden", "This account has been suspended. Contact the administrator.");
+  // The audit names both factors: the first one was recorded when the attempt stopped here.
+  const stopped = await tx.signInAttempt.findUnique({ where: { id: input.attempt.id }, select: { firstFactor: true } });
   return openSignedInSession(
     tx,
-    { ...input, from: ["needs_second_factor"], data: { secondFactor: input.secondFactor } },
+    {
+      ...input,
+      from: ["needs_second_factor"],
+      data: { firstFactor: (stopped?.firstFactor as FirstFactor | null) ?? undefined, secondFactor: input.secondFactor },
+    },
     context,
   );
 }
@@ -342,6 +353,7 @@ export async function finishSignUp(
   const now = context.now ?? new Date();
   await advanceAttempt(tx, input.attempt, { from: ["needs_verification"], to: "complete" }, now);
   const fields = await tx.signUpAttempt.findUniqueOrThrow({ where: { id: input.attempt.id } });
+  const external = fields.externalProvider ? (fields.externalProfile as ExternalIdentity | null) : null;
   const created = await createUser(
     tx,
     {
@@ -352,6 +364,8 @@ export async function finishSignUp(
       passwordCost: fields.passwordCost,
       firstName: fields.firstName,
       lastName: fields.lastName,
+      imageUrl: external?.imageUrl ?? null,
+      externalAccount: external,
       method: input.method,
     },
     context,

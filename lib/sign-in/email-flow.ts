@@ -105,6 +105,9 @@ export async function sendEmailCode(
     );
     return { status: "sent", attemptId: sent.attemptId, resendAfter: sent.resendAfter, newClientToken: sent.newClientToken };
   }
+  if (!(await getInstanceSettings()).emailCodeSignIn) {
+    throw new AppError("forbidden", "Signing in with an emailed code is turned off here. Use your password or another sign-in option.");
+  }
   const now = context.now ?? new Date();
   await assertResendAllowed({ identifier: emailNormalized, purpose: "sign_in" }, now);
   await chargeEmailSend(emailNormalized, "sign_in");

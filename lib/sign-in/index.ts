@@ -33,3 +33,17 @@ export {
   type ResetResult,
 } from "./password-reset";
 export { describeDevice, requestedFrom } from "./requested-from";
+export {
+  startOAuth,
+  finishOAuth,
+  oauthCallbackUrl,
+  pendingOAuthStep,
+  type PendingOAuthStep,
+  signInWithOAuth,
+  listExternalAccounts,
+  disconnectExternalAccount,
+  type OAuthProfile,
+  type OAuthOutcome,
+  type OAuthCallbackResult,
+  type OAuthCallbackFailure,
+} from "./oauth-sign-in";

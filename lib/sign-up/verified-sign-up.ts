@@ -67,6 +67,7 @@ export async function startVerifiedSignUp(
         passwordCost: taken ? null : input.passwordCost,
         firstName: input.firstName,
         lastName: input.lastName,
+        external: taken ? null : input.external,
         redirectUrl: input.redirectUrl,
         ttlMs: EMAIL_ATTEMPT_TTL_MS,
       },

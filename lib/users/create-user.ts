@@ -16,8 +16,22 @@ export type NewUser = {
   passwordCost?: number | null;
   firstName?: string | null;
   lastName?: string | null;
+  /** A profile picture to start with (an OAuth provider's, S5). */
+  imageUrl?: string | null;
+  /** The OAuth identity the account was made with (S5): linked in the same transaction. */
+  externalAccount?: ExternalIdentity | null;
   /** How the account was made, for the audit log: "password", "email_code", "email_link", ... */
   method: string;
+};
+
+/** An OAuth / OIDC identity as the account stores it. */
+export type ExternalIdentity = {
+  provider: string;
+  providerUserId: string;
+  email: string | null;
+  emailVerified: boolean;
+  username?: string | null;
+  imageUrl?: string | null;
 };
 
 export const EMAIL_TAKEN_MESSAGE = "That email address is already in use. Try signing in instead.";
@@ -62,6 +76,7 @@ export async function createUser(
         role,
         firstName: input.firstName || null,
         lastName: input.lastName || null,
+        imageUrl: input.imageUrl ?? null,
         passwordHash: input.passwordHash ?? null,
         passwordCost: input.passwordCost ?? null,
         passwordChangedAt: input.passwordHash ? now : null,
@@ -88,6 +103,7 @@ export async function createUser(
     throw error;
   }
   await tx.user.update({ where: { id: userId }, data: { primaryEmailAddressId: emailAddressId } });
+  if (input.externalAccount) await linkExternalAccount(tx, userId, input.externalAccount, context);
   await recordAuditEvent(
     {
       type: "user.created",
@@ -100,4 +116,45 @@ export async function createUser(
     tx,
   );
   return { userId, emailAddressId, role };
+}
+
+/** Links an OAuth identity to a user in the caller's transaction, audited as `external_account.linked`. */
+export async function linkExternalAccount(
+  tx: Tx,
+  userId: string,
+  identity: ExternalIdentity,
+  context: { ip: string | null; userAgent: string | null },
+): Promise<string> {
+  const id = newId("externalAccount");
+  try {
+    await tx.externalAccount.create({
+      data: {
+        id,
+        userId,
+        provider: identity.provider,
+        providerUserId: identity.providerUserId,
+        email: identity.email,
+        emailVerified: identity.emailVerified,
+        username: identity.username ?? null,
+        imageUrl: identity.imageUrl ?? null,
+      },
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new AppError("conflict", "This account at the provider is already connected to another account here.");
+    }
+    throw error;
+  }
+  await recordAuditEvent(
+    {
+      type: "external_account.linked",
+      actorId: userId,
+      targetId: id,
+      ip: context.ip,
+      userAgent: context.userAgent,
+      data: { provider: identity.provider },
+    },
+    tx,
+  );
+  return id;
 }

@@ -5,6 +5,7 @@ import { INSTANCE_NAME } from "@/app/_components/instance";
 import { readRedirectUrl, type SearchParams } from "@/app/_components/searchParams";
 import { SignInForm } from "@/app/_components/SignInForm";
 import { sendSignedInVisitorOn } from "@/app/_components/signedInVisitor";
+import { SocialButtons } from "@/app/_components/SocialButtons";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -23,7 +24,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       }
       footer={<AuthSwitchLink prompt="Don’t have an account?" label="Sign up" href="/sign-up" redirectUrl={redirectUrl} />}
     >
-      <SignInForm redirectUrl={redirectUrl} />
+      <SignInForm redirectUrl={redirectUrl} social={<SocialButtons redirectUrl={redirectUrl} />} />
     </AuthCard>
   );
 }

@@ -5,6 +5,7 @@ import { INSTANCE_NAME } from "@/app/_components/instance";
 import { readRedirectUrl, type SearchParams } from "@/app/_components/searchParams";
 import { SignUpForm } from "@/app/_components/SignUpForm";
 import { sendSignedInVisitorOn } from "@/app/_components/signedInVisitor";
+import { SocialButtons } from "@/app/_components/SocialButtons";
 import { getInstanceSettings } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Create your account" };
@@ -19,7 +20,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
       subtitle={`Welcome! Fill in the details to get started with ${INSTANCE_NAME}.`}
       footer={<AuthSwitchLink prompt="Already have an account?" label="Sign in" href="/sign-in" redirectUrl={redirectUrl} />}
     >
-      <SignUpForm redirectUrl={redirectUrl} minScore={minScore} />
+      <SignUpForm redirectUrl={redirectUrl} minScore={minScore} social={<SocialButtons redirectUrl={redirectUrl} />} />
     </AuthCard>
   );
 }

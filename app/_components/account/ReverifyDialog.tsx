@@ -1,0 +1,300 @@
+"use client";
+
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { getJson, postJson } from "../api";
+import { FormAlert } from "../Alert";
+import { looksLikeBackupCode, normalizeBackupCode } from "../backup-code";
+import { Button } from "../Button";
+import { CodeField } from "../CodeField";
+import { isCompleteCode } from "../code-input";
+import { PasswordInput } from "../PasswordInput";
+import { Spinner } from "../Spinner";
+import { TextField } from "../TextField";
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "../ui/dialog";
+import { withSession, type CodeSent, type ReverifyMethods } from "./account-api";
+import { useCountdown } from "../useCountdown";
+
+type Method = "password" | "totp" | "backup_code" | "sms";
+
+const SWITCH_LABELS: Record<Method, string> = {
+  password: "Use your password",
+  totp: "Use your authenticator app",
+  backup_code: "Use a backup code",
+  sms: "Text me a code",
+};
+
+function offered(methods: ReverifyMethods): Method[] {
+  const all: [Method, boolean][] = [
+    ["password", methods.password],
+    ["totp", methods.totp],
+    ["sms", methods.sms !== null],
+    ["backup_code", methods.backupCode],
+  ];
+  return all.filter(([, available]) => available).map(([method]) => method);
+}
+
+/** The "Confirm it's you" dialog of the step-up pattern (step-up.tsx). */
+export function ReverifyDialog({ open, onVerified, onCancel }: { open: boolean; onVerified: () => void; onCancel: () => void }) {
+  return (
+    <Dialog open={open} onOpenChange={(next) => (next ? undefined : onCancel())}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Confirm it’s you</DialogTitle>
+          <DialogDescription>
+            This is a sensitive change. Confirm your identity to continue; you won’t be asked again for 10 minutes.
+          </DialogDescription>
+        </DialogHeader>
+        <ReverifyForm onVerified={onVerified} />
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+/** Mounted only while the dialog is open, so every opening starts clean. */
+function ReverifyForm({ onVerified }: { onVerified: () => void }) {
+  const [methods, setMethods] = useState<ReverifyMethods | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [method, setMethod] = useState<Method>("password");
+  const [value, setValue] = useState("");
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<"verify" | "send" | null>(null);
+  const [smsSentTo, setSmsSentTo] = useState<string | null>(null);
+  const [resendIn, setResendIn] = useCountdown(0);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const verifying = useRef(false);
+  const focusInput = useRef(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    void withSession(() => getJson<ReverifyMethods>("/api/auth/reverify")).then((result) => {
+      if (cancelled) return;
+      if (!result.ok) return setLoadError(result.formError ?? "Could not load your sign-in methods.");
+      setMethods(result.data);
+      setMethod(offered(result.data)[0] ?? "password");
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+
+  useEffect(() => {
+    if (!focusInput.current) return;
+    focusInput.current = false;
+    inputRef.current?.focus();
+  });
+
+  if (loadError || !methods) {
+    return (
+      <div className="grid gap-4">
+        {loadError ? (
+          <FormAlert message={loadError} />
+        ) : (
+          <p role="status" className="flex items-center gap-2 text-sm text-muted-foreground">
+            <Spinner className="size-4" /> Loading…
+          </p>
+        )}
+        <DialogFooter>
+          <DialogClose asChild>
+            <Button variant="secondary">Cancel</Button>
+          </DialogClose>
+        </DialogFooter>
+      </div>
+    );
+  }
+
+  const choices = offered(methods);
+  if (choices.length === 0) {
+    return (
+      <div className="grid gap-4">
+        <FormAlert message="This account has no password or second factor to confirm with. Sign out, sign in again, and make the change within 10 minutes." />
+        <DialogFooter>
+          <DialogClose asChild>
+            <Button variant="secondary">Cancel</Button>
+          </DialogClose>
+        </DialogFooter>
+      </div>
+    );
+  }
+
+  function switchTo(next: Method) {
+    setMethod(next);
+    setValue("");
+    setFieldError(null);
+    setFormError(null);
+    focusInput.current = true;
+    if (next === "sms" && !smsSentTo) void sendSms();
+  }
+
+  async function sendSms() {
+    if (busy) return;
+    setBusy("send");
+    setFormError(null);
+    const result = await withSession(() => postJson<CodeSent>("/api/auth/reverify/sms/send", {}));
+    setBusy(null);
+    if (result.ok) {
+      setSmsSentTo(result.data.phoneHint);
+      setResendIn(result.data.resendAfter);
+      focusInput.current = true;
+      return;
+    }
+    if (result.status === 429) setResendIn(30);
+    setFormError(result.formError);
+  }
+
+  async function verify(input: string) {
+    if (verifying.current) return;
+    const problem =
+      method === "password"
+        ? input
+          ? null
+          : "Enter your password."
+        : method === "backup_code"
+          ? looksLikeBackupCode(input)
+            ? null
+            : "Enter a backup code: 10 letters and numbers, like abcde-23456."
+          : isCompleteCode(input)
+            ? null
+            : "Enter the 6-digit code.";
+    if (problem) {
+      setFieldError(problem);
+      inputRef.current?.focus();
+      return;
+    }
+    verifying.current = true;
+    setBusy("verify");
+    setFieldError(null);
+    setFormError(null);
+    const body =
+      method === "password"
+        ? { method, password: input }
+        : { method, code: method === "backup_code" ? normalizeBackupCode(input) : input };
+    const result = await withSession(() =>
+      postJson<{ verifiedAt: string }>("/api/auth/reverify", body, { fields: ["password", "code"] }),
+    );
+    verifying.current = false;
+    setBusy(null);
+    if (result.ok) return onVerified();
+    const inline =
+      result.fieldErrors.password ?? result.fieldErrors.code ?? (result.status === 410 ? result.formError : null);
+    if (inline) {
+      setFieldError(inline);
+      setValue("");
+    } else {
+      setFormError(result.formError);
+    }
+    inputRef.current?.focus();
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void verify(value);
+  }
+
+  const needsSend = method === "sms" && smsSentTo === null;
+  const onChange = (next: string) => {
+    setValue(next);
+    setFieldError(null);
+  };
+
+  return (
+    <form method="post" noValidate onSubmit={onSubmit} aria-busy={busy === "verify" || undefined} className="grid gap-3">
+      {method === "password" ? (
+        <PasswordInput
+          ref={inputRef}
+          id="reverify-password"
+          name="password"
+          label="Password"
+          autoComplete="current-password"
+          autoFocus
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          error={fieldError}
+        />
+      ) : method === "backup_code" ? (
+        <TextField
+          ref={inputRef}
+          id="reverify-backup-code"
+          label="Backup code"
+          autoComplete="off"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          autoFocus
+          placeholder="abcde-23456"
+          maxLength={24}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          error={fieldError}
+        />
+      ) : needsSend ? (
+        <p className="text-sm text-muted-foreground">We will text a 6-digit code to {methods.sms?.phoneHint}.</p>
+      ) : (
+        <div className="grid gap-1">
+          <p className="text-sm text-muted-foreground">
+            {method === "totp" ? "Enter the 6-digit code from your authenticator app." : `Enter the code we texted to ${smsSentTo}.`}
+          </p>
+          <CodeField
+            ref={inputRef}
+            id="reverify-code"
+            autoFocus
+            readOnly={busy === "verify"}
+            value={value}
+            onChange={onChange}
+            onComplete={(code) => void verify(code)}
+            error={fieldError}
+          />
+        </div>
+      )}
+
+      <FormAlert message={formError} />
+
+      {choices.length > 1 || (method === "sms" && !needsSend) ? (
+        <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+          {method === "sms" && !needsSend ? (
+            <li>
+              <button
+                type="button"
+                disabled={resendIn > 0 || busy !== null}
+                onClick={() => void sendSms()}
+                className="rounded-sm py-1 font-medium text-brand underline-offset-4 hover:underline disabled:text-muted-foreground disabled:no-underline"
+              >
+                {resendIn > 0 ? `Resend code in ${resendIn} s` : "Resend code"}
+              </button>
+            </li>
+          ) : null}
+          {choices
+            .filter((choice) => choice !== method)
+            .map((choice) => (
+              <li key={choice}>
+                <button
+                  type="button"
+                  disabled={busy !== null}
+                  onClick={() => switchTo(choice)}
+                  className="rounded-sm py-1 font-medium text-brand underline-offset-4 hover:underline disabled:opacity-60"
+                >
+                  {SWITCH_LABELS[choice]}
+                </button>
+              </li>
+            ))}
+        </ul>
+      ) : null}
+
+      <DialogFooter>
+        <DialogClose asChild>
+          <Button variant="secondary">Cancel</Button>
+        </DialogClose>
+        {needsSend ? (
+          <Button variant="primary" loading={busy === "send"} onClick={() => void sendSms()}>
+            Text me a code
+          </Button>
+        ) : (
+          <Button type="submit" variant="primary" loading={busy === "verify"}>
+            Confirm
+          </Button>
+        )}
+      </DialogFooter>
+    </form>
+  );
+}

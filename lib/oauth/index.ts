@@ -1,0 +1,7 @@
+import "server-only";
+export { beginAuthorization, completeAuthorization, forgetDiscoveredProviders, type AuthorizationStart, type AuthorizationResult } from "./protocol";
+export { OAUTH_FLOW_TTL_MS, type OAuthFlowState } from "./flow-state";
+export { OAuthFlowError, OAUTH_FAILURES, type OAuthFailure } from "./errors";
+export { configuredProviders, findProvider, publicProvider, publicProviders, providerFrom, PROVIDER_PRESETS, type OAuthProvider, type PublicProvider, type ProviderMark } from "./providers";
+export { saveOAuthProvider, oauthProviderInput, type OAuthProviderInput } from "./settings";
+export type { ProviderIdentity } from "./profiles";
