@@ -70,7 +70,8 @@ test.describe("two-step verification (S6)", () => {
 
     await signIn(page, user);
     await home.openUserMenu();
-    await page.getByRole("menuitem", { name: "Account security" }).click();
+    await page.getByRole("menuitem", { name: "Manage account" }).click();
+    await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Security" }).click();
     await expect(security.heading).toBeVisible();
     await expect(security.twoStep.getByText("Off", { exact: true })).toBeVisible();
     await expectNoAxeViolations(page, "/account/security");

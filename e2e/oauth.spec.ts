@@ -22,6 +22,11 @@ async function continueWithProvider(page: Page, from: "/sign-in" | "/sign-up", l
 }
 
 test("sign up through the provider, sign out, and sign in again with it", async ({ page }) => {
+  // The provider's picture must not be hot-linked (our CSP allows our own images only): no violation anywhere.
+  const cspViolations: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) cspViolations.push(message.text());
+  });
   const email = uniqueEmail("oidc");
   await continueWithProvider(page, "/sign-up", email);
   const home = new HomePage(page);
@@ -34,6 +39,7 @@ test("sign up through the provider, sign out, and sign in again with it", async 
   await page.getByRole("button", { name: `${BUTTON} (last used)` }).click();
   await new OidcProviderPage(page).logInIfAsked(email, signInPage);
   await home.expectSignedInAs(email);
+  expect(cspViolations).toEqual([]);
 });
 
 test("links to an existing password account through a verified email", async ({ page, request }) => {

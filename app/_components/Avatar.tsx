@@ -44,9 +44,9 @@ export type AvatarUser = {
 };
 
 /** Decorative avatar: the surrounding control carries the accessible name. */
-export function Avatar({ user, size = "md" }: { user: AvatarUser; size?: "sm" | "md" }) {
+export function Avatar({ user, size = "md" }: { user: AvatarUser; size?: "xs" | "sm" | "md" }) {
   const [imageFailed, setImageFailed] = useState(false);
-  const box = size === "sm" ? "size-8 text-xs" : "size-10 text-sm";
+  const box = size === "xs" ? "size-5 text-[0.625rem]" : size === "sm" ? "size-8 text-xs" : "size-10 text-sm";
   return (
     <span
       aria-hidden="true"

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import type { PublicProvider } from "@/lib/oauth/providers";
 import { FormAlert } from "./Alert";
-import { GENERIC_ERROR_MESSAGE, navigate, postJson } from "./api";
+import { GENERIC_ERROR_MESSAGE, navigate, postJson, withSession } from "./api";
 import { Button } from "./Button";
 import { ProviderMark } from "./ProviderMark";
 
@@ -33,7 +33,9 @@ export function OAuthButtons({
   async function start(provider: PublicProvider) {
     setPending(provider.id);
     setError(null);
-    const result = await postJson<{ url: string }>(`/api/auth/oauth/${encodeURIComponent(provider.id)}/start`, { intent, redirectUrl });
+    const start = () => postJson<{ url: string }>(`/api/auth/oauth/${encodeURIComponent(provider.id)}/start`, { intent, redirectUrl });
+    // Connecting needs the session: a token that expired while the page sat open is refreshed first.
+    const result = intent === "connect" ? await withSession(start) : await start();
     if (result.ok) {
       // Stays "pending" while the browser leaves for the provider.
       navigate(result.data.url);

@@ -1,11 +1,13 @@
 "use client";
 
-import { Link2, LogOut, MonitorSmartphone, ShieldCheck } from "lucide-react";
+import { LogOut, MonitorSmartphone, Plus, Settings, Users } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import { navigate, postJson } from "./api";
+import { getJson, navigate, postJson } from "./api";
 import { Avatar, type AvatarUser } from "./Avatar";
 import { Spinner } from "./Spinner";
+import { useOptionalUser } from "./session/SessionProvider";
+import { broadcastSessionEvent } from "./session/session-events";
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -16,30 +18,41 @@ import {
   DropdownMenuTrigger,
 } from "./ui/dropdown-menu";
 
-type Scope = "session" | "all";
+type Scope = "session" | "all" | "browser";
+type BrowserAccount = { sessionId: string; active: boolean; user: AvatarUser };
+type AccountsResponse = { multiSession: boolean; accounts: BrowserAccount[] };
 
-const SIGN_OUTS: readonly { scope: Scope; label: string; Icon: typeof LogOut }[] = [
-  { scope: "session", label: "Sign out", Icon: LogOut },
-  { scope: "all", label: "Sign out of all devices", Icon: MonitorSmartphone },
-];
+const displayName = (user: AvatarUser) => [user.firstName, user.lastName].filter((part) => part && part.trim()).join(" ");
 
 /**
- * Avatar button with the account menu (S7): who is signed in, "Account
- * security", and sign out of this device or all of them. The menu itself is
- * radix's (ui/dropdown-menu.tsx); a sign-out keeps it open with a spinner
+ * Avatar button with the account menu (S7): who is signed in, "Manage
+ * account", sign out of this device or all of them. With multi-session on,
+ * the other accounts signed in on this browser (one click switches; every
+ * open tab follows), "Add account" and "Sign out of all accounts". The menu
+ * is radix's (ui/dropdown-menu.tsx); an action keeps it open with a spinner
  * until the page changes, or shows why it failed.
  */
-export function UserButton({ user }: { user: AvatarUser }) {
-  const [pending, setPending] = useState<Scope | null>(null);
+export function UserButton({ user: serverUser }: { user: AvatarUser }) {
+  // The provider's copy follows profile changes at once; the server's is the first paint.
+  const user = useOptionalUser() ?? serverUser;
+  const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const fullName = [user.firstName, user.lastName].filter((part) => part && part.trim()).join(" ");
+  const [accounts, setAccounts] = useState<AccountsResponse | null>(null);
+  const fullName = displayName(user);
+  const others = accounts?.accounts.filter((account) => !account.active && account.user.id !== user.id) ?? [];
+
+  async function loadAccounts() {
+    const result = await getJson<AccountsResponse>("/api/auth/session/accounts");
+    if (result.ok) setAccounts(result.data);
+  }
 
   async function signOut(scope: Scope) {
     if (pending) return;
     setPending(scope);
     setError(null);
-    const result = await postJson<{ redirectUrl?: string }>("/api/auth/sign-out", { scope });
+    const result = await postJson<{ redirectUrl?: string; signedInAs?: string }>("/api/auth/sign-out", { scope });
     if (result.ok) {
+      broadcastSessionEvent("session");
       navigate(result.data.redirectUrl || "/sign-in");
       return;
     }
@@ -52,9 +65,37 @@ export function UserButton({ user }: { user: AvatarUser }) {
     setError(result.formError ?? "Could not sign out. Please try again.");
   }
 
+  async function switchTo(account: BrowserAccount) {
+    if (pending) return;
+    setPending(account.sessionId);
+    setError(null);
+    const result = await postJson<{ status: string }>("/api/auth/session/switch", { sessionId: account.sessionId });
+    if (result.ok) {
+      broadcastSessionEvent("session");
+      navigate("/");
+      return;
+    }
+    setPending(null);
+    setError(result.formError ?? "Could not switch accounts. Please try again.");
+    void loadAccounts();
+  }
+
+  const signOuts: { scope: Scope; label: string; Icon: typeof LogOut }[] = [
+    { scope: "session", label: others.length > 0 ? `Sign out of ${user.email ?? "this account"}` : "Sign out", Icon: LogOut },
+    { scope: "all", label: "Sign out of all devices", Icon: MonitorSmartphone },
+    ...(accounts?.multiSession && others.length > 0 ? [{ scope: "browser" as const, label: "Sign out of all accounts", Icon: Users }] : []),
+  ];
+
   return (
     <>
-      <DropdownMenu modal={false} onOpenChange={(open) => open && setError(null)}>
+      <DropdownMenu
+        modal={false}
+        onOpenChange={(open) => {
+          if (!open) return;
+          setError(null);
+          void loadAccounts();
+        }}
+      >
         <DropdownMenuTrigger
           aria-label="Open user menu"
           className="rounded-full transition-shadow hover:ring-4 hover:ring-border data-[state=open]:ring-4 data-[state=open]:ring-border"
@@ -76,21 +117,43 @@ export function UserButton({ user }: { user: AvatarUser }) {
           <DropdownMenuSeparator />
           <DropdownMenuGroup className="grid p-1.5">
             <DropdownMenuItem asChild>
-              <Link href="/account/security">
-                <ShieldCheck aria-hidden="true" />
-                Account security
-              </Link>
-            </DropdownMenuItem>
-            <DropdownMenuItem asChild>
-              <Link href="/account/connected-accounts">
-                <Link2 aria-hidden="true" />
-                Connected accounts
+              <Link href="/account">
+                <Settings aria-hidden="true" />
+                Manage account
               </Link>
             </DropdownMenuItem>
           </DropdownMenuGroup>
+          {accounts?.multiSession ? (
+            <>
+              <DropdownMenuSeparator />
+              <DropdownMenuGroup className="grid p-1.5" aria-label="Other accounts">
+                {others.map((account) => (
+                  <DropdownMenuItem
+                    key={account.sessionId}
+                    disabled={pending !== null && pending !== account.sessionId}
+                    aria-busy={pending === account.sessionId || undefined}
+                    aria-label={`Switch to ${account.user.email ?? displayName(account.user)}`}
+                    onSelect={(event) => {
+                      event.preventDefault();
+                      void switchTo(account);
+                    }}
+                  >
+                    {pending === account.sessionId ? <Spinner className="size-4 text-muted-foreground" /> : <Avatar user={account.user} size="xs" />}
+                    <span className="min-w-0 truncate">{account.user.email ?? displayName(account.user)}</span>
+                  </DropdownMenuItem>
+                ))}
+                <DropdownMenuItem asChild>
+                  <Link href={`/sign-in?${new URLSearchParams({ redirect_url: "/" })}`}>
+                    <Plus aria-hidden="true" />
+                    Add account
+                  </Link>
+                </DropdownMenuItem>
+              </DropdownMenuGroup>
+            </>
+          ) : null}
           <DropdownMenuSeparator />
           <DropdownMenuGroup className="grid p-1.5">
-            {SIGN_OUTS.map(({ scope, label, Icon }) => (
+            {signOuts.map(({ scope, label, Icon }) => (
               <DropdownMenuItem
                 key={scope}
                 disabled={pending !== null && pending !== scope}

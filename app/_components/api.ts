@@ -124,3 +124,31 @@ export function errorCode(result: ApiFailure): string | null {
 export function navigate(url: string): void {
   window.location.assign(url);
 }
+
+let refreshing: Promise<ApiResult<unknown>> | null = null;
+
+/** One token refresh at a time, however many calls found the token expired together. */
+function refreshSession(): Promise<ApiResult<unknown>> {
+  refreshing ??= postJson("/api/auth/session/refresh", {}).finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/**
+ * Runs a call to a signed-in route. The session token lives 60 s and the
+ * page refreshes it every 50 s, so a call can still meet an expired one (a
+ * tab that slept): a 401 refreshes it once and repeats the call. When the
+ * session itself is over, the browser goes to sign-in and comes back here.
+ */
+export async function withSession<T>(call: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
+  const result = await call();
+  if (result.ok || result.status !== 401) return result;
+  const refreshed = await refreshSession();
+  if (refreshed.ok) return call();
+  if (refreshed.status === 401) {
+    const here = `${window.location.pathname}${window.location.search}`;
+    navigate(`/sign-in?${new URLSearchParams({ redirect_url: here }).toString()}`);
+  }
+  return result;
+}

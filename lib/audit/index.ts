@@ -6,11 +6,14 @@ import { newId } from "@/lib/ids";
 /** Audit event types (S8). Append-only: rows are never updated or deleted by the app. */
 export type AuditEventType =
   | "user.created"
+  /** Profile, avatar or unsafe metadata changed by the user (S7); `data.fields` names what changed. */
+  | "user.updated"
   | "sign_in.succeeded"
   | "sign_in.failed"
   | "sign_out"
   | "sign_out.everywhere"
   | "session.revoked"
+  | "session.switched"
   | "user.locked"
   | "user.unlocked"
   | "user.role_changed"
@@ -32,7 +35,13 @@ export type AuditEventType =
   | "password.changed"
   | "phone.verified"
   | "external_account.linked"
-  | "external_account.unlinked";
+  | "external_account.unlinked"
+  /** Account page (S7): email addresses, devices, deletion. */
+  | "email.added"
+  | "email.removed"
+  | "email.primary_changed"
+  | "sign_out.others"
+  | "user.deleted";
 
 export type AuditEventInput = {
   type: AuditEventType;

@@ -11,6 +11,11 @@ describe("route rules", () => {
     }
   });
 
+  it("serves profile pictures publicly (other apps' <img>), and nothing else under /avatars", () => {
+    expect(isPublicRoute("/avatars/user_2abcDEF")).toBe(true);
+    for (const path of ["/avatars", "/avatars/", "/avatars/user_1/extra", "/api/account/avatar"]) expect(isPublicRoute(path)).toBe(false);
+  });
+
   it("recognises API and admin routes", () => {
     expect(isApiRoute("/api/auth/session")).toBe(true);
     expect(isApiRoute("/apis")).toBe(false);

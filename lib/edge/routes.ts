@@ -15,6 +15,9 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/api/auth/sign-out",
   "/api/auth/handshake",
   "/api/auth/session/refresh",
+  // Multi-session (S2): the accounts on this browser and switching between them, by the __client cookie.
+  "/api/auth/session/accounts",
+  "/api/auth/session/switch",
   // Email codes, magic links and password reset (S4): used before any session exists.
   "/api/auth/email/send",
   "/api/auth/email/verify-code",
@@ -42,6 +45,8 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   // Dev SMS outbox as JSON (404 wherever the dev inbox is).
   "/dev/sms.json",
   "/api/health",
+  // Profile pictures (S7): fetched by <img> here and in other apps; no session needed.
+  /^\/avatars\/[^/]+$/,
   /^\/\.well-known\/.*/,
   // Benchmark pages (404 unless AUTH_BENCH_ROUTES=1): a public twin of a protected page.
   "/bench/public",

@@ -36,7 +36,7 @@ export async function prepareEmail(to: string, message: EmailTemplate): Promise<
   const settings = await getInstanceSettings();
   const instanceName = process.env.NEXT_PUBLIC_INSTANCE_NAME?.trim() || "Auth Portal";
   const rendered = await renderEmail(message, { instanceName, brandColor: settings.brandColor });
-  const preview = "code" in message ? { code: message.code, link: message.link } : undefined;
+  const preview = "code" in message ? { code: message.code, link: "link" in message ? message.link : undefined } : undefined;
   return { to, template: message.template, payload: { ...rendered, ...(preview ? { preview } : {}) } };
 }
 

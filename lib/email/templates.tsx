@@ -32,7 +32,8 @@ export type EmailTemplate =
   | { template: "verify_email"; code: string; link: string; expiresInMinutes: number }
   | { template: "password_reset"; code: string; link: string; expiresInMinutes: number }
   | { template: "account_exists"; signInUrl: string; resetUrl: string }
-  | { template: "primary_email_changed"; newEmail: string; supportUrl: string };
+  | { template: "primary_email_changed"; newEmail: string; supportUrl: string }
+  | { template: "reverify_code"; code: string; expiresInMinutes: number };
 
 export type EmailTemplateName = EmailTemplate["template"];
 
@@ -106,6 +107,23 @@ function compose(message: EmailTemplate, branding: Branding): { subject: string;
             <Text style={styles.muted}>
               Forgot your password? <Link href={message.resetUrl}>Reset it here</Link>. If this wasn’t you, you can
               ignore this email.
+            </Text>
+          </>
+        ),
+      };
+    case "reverify_code":
+      return {
+        subject: `${message.code} is your ${name} confirmation code`,
+        body: (
+          <>
+            <Heading style={styles.heading}>Confirm it’s you</Heading>
+            <Text style={styles.text}>Enter this code to confirm a change to your {name} account.</Text>
+            <Section style={styles.codeBox}>
+              <Text style={styles.code}>{message.code}</Text>
+            </Section>
+            <Text style={styles.muted}>
+              The code works once and expires in {message.expiresInMinutes} minutes. If you didn’t ask for it, someone may be
+              using your account: sign out of all devices from your account page.
             </Text>
           </>
         ),

@@ -6,6 +6,7 @@ import { enforceRateLimit, refundCharges, rulesForPath, withChargeLedger, type R
 import { errorResponse } from "./responses";
 import { assertSameOrigin } from "./origin";
 import { clientIp } from "./request-info";
+import { readAtMost } from "./read-capped";
 
 /** Bodies larger than this are refused before parsing (S10). */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -14,6 +15,14 @@ export type HandlerContext<TBody, TQuery> = {
   request: NextRequest;
   body: TBody;
   query: TQuery;
+};
+
+/** A multipart/form-data body (file uploads) instead of JSON: see `Schemas.multipart`. */
+export type MultipartBody = {
+  /** Refused with 413 above this many bytes: from Content-Length before reading, else while reading. */
+  maxBytes: number;
+  /** The form field a 413 names, with its message (e.g. "file": "The image must be 2 MB or smaller."). */
+  tooLarge?: { field: string; message: string };
 };
 
 type Schemas<TBody, TQuery> = {
@@ -25,6 +34,12 @@ type Schemas<TBody, TQuery> = {
    * in the Authorization header (cron), which browsers never send by themselves.
    */
   caller?: "browser" | "bearer";
+  /**
+   * Read the body as multipart/form-data (at most `maxBytes`) instead of JSON;
+   * its fields (strings and Files, the last value of a repeated name) go
+   * through `body` like a JSON body's. Origin check and rate limits are the same.
+   */
+  multipart?: MultipartBody;
 };
 
 /**
@@ -45,7 +60,9 @@ export function handler<TBody = undefined, TQuery = undefined>(
         const stateChanging = request.method !== "GET" && request.method !== "HEAD" && request.method !== "OPTIONS";
         if (stateChanging && (schemas.caller ?? "browser") === "browser") assertSameOrigin(request);
         await enforceIpRules(rulesForPath(request.nextUrl.pathname), request);
-        const body = schemas.body ? parseWith(schemas.body, await readJsonBody(request)) : (undefined as TBody);
+        const body = schemas.body
+          ? parseWith(schemas.body, schemas.multipart ? await readMultipartBody(request, schemas.multipart) : await readJsonBody(request))
+          : (undefined as TBody);
         const query = schemas.query
           ? parseWith(schemas.query, Object.fromEntries(request.nextUrl.searchParams))
           : (undefined as TQuery);
@@ -87,12 +104,38 @@ async function readJsonBody(request: NextRequest): Promise<unknown> {
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
-  const text = await readCapped(request, MAX_BODY_BYTES);
+  const text = new TextDecoder().decode(await readCapped(request, MAX_BODY_BYTES));
   try {
     return JSON.parse(text);
   } catch {
     throw new AppError("invalid_json", "The request body is not valid JSON.");
   }
+}
+
+async function readMultipartBody(request: NextRequest, options: MultipartBody): Promise<Record<string, FormDataEntryValue>> {
+  const contentType = request.headers.get("content-type");
+  if (mediaType(contentType) !== "multipart/form-data") {
+    throw new AppError("unsupported_media_type", "Send the request body as multipart/form-data.");
+  }
+  const tooLarge = () =>
+    new AppError(
+      "payload_too_large",
+      options.tooLarge?.message ?? "The request body is too large.",
+      options.tooLarge ? { fields: { [options.tooLarge.field]: [options.tooLarge.message] } } : {},
+    );
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > options.maxBytes) throw tooLarge();
+  const bytes = await readCapped(request, options.maxBytes, tooLarge);
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(bytes), { headers: { "content-type": contentType! } }).formData();
+  } catch {
+    throw new AppError("validation_failed", "The form data could not be read.");
+  }
+  // No prototype: a field named "__proto__" stays a plain field name.
+  const fields: Record<string, FormDataEntryValue> = Object.create(null);
+  for (const [name, value] of form.entries()) fields[name] = value;
+  return fields;
 }
 
 /**
@@ -105,21 +148,13 @@ export function mediaType(header: string | null): string | null {
   return essence && /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(essence) ? essence : null;
 }
 
-/** Reads the body stream but stops at `limit` bytes, so a lying Content-Length cannot exhaust memory. */
-async function readCapped(request: NextRequest, limit: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new AppError("payload_too_large", "The request body is too large.");
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+/** The body, or `tooLarge()` thrown past `limit` bytes (see readAtMost). */
+async function readCapped(
+  request: NextRequest,
+  limit: number,
+  tooLarge: () => AppError = () => new AppError("payload_too_large", "The request body is too large."),
+): Promise<Buffer> {
+  const body = await readAtMost(request.body, limit);
+  if (!body) throw tooLarge();
+  return body;
 }

@@ -26,6 +26,8 @@ export {
   reverificationMethods,
   reverify,
   sendReverificationSms,
+  sendReverificationEmail,
+  type ReverificationMethods,
   STEP_UP_WINDOW_MS,
   type Reverification,
   type Verifier,

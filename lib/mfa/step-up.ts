@@ -3,8 +3,9 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
 import { decryptSecret } from "@/lib/crypto";
-import { kickOutbox } from "@/lib/email";
+import { enqueueEmail, kickOutbox, prepareEmail } from "@/lib/email";
 import { verifyPassword } from "@/lib/password";
+import { normalizeEmail } from "@/lib/users/email";
 import { enforceRateLimit, RATE_LIMIT_RULES } from "@/lib/ratelimit";
 import { enqueueSms, maskPhoneNumber, prepareSms } from "@/lib/sms";
 import {
@@ -45,25 +46,59 @@ export async function requireRecentVerification(verifier: Verifier, now = new Da
 }
 
 /** What the step-up prompt can offer this user. */
-export async function reverificationMethods(userId: string): Promise<{ password: boolean; totp: boolean; backupCode: boolean; sms: { phoneHint: string } | null }> {
+export type ReverificationMethods = {
+  password: boolean;
+  totp: boolean;
+  backupCode: boolean;
+  sms: { phoneHint: string } | null;
+  /**
+   * A code to the primary address: only for accounts with no password and no
+   * second factor (OAuth or emailed-code users), which could prove nothing
+   * else. Anyone with a password or a factor proves it with that instead.
+   */
+  emailCode: { emailHint: string } | null;
+};
+
+export async function reverificationMethods(userId: string): Promise<ReverificationMethods> {
   const [user, factors, backupCodes] = await Promise.all([
-    db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
+    db.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { passwordHash: true, primaryEmailAddressId: true, emailAddresses: { where: { verified: true }, select: { id: true, email: true } } },
+    }),
     db.mfaFactor.findMany({ where: { userId, confirmedAt: { not: null } } }),
     db.backupCode.count({ where: { userId, usedAt: null } }),
   ]);
   const smsFactor = factors.find((factor) => factor.type === "sms");
   const phone = smsFactor?.phoneNumberId ? await db.phoneNumber.findUnique({ where: { id: smsFactor.phoneNumberId } }) : null;
+  const primary = user.emailAddresses.find((address) => address.id === user.primaryEmailAddressId);
+  const nothingElse = !user.passwordHash && factors.length === 0;
   return {
     password: Boolean(user.passwordHash),
     totp: factors.some((factor) => factor.type === "totp"),
     backupCode: backupCodes > 0,
     sms: phone ? { phoneHint: maskPhoneNumber(phone.phone) } : null,
+    emailCode: nothingElse && primary ? { emailHint: maskEmail(primary.email) } : null,
   };
+}
+
+/** "a•••@example.com": enough to recognise the address, not to learn it. */
+function maskEmail(email: string): string {
+  const [local = "", domain = ""] = email.split("@");
+  return `${local.charAt(0)}•••@${domain}`;
+}
+
+/** The primary address of a user who may re-verify by email (see `emailCode` above), else null. */
+async function reverificationEmail(userId: string): Promise<string | null> {
+  const methods = await reverificationMethods(userId);
+  if (!methods.emailCode) return null;
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { primaryEmailAddressId: true } });
+  const address = user.primaryEmailAddressId ? await db.emailAddress.findUnique({ where: { id: user.primaryEmailAddressId } }) : null;
+  return address?.verified ? address.email : null;
 }
 
 export type Reverification =
   | { method: "password"; password: string }
-  | { method: "totp" | "backup_code" | "sms"; code: string };
+  | { method: "totp" | "backup_code" | "sms" | "email_code"; code: string };
 
 const wrong = (what: string) =>
   new AppError("verification_incorrect", `That ${what} is incorrect.`, {
@@ -102,6 +137,16 @@ export async function reverify(verifier: Verifier, proof: Reverification, actor:
     if (!verification) throw new AppError("verification_expired", "Send a code to your phone first.");
     await checkCode(verification, proof.code.trim(), now);
     await db.$transaction((tx) => consumeVerification(tx, verification.id, now));
+  } else if (proof.method === "email_code") {
+    const email = await reverificationEmail(user.id);
+    if (!email) throw new AppError("forbidden", "Confirm with your password or second factor instead.");
+    const verification = await db.verification.findFirst({
+      where: { purpose: "verify_email", userId: user.id, attemptId: null, identifier: normalizeEmail(email) },
+      orderBy: { createdAt: "desc" },
+    });
+    if (!verification) throw new AppError("verification_expired", "Send a code to your email first.");
+    await checkCode(verification, proof.code.trim(), now);
+    await db.$transaction((tx) => consumeVerification(tx, verification.id, now));
   }
 
   const { count } = await db.session.updateMany({
@@ -136,4 +181,23 @@ export async function sendReverificationSms(verifier: Verifier, actor: Actor): P
   });
   kickOutbox();
   return { status: "sent", phoneHint: maskPhoneNumber(phone), resendAfter: RESEND_COOLDOWN_MS / 1000 };
+}
+
+/** An emailed code for re-verification, for accounts that have nothing else to prove (see `emailCode`). */
+export async function sendReverificationEmail(verifier: Verifier, actor: Actor): Promise<{ status: "sent"; emailHint: string; resendAfter: number }> {
+  const now = actor.now ?? new Date();
+  const email = await reverificationEmail(verifier.userId);
+  if (!email) throw new AppError("forbidden", "Confirm with your password or second factor instead.");
+  const identifier = normalizeEmail(email);
+  await assertResendAllowed({ identifier, purpose: "verify_email" }, now);
+  await chargeSend(identifier, "verify_email", "email");
+  const secrets = newVerificationSecrets();
+  // Rendered before the transaction (one connection: no rendering or settings reads inside it).
+  const message = await prepareEmail(email, { template: "reverify_code", code: secrets.code, expiresInMinutes: VERIFICATION_TTL_MS / 60_000 });
+  await db.$transaction(async (tx) => {
+    await storeVerification(tx, secrets, { purpose: "verify_email", identifier, userId: verifier.userId }, now);
+    await enqueueEmail(tx, message, now);
+  });
+  kickOutbox();
+  return { status: "sent", emailHint: maskEmail(email), resendAfter: RESEND_COOLDOWN_MS / 1000 };
 }

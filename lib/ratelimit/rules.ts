@@ -51,6 +51,11 @@ export const RATE_LIMIT_RULES = {
   oauthPerIp: rule("oauth:ip", 30, MINUTE, "ip"),
   // Browsers refresh every 50 s per open tab; generous so a household behind one NAT is never limited.
   sessionPerIp: rule("session:ip", 600, MINUTE, "ip"),
+  // Account pages (S7): the live username check runs as the user types (debounced).
+  usernameCheckPerIp: rule("username-check:ip", 300, MINUTE, "ip"),
+  // Avatar uploads decode and re-encode an image (CPU): per IP before the body is read, and per account.
+  avatarUploadPerIp: rule("avatar-upload:ip", 60, HOUR, "ip"),
+  avatarUploadPerUser: rule("avatar-upload:user", 30, HOUR, "identifier"),
 } as const satisfies Record<string, RateLimitRule>;
 
 const R = RATE_LIMIT_RULES;
@@ -70,10 +75,19 @@ export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
   "/api/auth/mfa/sms/send": [R.sendPerIp],
   "/api/auth/reverify": [R.verifyPerIp],
   "/api/auth/reverify/sms/send": [R.sendPerIp],
+  "/api/auth/reverify/email/send": [R.sendPerIp],
   // Polled by the tab waiting for its link to be confirmed (about once a second at most).
   "/api/auth/email/status": [R.sessionPerIp],
   "/api/auth/handshake": [R.sessionPerIp],
   "/api/auth/session/refresh": [R.sessionPerIp],
+  "/api/account/username": [R.usernameCheckPerIp],
+  "/api/account/avatar": [R.avatarUploadPerIp],
+  "/api/auth/session/accounts": [R.sessionPerIp],
+  "/api/auth/session/switch": [R.sessionPerIp],
+  // Account page (S7): adding an address and resending its code send email; its code is a verify.
+  "/api/account/emails/add": [R.sendPerIp],
+  "/api/account/emails/resend": [R.sendPerIp],
+  "/api/account/emails/verify": [R.verifyPerIp],
 };
 
 export function rulesForPath(pathname: string): readonly RateLimitRule[] {

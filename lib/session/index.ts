@@ -27,6 +27,8 @@ export {
   clearOAuthFlowCookie,
   setLastProviderCookie,
 } from "./cookies";
+export { listBrowserAccounts, switchActiveSession, type BrowserAccount } from "./accounts";
+export { listDevices, signOutDevice, signOutOtherDevices, describeUserAgent, type Device } from "./devices";
 export { ensureClient, isSameClient, isSignedInAs, type ResolvedClient } from "./clients";
 export { requestContext } from "./request-context";
 export { authenticateRequest, requireRequestAuth, auth, currentUser, requireUser, requireAdmin, readClientTokenFromCookies, readLastProviderFromCookies, type AuthState } from "./server";

@@ -197,23 +197,27 @@ export async function issueTokenForSession(
   };
 }
 
-export type SignOutScope = "session" | "all";
+/** "session": this account on this browser; "all": this account everywhere; "browser": every account on this browser. */
+export type SignOutScope = "session" | "all" | "browser";
 
 /**
  * Sign out (S2). "session" ends this browser's active session; "all" also
  * revokes every other session of that user ("sign out everywhere"). Signing
  * out with no valid client is not an error: the caller clears cookies anyway.
  */
-export async function signOut(clientToken: string | null, scope: SignOutScope, context: RequestContext): Promise<void> {
-  if (!clientToken) return;
+export async function signOut(clientToken: string | null, scope: SignOutScope, context: RequestContext): Promise<{ anotherAccountActive: boolean }> {
+  if (!clientToken) return { anotherAccountActive: false };
   const now = context.now ?? new Date();
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const client = await tx.client.findUnique({ where: { tokenHash: sha256(clientToken) } });
-    if (!client?.lastActiveSessionId) return;
+    if (!client?.lastActiveSessionId) return { anotherAccountActive: false };
     const current = await tx.session.findUnique({ where: { id: client.lastActiveSessionId } });
-    if (!current) return;
+    if (!current) return { anotherAccountActive: false };
     if (current.status === "active") {
       await tx.session.update({ where: { id: current.id }, data: { status: "ended", endedAt: now } });
+    }
+    if (scope === "browser") {
+      await tx.session.updateMany({ where: { clientId: client.id, status: "active" }, data: { status: "ended", endedAt: now } });
     }
     if (scope === "all") {
       await tx.session.updateMany({
@@ -235,9 +239,11 @@ export async function signOut(clientToken: string | null, scope: SignOutScope, c
         targetId: current.id,
         ip: context.ip,
         userAgent: context.userAgent,
+        ...(scope === "browser" ? { data: { allAccountsOnThisBrowser: true } } : {}),
       },
       tx,
     );
+    return { anotherAccountActive: next !== null };
   });
 }
 

@@ -364,7 +364,8 @@ export async function finishSignUp(
       passwordCost: fields.passwordCost,
       firstName: fields.firstName,
       lastName: fields.lastName,
-      imageUrl: external?.imageUrl ?? null,
+      // The provider's picture is copied after the transaction (importProviderPicture), never linked.
+      imageUrl: null,
       externalAccount: external,
       method: input.method,
     },

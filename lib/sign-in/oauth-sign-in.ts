@@ -8,7 +8,7 @@ import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, isSignedInAs, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { startVerifiedSignUp } from "@/lib/sign-up";
-import { findAccountByEmail, linkExternalAccount, normalizeEmail, type ExternalIdentity } from "@/lib/users";
+import { findAccountByEmail, importProviderPicture, linkExternalAccount, normalizeEmail, type ExternalIdentity } from "@/lib/users";
 import {
   beginAuthorization,
   completeAuthorization,
@@ -185,9 +185,9 @@ export async function signInWithOAuth(
     if (!linked) {
       await db.$transaction(async (tx) => {
         await linkExternalAccount(tx, input.connectTo!.userId, identity, context);
-        if (identity.imageUrl) await tx.user.updateMany({ where: { id: input.connectTo!.userId, imageUrl: null }, data: { imageUrl: identity.imageUrl } });
       });
     }
+    await importProviderPicture(input.connectTo.userId, identity.imageUrl);
     return { status: "connected", redirectUrl: input.redirectUrl ?? null };
   }
 
@@ -256,6 +256,7 @@ export async function signInWithOAuth(
       context,
     );
   });
+  await importProviderPicture(created.userId, identity.imageUrl);
   const session = await issueTokenForSession(created.opened, { userId: created.userId, role: created.role, emailVerified: true }, context);
   return { status: "complete", redirectUrl: input.redirectUrl ?? null, session };
 }
@@ -271,7 +272,6 @@ async function signInUser(
   const outcome = await db.$transaction(async (tx) => {
     if (target.link) {
       await linkExternalAccount(tx, user.id, target.identity, context);
-      if (target.identity.imageUrl && !user.imageUrl) await tx.user.update({ where: { id: user.id }, data: { imageUrl: target.identity.imageUrl } });
     }
     const client = await ensureClient(tx, input.clientToken, context.userAgent);
     const attemptId = await createSignInAttempt(
@@ -293,6 +293,7 @@ async function signInUser(
     );
     return { ...outcome, newClientToken: client.newClientToken };
   });
+  if (target.link) await importProviderPicture(user.id, target.identity.imageUrl);
   if (outcome.status === "needs_second_factor") {
     return {
       status: "needs_second_factor",

@@ -3,3 +3,36 @@ export { normalizeEmail, isAdminEmail } from "./email";
 export { findAccountByEmail, getUserProfile, type UserProfile, type AccountByEmail } from "./queries";
 export { createUser, linkExternalAccount, EMAIL_TAKEN_MESSAGE, type NewUser, type ExternalIdentity } from "./create-user";
 export { changePassword } from "./change-password";
+export {
+  listEmailAddresses,
+  addEmailAddress,
+  setPrimaryEmailAddress,
+  removeEmailAddress,
+  MAX_EMAIL_ADDRESSES,
+  type AccountEmailAddress,
+} from "./email-addresses";
+export { deleteUser, DELETE_CONFIRMATION_WORD } from "./delete-user";
+export {
+  getAccountProfile,
+  updateProfile,
+  checkUsername,
+  profileChangesSchema,
+  type AccountProfile,
+  type ChangeContext,
+  type ProfileChanges,
+} from "./profile";
+export {
+  setAvatar,
+  removeAvatar,
+  processAvatarImage,
+  sniffImageType,
+  generatedAvatarSvg,
+  getServedAvatar,
+  avatarUrl,
+  AVATAR_FIELD,
+  AVATAR_MAX_BYTES,
+  AVATAR_MESSAGES,
+  type ServedAvatar,
+} from "./avatar";
+export { getUserMetadata, updateUnsafeMetadata, metadataObjectSchema, METADATA_MAX_BYTES, type UserVisibleMetadata, type JsonObject } from "./metadata";
+export { importProviderPicture, isFetchablePictureUrl } from "./provider-picture";

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { toast } from "../ui/sonner";
 import type { PublicProvider } from "@/lib/oauth/providers";
-import { GENERIC_ERROR_MESSAGE, postJson } from "../api";
+import { GENERIC_ERROR_MESSAGE, postJson, withSession } from "../api";
 import { Button } from "../Button";
 import { OAuthButtons } from "../OAuthButtons";
 import { ProviderMark } from "../ProviderMark";
@@ -28,7 +28,7 @@ export function ConnectedAccounts({ accounts: initial, available }: { accounts: 
   async function disconnect(account: ConnectedAccount) {
     setBusy(account.id);
     setError(null);
-    const result = await postJson<{ status: string }>("/api/account/connected-accounts/disconnect", { externalAccountId: account.id });
+    const result = await withSession(() => postJson<{ status: string }>("/api/account/connected-accounts/disconnect", { externalAccountId: account.id }));
     setBusy(null);
     if (!result.ok) {
       setError(result.formError ?? GENERIC_ERROR_MESSAGE);

@@ -11,16 +11,20 @@ import { PasswordInput } from "../PasswordInput";
 import { Spinner } from "../Spinner";
 import { TextField } from "../TextField";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "../ui/dialog";
-import { withSession, type CodeSent, type ReverifyMethods } from "./account-api";
+import { withSession, type CodeSent, type EmailCodeSent, type ReverifyMethods } from "./account-api";
 import { useCountdown } from "../useCountdown";
 
-type Method = "password" | "totp" | "backup_code" | "sms";
+type Method = "password" | "totp" | "backup_code" | "sms" | "email_code";
+/** Methods whose code we send first (a text, or an email for accounts with nothing else). */
+type SentMethod = "sms" | "email_code";
+const isSent = (method: Method): method is SentMethod => method === "sms" || method === "email_code";
 
 const SWITCH_LABELS: Record<Method, string> = {
   password: "Use your password",
   totp: "Use your authenticator app",
   backup_code: "Use a backup code",
   sms: "Text me a code",
+  email_code: "Email me a code",
 };
 
 function offered(methods: ReverifyMethods): Method[] {
@@ -29,6 +33,7 @@ function offered(methods: ReverifyMethods): Method[] {
     ["totp", methods.totp],
     ["sms", methods.sms !== null],
     ["backup_code", methods.backupCode],
+    ["email_code", methods.emailCode !== null],
   ];
   return all.filter(([, available]) => available).map(([method]) => method);
 }
@@ -59,7 +64,7 @@ function ReverifyForm({ onVerified }: { onVerified: () => void }) {
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState<"verify" | "send" | null>(null);
-  const [smsSentTo, setSmsSentTo] = useState<string | null>(null);
+  const [sentTo, setSentTo] = useState<Partial<Record<SentMethod, string>>>({});
   const [resendIn, setResendIn] = useCountdown(0);
   const inputRef = useRef<HTMLInputElement>(null);
   const verifying = useRef(false);
@@ -108,7 +113,7 @@ function ReverifyForm({ onVerified }: { onVerified: () => void }) {
   if (choices.length === 0) {
     return (
       <div className="grid gap-4">
-        <FormAlert message="This account has no password or second factor to confirm with. Sign out, sign in again, and make the change within 10 minutes." />
+        <FormAlert message="This account has nothing to confirm with here (no password, second factor or verified email). Sign out, sign in again, and make the change within 10 minutes." />
         <DialogFooter>
           <DialogClose asChild>
             <Button variant="secondary">Cancel</Button>
@@ -124,17 +129,21 @@ function ReverifyForm({ onVerified }: { onVerified: () => void }) {
     setFieldError(null);
     setFormError(null);
     focusInput.current = true;
-    if (next === "sms" && !smsSentTo) void sendSms();
+    if (isSent(next) && !sentTo[next]) void sendCode(next);
   }
 
-  async function sendSms() {
+  async function sendCode(kind: SentMethod) {
     if (busy) return;
     setBusy("send");
     setFormError(null);
-    const result = await withSession(() => postJson<CodeSent>("/api/auth/reverify/sms/send", {}));
+    const result =
+      kind === "sms"
+        ? await withSession(() => postJson<CodeSent>("/api/auth/reverify/sms/send", {}))
+        : await withSession(() => postJson<EmailCodeSent>("/api/auth/reverify/email/send", {}));
     setBusy(null);
     if (result.ok) {
-      setSmsSentTo(result.data.phoneHint);
+      const hint = "phoneHint" in result.data ? result.data.phoneHint : result.data.emailHint;
+      setSentTo((current) => ({ ...current, [kind]: hint }));
       setResendIn(result.data.resendAfter);
       focusInput.current = true;
       return;
@@ -192,7 +201,7 @@ function ReverifyForm({ onVerified }: { onVerified: () => void }) {
     void verify(value);
   }
 
-  const needsSend = method === "sms" && smsSentTo === null;
+  const needsSend = isSent(method) && !sentTo[method];
   const onChange = (next: string) => {
     setValue(next);
     setFieldError(null);
@@ -229,11 +238,17 @@ function ReverifyForm({ onVerified }: { onVerified: () => void }) {
           error={fieldError}
         />
       ) : needsSend ? (
-        <p className="text-sm text-muted-foreground">We will text a 6-digit code to {methods.sms?.phoneHint}.</p>
+        <p className="text-sm text-muted-foreground">
+          {method === "sms" ? `We will text a 6-digit code to ${methods.sms?.phoneHint}.` : `We will email a 6-digit code to ${methods.emailCode?.emailHint}.`}
+        </p>
       ) : (
         <div className="grid gap-1">
           <p className="text-sm text-muted-foreground">
-            {method === "totp" ? "Enter the 6-digit code from your authenticator app." : `Enter the code we texted to ${smsSentTo}.`}
+            {method === "totp"
+              ? "Enter the 6-digit code from your authenticator app."
+              : method === "sms"
+                ? `Enter the code we texted to ${sentTo.sms}.`
+                : `Enter the code we emailed to ${sentTo.email_code}.`}
           </p>
           <CodeField
             ref={inputRef}
@@ -250,14 +265,14 @@ function ReverifyForm({ onVerified }: { onVerified: () => void }) {
 
       <FormAlert message={formError} />
 
-      {choices.length > 1 || (method === "sms" && !needsSend) ? (
+      {choices.length > 1 || (isSent(method) && !needsSend) ? (
         <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
-          {method === "sms" && !needsSend ? (
+          {isSent(method) && !needsSend ? (
             <li>
               <button
                 type="button"
                 disabled={resendIn > 0 || busy !== null}
-                onClick={() => void sendSms()}
+                onClick={() => isSent(method) && void sendCode(method)}
                 className="rounded-sm py-1 font-medium text-brand underline-offset-4 hover:underline disabled:text-muted-foreground disabled:no-underline"
               >
                 {resendIn > 0 ? `Resend code in ${resendIn} s` : "Resend code"}
@@ -286,8 +301,8 @@ function ReverifyForm({ onVerified }: { onVerified: () => void }) {
           <Button variant="secondary">Cancel</Button>
         </DialogClose>
         {needsSend ? (
-          <Button variant="primary" loading={busy === "send"} onClick={() => void sendSms()}>
-            Text me a code
+          <Button variant="primary" loading={busy === "send"} onClick={() => isSent(method) && void sendCode(method)}>
+            {method === "sms" ? "Text me a code" : "Email me a code"}
           </Button>
         ) : (
           <Button type="submit" variant="primary" loading={busy === "verify"}>

@@ -4,7 +4,7 @@ import { TriangleAlert } from "lucide-react";
 import { useCallback, useState } from "react";
 import { postJson, type ApiResult } from "../api";
 import { Button } from "../Button";
-import { Toaster, toast } from "../ui/sonner";
+import { toast } from "../ui/sonner";
 import { fetchMfaStatus, type BackupCodes, type MfaStatus, type TotpEnrolment } from "./account-api";
 import { BackupCodesPanel } from "./BackupCodesPanel";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -27,7 +27,6 @@ export function SecuritySettings(props: Props) {
   return (
     <StepUpProvider>
       <SecuritySections {...props} />
-      <Toaster />
     </StepUpProvider>
   );
 }

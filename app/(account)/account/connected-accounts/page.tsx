@@ -1,12 +1,9 @@
 import type { Metadata } from "next";
 import { ConnectedAccounts } from "@/app/_components/account/ConnectedAccounts";
 import { Notice } from "@/app/_components/Alert";
-import { SessionRefresher } from "@/app/_components/SessionRefresher";
-import { SignedInHeader } from "@/app/_components/SignedInHeader";
-import { Toaster } from "@/app/_components/ui/sonner";
 import { firstParam, type SearchParams } from "@/app/_components/searchParams";
 import { configuredProviders, publicProvider } from "@/lib/oauth";
-import { auth, requireUser } from "@/lib/session/server";
+import { requireUser } from "@/lib/session/server";
 import { getInstanceSettings } from "@/lib/settings";
 import { listExternalAccounts } from "@/lib/sign-in";
 
@@ -18,7 +15,7 @@ const connectedOn = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZon
 /** Connect and disconnect sign-in providers (S5, S7). The account-pages issue folds this into the full profile. */
 export default async function ConnectedAccountsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser();
-  const [settings, linked, query, session] = await Promise.all([getInstanceSettings(), listExternalAccounts(user.id), searchParams, auth()]);
+  const [settings, linked, query] = await Promise.all([getInstanceSettings(), listExternalAccounts(user.id), searchParams]);
   const providers = configuredProviders(settings);
   const justConnected = providers.find((provider) => provider.id === firstParam(query.connected));
   const accounts = linked.map((account) => {
@@ -32,18 +29,13 @@ export default async function ConnectedAccountsPage({ searchParams }: { searchPa
   });
 
   return (
-    <div className="flex min-h-dvh flex-col">
-      <SignedInHeader user={{ id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName, imageUrl: user.imageUrl }} />
-      <main id="main" className="mx-auto grid w-full max-w-3xl flex-1 content-start gap-6 px-4 py-10 sm:px-6">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight text-foreground">Connected accounts</h1>
-          <p className="mt-1 text-sm text-muted-foreground">Providers you can sign in with.</p>
-        </div>
+    <>
+      <h1 className="text-2xl font-semibold tracking-tight text-foreground">Connected accounts</h1>
+      <p className="mt-1 text-sm text-muted-foreground">Providers you can sign in with.</p>
+      <div className="mt-8 grid gap-6">
         {justConnected ? <Notice>{justConnected.name} is now connected to your account.</Notice> : null}
         <ConnectedAccounts accounts={accounts} available={providers.map(publicProvider)} />
-      </main>
-      <SessionRefresher expiresAt={session?.claims.exp} />
-      <Toaster />
-    </div>
+      </div>
+    </>
   );
 }

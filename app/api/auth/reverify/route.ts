@@ -11,7 +11,7 @@ export const GET = handler({}, async ({ request }) => {
 
 const body = z.discriminatedUnion("method", [
   z.strictObject({ method: z.literal("password"), password: passwordField }),
-  z.strictObject({ method: z.enum(["totp", "backup_code", "sms"]), code: safeText({ max: 32, min: 1, label: "Code" }) }),
+  z.strictObject({ method: z.enum(["totp", "backup_code", "sms", "email_code"]), code: safeText({ max: 32, min: 1, label: "Code" }) }),
 ]);
 
 /** Proves it is still the user: sensitive actions are allowed for the next 10 minutes. */

@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { AvatarSection } from "@/app/_components/account/AvatarSection";
+import { DeleteAccountSection } from "@/app/_components/account/DeleteAccountSection";
+import { EmailAddressesSection } from "@/app/_components/account/EmailAddressesSection";
+import { ProfileSection } from "@/app/_components/account/ProfileSection";
+import { auth, requireUser } from "@/lib/session/server";
+import { getAccountProfile, listEmailAddresses } from "@/lib/users";
+
+export const metadata: Metadata = { title: "Profile" };
+export const dynamic = "force-dynamic";
+
+/**
+ * The account page (S7): profile picture, name and username, email
+ * addresses, and deleting the account. The layout
+ * (./layout.tsx) draws the header and the account navigation. Only the
+ * fields each section shows are passed to the client: never the user row
+ * (its private metadata stays on the server).
+ */
+export default async function ProfilePage() {
+  const user = await requireUser();
+  const [profile, emailAddresses, session] = await Promise.all([getAccountProfile(user.id), listEmailAddresses(user.id), auth()]);
+  if (!profile) return null; // deleted between the layout's check and here: the next request signs out
+
+  return (
+    <>
+      <h1 className="text-2xl font-semibold tracking-tight text-foreground">Profile</h1>
+      <p className="mt-1 text-sm text-muted-foreground">How you appear to others, and the addresses you sign in with.</p>
+      <div className="mt-8 grid gap-6">
+        <AvatarSection
+          user={{ id: profile.id, email: user.email, firstName: profile.firstName, lastName: profile.lastName, imageUrl: profile.imageUrl }}
+        />
+        <ProfileSection profile={{ firstName: profile.firstName, lastName: profile.lastName, username: profile.username }} />
+        <EmailAddressesSection initialEmailAddresses={emailAddresses} />
+        <DeleteAccountSection email={user.email} impersonating={Boolean(session?.actor)} />
+      </div>
+    </>
+  );
+}
