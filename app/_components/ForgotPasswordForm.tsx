@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { errorCode, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
@@ -35,6 +35,14 @@ export function ForgotPasswordForm({ minScore, initialEmail = "" }: { minScore?:
   // Set synchronously: the auto-submit at six digits, Enter and a click may all come before a re-render.
   const verifying = useRef(false);
   const sentToId = useId();
+  // Focus moves to the code field once it is on screen: after the render that shows it, not a frame
+  // that may come before React commits it (a busy machine showed the difference).
+  const focusCodeOnRender = useRef(false);
+  useEffect(() => {
+    if (!focusCodeOnRender.current || !codeRef.current) return;
+    focusCodeOnRender.current = false;
+    codeRef.current.focus();
+  });
 
 
   async function send(event?: FormEvent<HTMLFormElement>) {
@@ -65,7 +73,7 @@ export function ForgotPasswordForm({ minScore, initialEmail = "" }: { minScore?:
     setCode("");
     setStatus(step === "code" ? `We sent a new code to ${email.trim()}.` : null);
     setStep("code");
-    requestAnimationFrame(() => codeRef.current?.focus());
+    focusCodeOnRender.current = true;
   }
 
   function onSubmitCode(event: FormEvent<HTMLFormElement>) {
