@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
-import { getJson } from "../api";
+import { getJson, withSession } from "../api";
 import { broadcastSessionEvent, onSessionEvent } from "./session-events";
 
 /**
@@ -35,7 +35,8 @@ export function SessionProvider({ user: initialUser, session: initialSession, ch
   const [session, setSession] = useState(initialSession);
 
   const load = useCallback(async () => {
-    const result = await getJson<{ user: ClientUser & { createdAt?: string }; session: ClientSession }>("/api/auth/session");
+    // The token may have expired while this tab sat in the background: withSession refreshes it first.
+    const result = await withSession(() => getJson<{ user: ClientUser & { createdAt?: string }; session: ClientSession }>("/api/auth/session"));
     if (result.ok) {
       const { createdAt: _createdAt, ...next } = result.data.user;
       setUser(next);
