@@ -31,4 +31,4 @@ export { listBrowserAccounts, switchActiveSession, type BrowserAccount } from ".
 export { listDevices, signOutDevice, signOutOtherDevices, describeUserAgent, type Device } from "./devices";
 export { ensureClient, isSameClient, isSignedInAs, type ResolvedClient } from "./clients";
 export { requestContext } from "./request-context";
-export { authenticateRequest, requireRequestAuth, auth, currentUser, requireUser, requireAdmin, readClientTokenFromCookies, readLastProviderFromCookies, type AuthState } from "./server";
+export { authenticateRequest, requireRequestAuth, requireOwnRequestAuth, auth, currentUser, requireUser, requireAdmin, readClientTokenFromCookies, readLastProviderFromCookies, type AuthState } from "./server";

@@ -74,6 +74,17 @@ export async function requireRequestAuth(request: NextRequest): Promise<AuthStat
   return state;
 }
 
+/**
+ * For changes only the user themself may make (S8: an impersonating admin
+ * cannot change sign-in methods, addresses, password or MFA): the auth
+ * state, 401 when signed out, 403 naming `what` while impersonating.
+ */
+export async function requireOwnRequestAuth(request: NextRequest, what: string): Promise<AuthState> {
+  const state = await requireRequestAuth(request);
+  if (state.actor) throw new AppError("forbidden", `${what} cannot be changed while impersonating a user.`);
+  return state;
+}
+
 async function requestOrigin(): Promise<string> {
   const list = await headers();
   // First entry of a proxy chain's list ("https, http"), so the origin always parses.

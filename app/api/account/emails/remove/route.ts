@@ -1,15 +1,13 @@
 import { z } from "zod";
-import { AppError } from "@/lib/errors";
 import { handler, idField, json } from "@/lib/http";
-import { requestContext, requireRequestAuth } from "@/lib/session";
+import { requestContext, requireOwnRequestAuth } from "@/lib/session";
 import { removeEmailAddress } from "@/lib/users";
 
 const body = z.strictObject({ emailAddressId: idField("emailAddressId") });
 
 /** Removes an address: never the primary, never the last verified one (S7). */
 export const POST = handler({ body }, async ({ request, body }) => {
-  const auth = await requireRequestAuth(request);
-  if (auth.actor) throw new AppError("forbidden", "Email addresses cannot be changed while impersonating a user.");
+  const auth = await requireOwnRequestAuth(request, "Email addresses");
   await removeEmailAddress({ userId: auth.userId, emailAddressId: body.emailAddressId }, requestContext(request));
   return json({ status: "removed" });
 });
