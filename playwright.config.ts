@@ -54,6 +54,19 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
+      testIgnore: "exclusive/**",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: chromiumLaunchOptions,
+      },
+    },
+    {
+      // Specs that change instance-wide settings (multi-session, branding): they run after
+      // every other spec, one at a time, so no parallel spec sees a setting it did not expect.
+      name: "exclusive",
+      testMatch: "exclusive/**/*.spec.ts",
+      dependencies: ["chromium"],
+      fullyParallel: false,
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: chromiumLaunchOptions,

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { INSTANCE_NAME } from "./_components/instance";
+import { pageBranding } from "./_components/branding";
 import { LogoMark } from "./_components/LogoMark";
 
 export const metadata: Metadata = { title: "Page not found" };
@@ -9,6 +9,7 @@ export const metadata: Metadata = { title: "Page not found" };
 // Rendered per request (not prerendered) so its scripts carry the CSP nonce middleware sets.
 export default async function NotFound() {
   await connection();
+  const { instanceName } = await pageBranding();
   return (
     <main id="main" className="flex min-h-dvh flex-col items-center justify-center px-4 py-16 text-center">
       <LogoMark size="lg" />
@@ -19,9 +20,9 @@ export default async function NotFound() {
       </p>
       <Link
         href="/"
-        className="mt-8 inline-flex h-10 items-center justify-center rounded-md bg-brand px-4 text-sm font-semibold text-brand-foreground shadow-sm transition-colors hover:bg-brand/90"
+        className="mt-8 inline-flex h-10 items-center justify-center rounded-md bg-brand px-4 text-sm font-semibold text-brand-foreground shadow-sm transition-colors hover:bg-brand-hover"
       >
-        Back to {INSTANCE_NAME}
+        Back to {instanceName}
       </Link>
     </main>
   );

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { auth, requireUser } from "@/lib/session/server";
-import { Notice } from "./_components/Alert";
 import { SessionRefresher } from "./_components/SessionRefresher";
 import { SessionProvider } from "./_components/session/SessionProvider";
 import { SignedInHeader } from "./_components/SignedInHeader";
@@ -34,14 +33,6 @@ export default async function HomePage() {
         />
 
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-10 sm:px-6 sm:py-14">
-          {session?.actor ? (
-            <div className="mb-6">
-              <Notice tone="warning">
-                You are viewing this account as an administrator (<span className="font-mono">{session.actor.sub}</span>).
-              </Notice>
-            </div>
-          ) : null}
-
           <h1 className="text-2xl font-semibold tracking-tight text-foreground sm:text-3xl">Welcome, {displayName}</h1>
           <p className="mt-2 text-muted-foreground">Signed in as {user.email ?? user.id}</p>
 

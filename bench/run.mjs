@@ -12,7 +12,8 @@
 // TEST_DATABASE_URL's server, migrate and seed it; start the production server
 // as `npm start` does (scripts/server.mjs) with
 // AUTH_BENCH_ROUTES=1, RATE_LIMIT=off and 600 s session tokens; run the
-// scenarios with autocannon; print a table; write bench/results/<time>.json;
+// scenarios with autocannon (middleware, refresh, admin user list and search,
+// sign-in storm); print a table; write bench/results/<time>.json;
 // stop the server and drop the database whatever happened.
 // Exit status: 1 when a scenario errored (any mode) or a budget failed (full mode).
 import fs from "node:fs";
@@ -57,13 +58,15 @@ const workdir = workdirIndex >= 0 ? argv[workdirIndex + 1] : null;
 
 // --- scenario sizes ----------------------------------------------------------
 const SIZES = smoke
-  ? { middlewareRounds: 2, middlewareSeconds: 3, dbRounds: 1, dbAmount: 600, stormRounds: 1, unloadedSeconds: 5, stormSeconds: 8, verifyQuick: true }
-  : { middlewareRounds: 6, middlewareSeconds: 4, dbRounds: 4, dbAmount: 2_000, stormRounds: 3, unloadedSeconds: 6, stormSeconds: 12, verifyQuick: false };
+  ? { middlewareRounds: 2, middlewareSeconds: 3, dbRounds: 1, dbAmount: 600, adminRounds: 1, adminAmount: 300, stormRounds: 1, unloadedSeconds: 5, stormSeconds: 8, verifyQuick: true }
+  : { middlewareRounds: 6, middlewareSeconds: 4, dbRounds: 4, dbAmount: 2_000, adminRounds: 3, adminAmount: 1_500, stormRounds: 3, unloadedSeconds: 6, stormSeconds: 12, verifyQuick: false };
 const SMALL = { users: 1_000, sessions: 2_000 };
 const LARGE = { users: 100_000, sessions: 200_000 };
 const SIGN_IN_USERS = 50; // one per concurrent sign-in
 const STORM_CONNECTIONS = 50;
 const REFRESH_CONNECTIONS = 20;
+const ADMIN_CONNECTIONS = 10;
+const ADMIN_SORTS = ["created_desc", "created_asc", "last_sign_in_desc"];
 const MIDDLEWARE_CONNECTIONS = 10;
 const ALONGSIDE = { connections: 2, overallRate: 20 }; // protected-page probe during the storm
 const TOKEN_USER = SMALL.users; // the account whose __session drives the protected-page scenarios
@@ -374,6 +377,91 @@ async function refreshRound(target, pool, { warmUp = false } = {}) {
   return { dbRead, refresh, refreshNoWrite };
 }
 
+/**
+ * One admin round on `target` (lib/admin searchUsers through /api/bench/admin-users,
+ * the same call GET /api/admin/users makes, without an admin session): the list
+ * (the first page of each sort order and the keyset page after it), then searches
+ * that find one user by email or ten by id prefix, whatever the table's size.
+ */
+async function adminRound(target, { warmUp = false } = {}) {
+  const { baseUrl } = target;
+  const { session } = await signIn(baseUrl, TOKEN_USER);
+  const headers = { cookie: `__session=${session}` };
+  const listPaths = [];
+  for (const sort of ADMIN_SORTS) {
+    const first = `/api/bench/admin-users?sort=${sort}`;
+    const response = await fetch(`${baseUrl}${first}`, { headers });
+    if (response.status !== 200) throw new Error(`GET ${first} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    const { nextCursor } = await response.json();
+    listPaths.push(first);
+    if (nextCursor) listPaths.push(`${first}&cursor=${encodeURIComponent(nextCursor)}`);
+  }
+  const searchPath = () => {
+    const n = 1 + Math.floor(Math.random() * target.size.users);
+    const query = Math.random() < 0.5 ? benchEmail(n) : benchId("user", n).slice(0, -1);
+    return `/api/bench/admin-users?query=${encodeURIComponent(query)}`;
+  };
+  const run = (label, nextPath, amount) =>
+    load(
+      {
+        url: baseUrl,
+        connections: ADMIN_CONNECTIONS,
+        amount,
+        headers,
+        requests: [
+          {
+            method: "GET",
+            path: "/api/bench/admin-users",
+            setupRequest: (request) => {
+              request.path = nextPath();
+              return request;
+            },
+          },
+        ],
+        verifyBody: (body) => body.includes('"users":[{'),
+      },
+      { label: `[${target.name}] ${label}`, cpuPid: target.server.pid },
+    ).then(checked);
+  let next = 0;
+  const listPath = () => listPaths[next++ % listPaths.length];
+  if (warmUp) {
+    await run("admin warm-up", listPath, 200);
+    await run("admin warm-up", searchPath, 200);
+  }
+  const list = await run("GET /api/bench/admin-users (list pages)", listPath, SIZES.adminAmount);
+  const search = await run("GET /api/bench/admin-users?query= (search)", searchPath, SIZES.adminAmount);
+  return { list, search };
+}
+
+/** Plans of the admin list and search statements, as the app runs them (the route's explain mode). */
+async function explainAdminQueries(target, userNumber) {
+  const { baseUrl } = target;
+  const { session } = await signIn(baseUrl, TOKEN_USER);
+  const headers = { cookie: `__session=${session}` };
+  const first = await (await fetch(`${baseUrl}/api/bench/admin-users?sort=created_asc`, { headers })).json();
+  const cases = [
+    ["admin list, newest first", "sort=created_desc"],
+    ["admin list, oldest first, keyset page 2", `sort=created_asc&cursor=${encodeURIComponent(first.nextCursor ?? "")}`],
+    ["admin list by last sign-in", "sort=last_sign_in_desc"],
+    ["admin list, banned only", "banned=true"],
+    ["admin search by email", `query=${encodeURIComponent(benchEmail(userNumber))}`],
+    ["admin search by id prefix", `query=${benchId("user", userNumber).slice(0, -1)}`],
+  ];
+  const plans = [];
+  for (const [name, query] of cases) {
+    const url = `/api/bench/admin-users?explain=1&${query}`;
+    const response = await fetch(`${baseUrl}${url}`, { headers });
+    if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    const statements = (await response.json()).plans;
+    statements.forEach((plan, index) => {
+      const text = plan.join("\n");
+      const part = statements.length > 1 ? (index === 0 ? " [match count]" : " [page]") : "";
+      plans.push({ name: `${name}${part}`, sql: `GET ${url}`, plan, usesIndex: /Index (Only )?Scan/.test(text) && !/Seq Scan/.test(text) });
+    });
+  }
+  return plans;
+}
+
 function timeSingleHash(hash, password, samples = 5) {
   const times = [];
   for (let i = 0; i < samples; i++) {
@@ -542,6 +630,13 @@ async function main() {
     for (const target of ordered(all, r)) target.refreshRounds.push(await refreshRound(target, target.pools[r], { warmUp: r === 0 }));
   }
 
+  // 7b. Admin user list and search (lib/admin searchUsers), interleaved likewise.
+  log(`Admin user list and search: ${SIZES.adminRounds} round(s) of ${SIZES.adminAmount} requests each at ${ADMIN_CONNECTIONS} connections ...`);
+  for (const target of all) target.adminRounds = [];
+  for (let r = 0; r < SIZES.adminRounds; r++) {
+    for (const target of ordered(all, r)) target.adminRounds.push(await adminRound(target, { warmUp: r === 0 }));
+  }
+
   // 8. Sign-in storm with the protected-page probe alongside, interleaved likewise.
   log(`Password sign-in storm: ${SIZES.stormRounds} round(s) of ${SIZES.stormSeconds} s, ${STORM_CONNECTIONS} concurrent, cost ${BCRYPT_COST} ...`);
   for (const target of all) await probe(target, 2, "warm-up");
@@ -564,6 +659,7 @@ async function main() {
       ]),
     );
     const plans = await explainHotQueries(target.admin, { sessionNumber: target.pools[0][0], userNumber: target.signInUsers[0] });
+    plans.push(...(await explainAdminQueries(target, target.signInUsers[0])));
     const rounds = target.refreshRounds;
     report.phases[target.name] = {
       counts: target.counts,
@@ -571,6 +667,10 @@ async function main() {
         dbRead: combine("GET /api/bench/db-read (1 indexed read)", rounds.map((x) => x.dbRead)),
         refresh: combine("POST /api/auth/session/refresh (every request writes lastActiveAt)", rounds.map((x) => x.refresh)),
         refreshNoWrite: combine("POST /api/auth/session/refresh (lastActiveAt fresh, no write)", rounds.map((x) => x.refreshNoWrite)),
+      },
+      admin: {
+        list: combine("GET /api/bench/admin-users (admin list pages)", target.adminRounds.map((x) => x.list)),
+        search: combine("GET /api/bench/admin-users?query= (admin search)", target.adminRounds.map((x) => x.search)),
       },
       storm: summariseStorm(target.stormRounds, target.unloaded),
       seqScansDuring,
@@ -657,6 +757,12 @@ function budgets(report) {
     add("Scale: sign-in rps 100k / 1k", median(signInScale), ">=", 0.9, `${p2.storm.storm.okRps} / ${p1.storm.storm.okRps} req/s${cpuRatio(p2.storm.storm, p1.storm.storm)}`, signInScale);
     const refreshScale = paired(okRps(p2.refresh.refresh), okRps(p1.refresh.refresh));
     add("Scale: refresh rps 100k / 1k", median(refreshScale), ">=", 0.9, `${p2.refresh.refresh.okRps} / ${p1.refresh.refresh.okRps} req/s${cpuRatio(p2.refresh.refresh, p1.refresh.refresh)}`, refreshScale);
+    if (p1.admin && p2.admin) {
+      const listScale = paired(okRps(p2.admin.list), okRps(p1.admin.list));
+      add("Scale: admin list rps 100k / 1k", median(listScale), ">=", 0.8, `${p2.admin.list.okRps} / ${p1.admin.list.okRps} req/s${cpuRatio(p2.admin.list, p1.admin.list)}`, listScale);
+      const searchScale = paired(okRps(p2.admin.search), okRps(p1.admin.search));
+      add("Scale: admin search rps 100k / 1k", median(searchScale), ">=", 0.8, `${p2.admin.search.okRps} / ${p1.admin.search.okRps} req/s${cpuRatio(p2.admin.search, p1.admin.search)}`, searchScale);
+    }
     const unindexed = p2.plans.filter((plan) => !plan.usesIndex).length;
     const bigSeq = Object.entries(p2.seqScansDuring).filter(([, value]) => value.seq > 0);
     add(
@@ -692,6 +798,10 @@ function printReport(report, rows) {
     row(phase.refresh.dbRead.label, phase.refresh.dbRead);
     row(phase.refresh.refresh.label, phase.refresh.refresh);
     row(phase.refresh.refreshNoWrite.label, phase.refresh.refreshNoWrite);
+    if (phase.admin) {
+      row(phase.admin.list.label, phase.admin.list);
+      row(phase.admin.search.label, phase.admin.search);
+    }
     const s = phase.storm;
     row(s.storm.label, s.storm);
     lines.push(`  ${pad(`  single bcrypt compare (cost ${BCRYPT_COST}), median around the storms`, 66)} ${s.singleHashMs} ms -> ideal ${s.idealRps} req/s on ${s.cores} cores`);

@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import sharp from "sharp";
+import { expectNoSeriousAxeViolations } from "./helpers/axe";
 import { queryDb } from "./helpers/db";
 import { createUserViaApi, signIn } from "./helpers/flows";
 import { AccountPage } from "./pages/AccountPage";
@@ -11,14 +11,6 @@ import { AccountPage } from "./pages/AccountPage";
  * serious or critical axe finding, and the user's private metadata nowhere
  * in what the page sends to the browser.
  */
-
-async function expectNoSeriousAxeViolations(page: Page, what: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const serious = violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  expect(serious, `axe on ${what}`).toEqual([]);
-}
 
 async function userIdOf(email: string): Promise<string> {
   const rows = await queryDb<{ userId: string }>(`SELECT "userId" FROM "EmailAddress" WHERE "emailNormalized" = $1`, [email.toLowerCase()]);

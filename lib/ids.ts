@@ -21,6 +21,7 @@ export const ID_PREFIX = {
   backupCode: "bkc",
   outbox: "out",
   apiKey: "ak",
+  invitation: "inv",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -4,7 +4,7 @@ import { Spinner } from "./Spinner";
 type Variant = "primary" | "secondary" | "ghost";
 
 const VARIANTS: Record<Variant, string> = {
-  primary: "bg-brand text-brand-foreground shadow-sm hover:bg-brand/90 active:bg-brand/85",
+  primary: "bg-brand text-brand-foreground shadow-sm hover:bg-brand-hover active:bg-brand-hover",
   secondary: "border border-border bg-card text-foreground shadow-xs hover:bg-muted",
   ghost: "text-foreground hover:bg-muted",
 };

@@ -44,11 +44,14 @@ export function EmailCodeStep({
   attemptId,
   resendAfter,
   onStartOver,
+  contents = "code_and_link",
 }: {
   email: string;
   attemptId: string;
   resendAfter: number;
   onStartOver: () => void;
+  /** What the email carries: sign-in by code or by link may each be off (S8); sign-up emails carry both. */
+  contents?: "code_and_link" | "code" | "link";
 }) {
   const [code, setCode] = useState("");
   const [phase, setPhase] = useState<CodePhase>("sent");
@@ -164,7 +167,7 @@ export function EmailCodeStep({
       setPhase("sent");
       setCode("");
       setFieldError(null);
-      setNotice(`We sent a new code to ${email}.`);
+      setNotice(`We sent a new ${contents === "link" ? "link" : "code"} to ${email}.`);
       inputRef.current?.focus();
       return;
     }
@@ -177,6 +180,14 @@ export function EmailCodeStep({
 
   const statusText = phase === "sent" ? notice : (notice ?? PHASE_MESSAGE[phase]);
   const canEnterCode = phase === "sent" || phase === "verifying";
+  const withCode = contents !== "link";
+  const sentWhat = contents === "code_and_link" ? "a 6-digit code and a link" : withCode ? "a 6-digit code" : "a sign-in link";
+  const hint =
+    contents === "code_and_link"
+      ? "Enter the code below, or open the link in the email. Both work for 10 minutes."
+      : withCode
+        ? "Enter the code below. It works for 10 minutes."
+        : "Open the link in the email on this device; this page continues by itself. It works for 10 minutes.";
 
   return (
     <div className="grid gap-4">
@@ -184,7 +195,7 @@ export function EmailCodeStep({
         <h2 className="text-base font-semibold text-foreground">Check your email</h2>
         <div className="mt-1">
           <p id={sentToId} className="inline">
-            We sent a 6-digit code and a link to{" "}
+            We sent {sentWhat} to{" "}
             <span className="font-medium break-words text-foreground">{email}</span>
           </p>{" "}
           <button
@@ -196,46 +207,55 @@ export function EmailCodeStep({
           </button>
         </div>
         <p id={hintId} className="mt-1">
-          Enter the code below, or open the link in the email. Both work for 10 minutes.
+          {hint}
         </p>
       </div>
 
-      <form
-        method="post"
-        noValidate
-        onSubmit={onSubmit}
-        aria-busy={phase === "verifying" || undefined}
-        className="grid gap-1"
-      >
-        <CodeField
-          ref={inputRef}
-          autoFocus
-          disabled={!canEnterCode}
-          readOnly={phase === "verifying"}
-          value={code}
-          onChange={(value) => {
-            setCode(value);
-            setFieldError(null);
-          }}
-          onComplete={verify}
-          error={fieldError}
-          // Focus lands here on load: the field's description says where the code went.
-          describedBy={`${sentToId} ${hintId}`}
-        />
-        <p role="status" aria-live="polite" className="min-h-5 text-sm text-muted-foreground" data-phase={phase}>
-          {statusText}
-        </p>
-        <FormAlert id="code-error" message={formError} />
-        <Button
-          type="submit"
-          variant="primary"
-          fullWidth
-          loading={phase === "verifying" || finished}
-          disabled={!canEnterCode && !finished}
+      {withCode ? (
+        <form
+          method="post"
+          noValidate
+          onSubmit={onSubmit}
+          aria-busy={phase === "verifying" || undefined}
+          className="grid gap-1"
         >
-          Verify code
-        </Button>
-      </form>
+          <CodeField
+            ref={inputRef}
+            autoFocus
+            disabled={!canEnterCode}
+            readOnly={phase === "verifying"}
+            value={code}
+            onChange={(value) => {
+              setCode(value);
+              setFieldError(null);
+            }}
+            onComplete={verify}
+            error={fieldError}
+            // Focus lands here on load: the field's description says where the code went.
+            describedBy={`${sentToId} ${hintId}`}
+          />
+          <p role="status" aria-live="polite" className="min-h-5 text-sm text-muted-foreground" data-phase={phase}>
+            {statusText}
+          </p>
+          <FormAlert id="code-error" message={formError} />
+          <Button
+            type="submit"
+            variant="primary"
+            fullWidth
+            loading={phase === "verifying" || finished}
+            disabled={!canEnterCode && !finished}
+          >
+            Verify code
+          </Button>
+        </form>
+      ) : (
+        <>
+          <p role="status" aria-live="polite" className="min-h-5 text-center text-sm text-muted-foreground" data-phase={phase}>
+            {statusText}
+          </p>
+          <FormAlert id="code-error" message={formError} />
+        </>
+      )}
 
       <div className="flex justify-center text-sm">
         <Button
@@ -246,7 +266,7 @@ export function EmailCodeStep({
           disabled={resendIn > 0 || finished}
           className="h-8 px-2"
         >
-          {resendIn > 0 ? `Resend code in ${resendIn} s` : "Resend code"}
+          {resendIn > 0 ? `Resend ${withCode ? "code" : "link"} in ${resendIn} s` : `Resend ${withCode ? "code" : "link"}`}
         </Button>
       </div>
     </div>

@@ -19,7 +19,15 @@ type VerifiedResponse = { status: "verified"; token: string };
  * for every address (no enumeration).
  */
 /** `initialEmail`: the address typed on the sign-in page before "Forgot password?" (no retyping). */
-export function ForgotPasswordForm({ minScore, initialEmail = "" }: { minScore?: number; initialEmail?: string }) {
+export function ForgotPasswordForm({
+  minScore,
+  minLength,
+  initialEmail = "",
+}: {
+  minScore?: number;
+  minLength?: number;
+  initialEmail?: string;
+}) {
   const [email, setEmail] = useState(initialEmail);
   const [step, setStep] = useState<"email" | "code" | "password">("email");
   const [resetId, setResetId] = useState("");
@@ -126,7 +134,7 @@ export function ForgotPasswordForm({ minScore, initialEmail = "" }: { minScore?:
         <p role="status" className="text-center text-sm text-muted-foreground">
           {status}
         </p>
-        <NewPasswordForm token={token} email={email.trim()} minScore={minScore} onSecondFactor={() => setStatus(null)} />
+        <NewPasswordForm token={token} email={email.trim()} minScore={minScore} minLength={minLength} onSecondFactor={() => setStatus(null)} />
       </div>
     );
   }

@@ -25,11 +25,14 @@ export function NewPasswordForm({
   token,
   email,
   minScore,
+  minLength,
   onSecondFactor,
 }: {
   token: string;
   email?: string;
   minScore?: number;
+  /** The instance's minimum password length (S3, S8). */
+  minLength?: number;
   /** Called when the password is changed and the second-factor step takes over this form's place. */
   onSecondFactor?: () => void;
 }) {
@@ -109,6 +112,7 @@ export function NewPasswordForm({
         }}
         userInputs={[email]}
         minScore={minScore}
+        minLength={minLength}
         error={fieldError}
       />
       <SignOutOthersCheckbox checked={signOutOthers} onChange={setSignOutOthers} />

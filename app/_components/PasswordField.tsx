@@ -50,6 +50,8 @@ export type PasswordFieldProps = Omit<PasswordInputProps, "below" | "describedBy
   userInputs?: readonly (string | null | undefined)[];
   /** The instance's minimum zxcvbn score (admin setting); the policy default when omitted. */
   minScore?: number;
+  /** The instance's minimum length (admin setting, S3); the policy default (8) when omitted. */
+  minLength?: number;
   /** An error from the server is authoritative: while it shows, the live verdict is hidden. */
   error?: string | null;
 };
@@ -67,6 +69,7 @@ export function PasswordField({
   onValueChange,
   userInputs = [],
   minScore,
+  minLength: instanceMinLength,
   error,
   onFocus,
   ...props
@@ -95,15 +98,15 @@ export function PasswordField({
     // The email's local part is the part people reuse in passwords.
     for (const input of [...inputs]) if (input.includes("@")) inputs.push(input.split("@")[0] ?? "");
     try {
-      return verdictFor(policy.evaluatePassword(deferredPassword, { userInputs: inputs.filter(Boolean), minScore }));
+      return verdictFor(policy.evaluatePassword(deferredPassword, { userInputs: inputs.filter(Boolean), minScore, minLength: instanceMinLength }));
     } catch {
       return null;
     }
-  }, [policy, deferredPassword, inputsKey, minScore]);
+  }, [policy, deferredPassword, inputsKey, minScore, instanceMinLength]);
 
   const visibleVerdict = error || value.length === 0 ? null : verdict;
   const statusId = `${id}-strength`;
-  const minLength = policy?.PASSWORD_MIN_LENGTH ?? 8;
+  const minLength = instanceMinLength ?? policy?.PASSWORD_MIN_LENGTH ?? 8;
 
   return (
     <PasswordInput

@@ -226,7 +226,7 @@ export function SecondFactorStep({ attemptId, methods, redirectUrl, notice }: Se
           <a
             ref={restartRef}
             href={restartHref}
-            className="inline-flex h-10 w-full items-center justify-center rounded-md bg-brand px-4 text-sm font-semibold text-brand-foreground shadow-sm hover:bg-brand/90"
+            className="inline-flex h-10 w-full items-center justify-center rounded-md bg-brand px-4 text-sm font-semibold text-brand-foreground shadow-sm hover:bg-brand-hover"
           >
             Sign in again
           </a>

@@ -24,13 +24,18 @@ function validate(email: string, password: string): Partial<Record<Field, string
   return errors;
 }
 
+/** The first factors this instance offers (S8 settings, passed by the server page; OAuth is `social`). */
+export type SignInFormMethods = { password: boolean; emailCode: boolean; emailLink: boolean };
+
 export function SignInForm({
   redirectUrl,
   social,
+  methods = { password: true, emailCode: true, emailLink: true },
 }: {
   redirectUrl?: string;
   /** Provider buttons (S5), shown above the fields until the form moves on to a code or second step. */
   social?: ReactNode;
+  methods?: SignInFormMethods;
 }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -119,12 +124,17 @@ export function SignInForm({
     focusFirstInvalid(result.fieldErrors);
   }
 
+  const emailSignIn = methods.emailCode || methods.emailLink;
+  const emailContents = methods.emailCode && methods.emailLink ? "code_and_link" : methods.emailCode ? "code" : "link";
+  const emailButtonLabel = methods.emailCode ? "Email me a sign-in code" : "Email me a sign-in link";
+
   if (challenge) return <SecondFactorStep {...challenge} />;
 
   if (emailStep) {
     return (
       <EmailCodeStep
         {...emailStep}
+        contents={emailContents}
         onStartOver={() => {
           setEmailStep(null);
           requestAnimationFrame(() => emailRef.current?.focus());
@@ -133,10 +143,32 @@ export function SignInForm({
     );
   }
 
+  if (!methods.password && !emailSignIn) {
+    // Only providers are on (S8): their buttons are the whole form.
+    return (
+      <div className="grid gap-4">
+        {social ?? <p className="text-center text-sm text-muted-foreground">No way to sign in is available right now. Contact the administrator.</p>}
+      </div>
+    );
+  }
+
   return (
     <div className="grid gap-4">
       {social}
-      <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
+      <form
+        method="post"
+        noValidate
+        onSubmit={
+          methods.password
+            ? onSubmit
+            : (event) => {
+                event.preventDefault();
+                void sendCode();
+              }
+        }
+        aria-busy={submitting || sendingCode || undefined}
+        className="grid gap-1"
+      >
         <EmailField
           ref={emailRef}
           autoFocus
@@ -147,49 +179,54 @@ export function SignInForm({
           }}
           error={fieldErrors.email}
         />
-        <PasswordInput
-          ref={passwordRef}
-          id="password"
-          name="password"
-          label="Password"
-          labelAside={
-            <Link
-              // The address typed so far goes along, so it need not be typed again.
-              href={email.trim() ? `/forgot-password?email=${encodeURIComponent(email.trim())}` : "/forgot-password"}
-              className="rounded-sm text-sm font-medium text-brand underline-offset-4 hover:underline focus-visible:underline"
-            >
-              Forgot password?
-            </Link>
-          }
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => {
-            setPassword(event.target.value);
-            clearFieldError("password");
-          }}
-          error={fieldErrors.password}
-        />
+        {methods.password ? (
+          <PasswordInput
+            ref={passwordRef}
+            id="password"
+            name="password"
+            label="Password"
+            labelAside={
+              <Link
+                // The address typed so far goes along, so it need not be typed again.
+                href={email.trim() ? `/forgot-password?email=${encodeURIComponent(email.trim())}` : "/forgot-password"}
+                className="rounded-sm text-sm font-medium text-brand underline-offset-4 hover:underline focus-visible:underline"
+              >
+                Forgot password?
+              </Link>
+            }
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => {
+              setPassword(event.target.value);
+              clearFieldError("password");
+            }}
+            error={fieldErrors.password}
+          />
+        ) : null}
         <FormAlert id="sign-in-error" message={formError} />
-        <Button type="submit" variant="primary" fullWidth loading={submitting} disabled={sendingCode} className="mt-3">
-          Sign in
-        </Button>
+        {methods.password ? (
+          <Button type="submit" variant="primary" fullWidth loading={submitting} disabled={sendingCode} className="mt-3">
+            Sign in
+          </Button>
+        ) : (
+          <Button type="submit" variant="primary" fullWidth loading={sendingCode} className="mt-3">
+            {emailButtonLabel}
+          </Button>
+        )}
       </form>
-      <div className="flex items-center gap-3 text-xs text-muted-foreground" aria-hidden="true">
-        <span className="h-px flex-1 bg-border" />
-        or
-        <span className="h-px flex-1 bg-border" />
-      </div>
-      <Button
-        type="button"
-        variant="secondary"
-        fullWidth
-        loading={sendingCode}
-        disabled={submitting}
-        onClick={sendCode}
-      >
-        Email me a sign-in code
-      </Button>
+      {methods.password && emailSignIn ? (
+        <>
+          <div className="flex items-center gap-3 text-xs text-muted-foreground" aria-hidden="true">
+            <span className="h-px flex-1 bg-border" />
+            or
+            <span className="h-px flex-1 bg-border" />
+          </div>
+          <Button type="button" variant="secondary" fullWidth loading={sendingCode} disabled={submitting} onClick={sendCode}>
+            {emailButtonLabel}
+          </Button>
+        </>
+      ) : null}
     </div>
   );
 }

@@ -29,14 +29,20 @@ function validate(values: Record<Field, string>): Errors {
 export function SignUpForm({
   redirectUrl,
   minScore,
+  minLength,
   social,
+  invitation,
 }: {
   redirectUrl?: string;
   minScore?: number;
+  /** The instance's minimum password length (S3, S8). */
+  minLength?: number;
   /** Provider buttons (S5), shown above the fields until the form moves on to its next step. */
   social?: ReactNode;
+  /** An admin's invitation (S8): the address it was sent to is fixed, and the token goes with the sign-up. */
+  invitation?: { token: string; email: string };
 }) {
-  const [values, setValues] = useState<Record<Field, string>>({ firstName: "", lastName: "", email: "", password: "" });
+  const [values, setValues] = useState<Record<Field, string>>({ firstName: "", lastName: "", email: invitation?.email ?? "", password: "" });
   const [fieldErrors, setFieldErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -84,6 +90,7 @@ export function SignUpForm({
         ...(firstName ? { firstName } : {}),
         ...(lastName ? { lastName } : {}),
         ...(redirectUrl ? { redirectUrl } : {}),
+        ...(invitation ? { invitation: invitation.token } : {}),
       },
       { fields: FIELDS },
     );
@@ -160,6 +167,10 @@ export function SignUpForm({
           ref={refs.email}
           autoComplete="email"
           value={values.email}
+          // The invitation is for this address only: shown, not editable.
+          readOnly={Boolean(invitation)}
+          aria-readonly={invitation ? true : undefined}
+          labelAside={invitation ? <span className="text-xs text-muted-foreground">From your invitation</span> : undefined}
           onChange={(event) => update("email", event.target.value)}
           error={fieldErrors.email}
         />
@@ -174,6 +185,7 @@ export function SignUpForm({
           onValueChange={(value) => update("password", value)}
           userInputs={[values.email, values.firstName, values.lastName]}
           minScore={minScore}
+          minLength={minLength}
           error={fieldErrors.password}
         />
         <FormAlert id="sign-up-error" message={formError} />

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { getJson, navigate, postJson } from "./api";
 import { Avatar, type AvatarUser } from "./Avatar";
 import { Spinner } from "./Spinner";
-import { useOptionalUser } from "./session/SessionProvider";
+import { useImpersonator, useOptionalUser } from "./session/SessionProvider";
 import { broadcastSessionEvent } from "./session/session-events";
 import {
   DropdownMenu,
@@ -35,6 +35,8 @@ const displayName = (user: AvatarUser) => [user.firstName, user.lastName].filter
 export function UserButton({ user: serverUser }: { user: AvatarUser }) {
   // The provider's copy follows profile changes at once; the server's is the first paint.
   const user = useOptionalUser() ?? serverUser;
+  // An impersonation session stands apart: no switching, and "all devices" is the user's to choose (the server refuses both).
+  const impersonating = useImpersonator() !== null;
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [accounts, setAccounts] = useState<AccountsResponse | null>(null);
@@ -82,8 +84,8 @@ export function UserButton({ user: serverUser }: { user: AvatarUser }) {
 
   const signOuts: { scope: Scope; label: string; Icon: typeof LogOut }[] = [
     { scope: "session", label: others.length > 0 ? `Sign out of ${user.email ?? "this account"}` : "Sign out", Icon: LogOut },
-    { scope: "all", label: "Sign out of all devices", Icon: MonitorSmartphone },
-    ...(accounts?.multiSession && others.length > 0 ? [{ scope: "browser" as const, label: "Sign out of all accounts", Icon: Users }] : []),
+    ...(impersonating ? [] : [{ scope: "all" as const, label: "Sign out of all devices", Icon: MonitorSmartphone }]),
+    ...(!impersonating && accounts?.multiSession && others.length > 0 ? [{ scope: "browser" as const, label: "Sign out of all accounts", Icon: Users }] : []),
   ];
 
   return (
@@ -123,7 +125,7 @@ export function UserButton({ user: serverUser }: { user: AvatarUser }) {
               </Link>
             </DropdownMenuItem>
           </DropdownMenuGroup>
-          {accounts?.multiSession ? (
+          {accounts?.multiSession && !impersonating ? (
             <>
               <DropdownMenuSeparator />
               <DropdownMenuGroup className="grid p-1.5" aria-label="Other accounts">

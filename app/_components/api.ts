@@ -57,6 +57,15 @@ export function postJson<T>(url: string, body: unknown, options: RequestOptions 
   );
 }
 
+/** PATCH a JSON body to a same-origin route (partial updates, e.g. admin settings); same result shape as postJson. */
+export function patchJson<T>(url: string, body: unknown, options: RequestOptions = {}): Promise<ApiResult<T>> {
+  return requestJson<T>(
+    url,
+    { method: "PATCH", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body ?? {}) },
+    options,
+  );
+}
+
 /** GET a same-origin JSON route (e.g. the email sign-in status poll); same result shape as postJson. */
 export function getJson<T>(url: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
   return requestJson<T>(url, { headers: { Accept: "application/json" } }, options);

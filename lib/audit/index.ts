@@ -16,6 +16,10 @@ export type AuditEventType =
   | "session.switched"
   | "user.locked"
   | "user.unlocked"
+  /** Admin actions (S8): ban ends every session; metadata edits name the fields in `data.fields`. */
+  | "user.banned"
+  | "user.unbanned"
+  | "user.metadata_updated"
   | "user.role_changed"
   | "password.rehashed"
   | "signing_key.rotated"
@@ -23,6 +27,9 @@ export type AuditEventType =
   | "email.verified"
   | "verification.failed"
   | "settings.updated"
+  /** Branding (S8): the instance logo uploaded (replaced) or removed by an admin. */
+  | "branding.logo_updated"
+  | "branding.logo_removed"
   /** Someone who received a sign-in/sign-up email said "this wasn't me": the attempt is void. */
   | "attempt.denied"
   | "mfa.enrolled"
@@ -41,7 +48,15 @@ export type AuditEventType =
   | "email.removed"
   | "email.primary_changed"
   | "sign_out.others"
-  | "user.deleted";
+  | "user.deleted"
+  /** Sign-up by invitation (S8): an admin invited or withdrew an address; a sign-up used its invitation. */
+  | "invitation.created"
+  | "invitation.revoked"
+  | "invitation.accepted"
+  /** An admin opened an actor session as a user (S8); `data.sessionId`, `data.expiresAt`. */
+  | "impersonation.started"
+  /** It ended: stopped, signed out, expired or ended under it; `data.reason`. */
+  | "impersonation.stopped";
 
 export type AuditEventInput = {
   type: AuditEventType;

@@ -18,6 +18,9 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   // Multi-session (S2): the accounts on this browser and switching between them, by the __client cookie.
   "/api/auth/session/accounts",
   "/api/auth/session/switch",
+  // Stopping an impersonation (S8): by the __client cookie like sign-out, so the banner's plain
+  // form post works even when the page's 60 s token went stale (a background tab, no JS).
+  "/api/auth/impersonation/stop",
   // Email codes, magic links and password reset (S4): used before any session exists.
   "/api/auth/email/send",
   "/api/auth/email/verify-code",
@@ -47,6 +50,8 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/api/health",
   // Profile pictures (S7): fetched by <img> here and in other apps; no session needed.
   /^\/avatars\/[^/]+$/,
+  // The instance logo (S8 branding): on the sign-in page, in emails and in other apps.
+  "/branding/logo",
   /^\/\.well-known\/.*/,
   // Benchmark pages (404 unless AUTH_BENCH_ROUTES=1): a public twin of a protected page.
   "/bench/public",

@@ -2,7 +2,7 @@ import "server-only";
 import { db, type Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { getConfig } from "@/lib/config";
-import { getInstanceSettings } from "@/lib/settings";
+import { absoluteInstanceUrl, getBranding } from "@/lib/branding";
 import { deliveredSmsPayload, getSmsTransport, maskPhoneNumber, type SmsPayload, type SmsTransport } from "@/lib/sms";
 import { renderEmail, type EmailTemplate, type RenderedEmail } from "./templates";
 import { getMailTransport, type MailTransport } from "./transport";
@@ -31,11 +31,16 @@ export type OutboxPayload = RenderedEmail & { preview?: { code?: string; link?: 
 
 export type PreparedEmail = { to: string; template: EmailTemplate["template"]; payload: OutboxPayload };
 
-/** Renders a template with the instance branding. Do this before opening the transaction. */
+/**
+ * Renders a template with the instance branding (name, colour, logo; S8).
+ * Do this before opening the transaction: it reads settings and the logo.
+ */
 export async function prepareEmail(to: string, message: EmailTemplate): Promise<PreparedEmail> {
-  const settings = await getInstanceSettings();
-  const instanceName = process.env.NEXT_PUBLIC_INSTANCE_NAME?.trim() || "Auth Portal";
-  const rendered = await renderEmail(message, { instanceName, brandColor: settings.brandColor });
+  const branding = await getBranding();
+  // Mail clients need an absolute URL: without AUTH_URL the email goes without the logo.
+  const logoUrl = absoluteInstanceUrl(branding.logoUrl);
+  const logo = logoUrl && branding.logoSize ? { url: logoUrl, ...branding.logoSize } : null;
+  const rendered = await renderEmail(message, { instanceName: branding.instanceName, brandColor: branding.brandColor, logo });
   const preview = "code" in message ? { code: message.code, link: "link" in message ? message.link : undefined } : undefined;
   return { to, template: message.template, payload: { ...rendered, ...(preview ? { preview } : {}) } };
 }

@@ -8,12 +8,14 @@ import {
   Heading,
   Hr,
   Html,
+  Img,
   Link,
   Preview,
   Section,
   Text,
 } from "@react-email/components";
 import { render } from "@react-email/render";
+import { buttonColors, brandPalette } from "@/lib/branding/palette";
 
 /**
  * Transactional email templates (S4), written with React Email so the markup
@@ -21,19 +23,30 @@ import { render } from "@react-email/render";
  * Each template renders to a subject, HTML and plain text.
  */
 
-export type Branding = { instanceName: string; brandColor: string };
+export type Branding = {
+  instanceName: string;
+  brandColor: string;
+  /** The instance logo as an absolute URL with its size, or none (no logo, or the instance URL is unknown). */
+  logo?: { url: string; width: number; height: number } | null;
+};
+
+/** Emails show the logo at most this high (the stored one is up to 256 px: sharp on dense screens). */
+const EMAIL_LOGO_HEIGHT = 40;
 
 /** Where a sign-in or sign-up was asked for, shown so the reader can tell it was not them (S4). */
 export type RequestedFrom = { device: string; ip: string | null; at: string };
 
 export type EmailTemplate =
-  | { template: "sign_in_code"; code: string; link: string; expiresInMinutes: number; requestedFrom?: RequestedFrom }
+  /** The code, the link, or both: whichever sign-in method the instance has on (S8). */
+  | { template: "sign_in_code"; code?: string; link?: string; expiresInMinutes: number; requestedFrom?: RequestedFrom }
   | { template: "sign_up_code"; code: string; link: string; expiresInMinutes: number; requestedFrom?: RequestedFrom }
   | { template: "verify_email"; code: string; link: string; expiresInMinutes: number }
   | { template: "password_reset"; code: string; link: string; expiresInMinutes: number }
   | { template: "account_exists"; signInUrl: string; resetUrl: string }
   | { template: "primary_email_changed"; newEmail: string; supportUrl: string }
-  | { template: "reverify_code"; code: string; expiresInMinutes: number };
+  | { template: "reverify_code"; code: string; expiresInMinutes: number }
+  /** An admin invited this address to sign up (S8); the link opens the sign-up page with the invitation. */
+  | { template: "invitation"; link: string; expiresInDays: number };
 
 export type EmailTemplateName = EmailTemplate["template"];
 
@@ -55,12 +68,18 @@ function compose(message: EmailTemplate, branding: Branding): { subject: string;
   switch (message.template) {
     case "sign_in_code":
       return {
-        subject: `${message.code} is your ${name} sign-in code`,
+        subject: message.code ? `${message.code} is your ${name} sign-in code` : `Your ${name} sign-in link`,
         body: (
           <CodeAndLink
             branding={branding}
             heading={`Sign in to ${name}`}
-            intro="Enter this code on the sign-in page, or use the button to sign in."
+            intro={
+              message.code && message.link
+                ? "Enter this code on the sign-in page, or use the button to sign in."
+                : message.code
+                  ? "Enter this code on the sign-in page."
+                  : "Use the button to sign in."
+            }
             buttonLabel="Sign in"
             {...message}
           />
@@ -128,6 +147,27 @@ function compose(message: EmailTemplate, branding: Branding): { subject: string;
           </>
         ),
       };
+    case "invitation":
+      return {
+        subject: `You’re invited to ${name}`,
+        body: (
+          <>
+            <Heading style={styles.heading}>You’re invited</Heading>
+            <Text style={styles.text}>
+              An administrator of {name} invited you to create an account with this email address.
+            </Text>
+            <ActionButton branding={branding} href={message.link} label="Create your account" />
+            <Text style={styles.muted}>
+              The invitation works once and expires in {message.expiresInDays} days. If the button doesn’t work, paste
+              this link into your browser:{" "}
+              <Link href={message.link} style={styles.longLink}>
+                {message.link}
+              </Link>
+            </Text>
+            <Text style={styles.muted}>If you weren’t expecting this, you can ignore this email.</Text>
+          </>
+        ),
+      };
     case "primary_email_changed":
       return {
         subject: `Your ${name} email address was changed`,
@@ -157,33 +197,42 @@ function CodeAndLink(props: {
   heading: string;
   intro: string;
   buttonLabel: string;
-  code: string;
-  link: string;
+  /** Either may be missing (sign-in by code only or link only, S8), never both. */
+  code?: string;
+  link?: string;
   expiresInMinutes: number;
   requestedFrom?: RequestedFrom;
 }) {
   const from = props.requestedFrom;
+  const what = props.code && props.link ? "The code and the button work" : props.code ? "The code works" : "The button works";
   return (
     <>
       <Heading style={styles.heading}>{props.heading}</Heading>
       {from ? (
         <Text style={styles.muted}>
           Requested from {from.device}
-          {from.ip ? ` (IP address ${from.ip})` : ""} on {from.at}. The button works only in that browser; on any
-          other device, type the code there instead.
+          {from.ip ? ` (IP address ${from.ip})` : ""} on {from.at}.
+          {props.link ? (props.code ? " The button works only in that browser; on any other device, type the code there instead." : " The button works only in that browser.") : ""}
         </Text>
       ) : null}
       <Text style={styles.text}>{props.intro}</Text>
-      <Section style={styles.codeBox}>
-        <Text style={styles.code}>{props.code}</Text>
-      </Section>
-      <ActionButton branding={props.branding} href={props.link} label={props.buttonLabel} />
+      {props.code ? (
+        <Section style={styles.codeBox}>
+          <Text style={styles.code}>{props.code}</Text>
+        </Section>
+      ) : null}
+      {props.link ? <ActionButton branding={props.branding} href={props.link} label={props.buttonLabel} /> : null}
       <Text style={styles.muted}>
-        The code and the button work once and expire in {props.expiresInMinutes} minutes. If the button doesn’t work,
-        paste this link into your browser:{" "}
-        <Link href={props.link} style={styles.longLink}>
-          {props.link}
-        </Link>
+        {what} once and expire{props.code && props.link ? "" : "s"} in {props.expiresInMinutes} minutes.
+        {props.link ? (
+          <>
+            {" "}
+            If the button doesn’t work, paste this link into your browser:{" "}
+            <Link href={props.link} style={styles.longLink}>
+              {props.link}
+            </Link>
+          </>
+        ) : null}
       </Text>
       <Text style={styles.muted}>If you didn’t ask for this, you can ignore this email.</Text>
     </>
@@ -191,9 +240,11 @@ function CodeAndLink(props: {
 }
 
 function ActionButton({ branding, href, label }: { branding: Branding; href: string; label: string }) {
+  // The brand colour as chosen, with white or near-black text, whichever passes WCAG AA on it.
+  const colors = buttonColors(branding.brandColor);
   return (
     <Section style={{ margin: "24px 0" }}>
-      <Button href={href} style={{ ...styles.button, backgroundColor: branding.brandColor }}>
+      <Button href={href} style={{ ...styles.button, backgroundColor: colors.background, color: colors.foreground }}>
         {label}
       </Button>
     </Section>
@@ -207,7 +258,9 @@ function Layout({ branding, preview, children }: { branding: Branding; preview: 
       <Preview>{preview}</Preview>
       <Body style={styles.body}>
         <Container style={styles.container}>
-          <Text style={{ ...styles.brand, color: branding.brandColor }}>{branding.instanceName}</Text>
+          {branding.logo ? <Logo logo={branding.logo} alt={branding.instanceName} /> : null}
+          {/* The name as text, in the brand colour made readable on white (AA). */}
+          <Text style={{ ...styles.brand, color: brandPalette(branding.brandColor).light.primary }}>{branding.instanceName}</Text>
           {children}
           <Hr style={styles.rule} />
           <Text style={styles.footer}>Sent by {branding.instanceName}. This is an automated message.</Text>
@@ -217,11 +270,18 @@ function Layout({ branding, preview, children }: { branding: Branding; preview: 
   );
 }
 
+function Logo({ logo, alt }: { logo: NonNullable<Branding["logo"]>; alt: string }) {
+  const height = Math.min(EMAIL_LOGO_HEIGHT, logo.height);
+  const width = Math.max(1, Math.round((logo.width * height) / logo.height));
+  return <Img src={logo.url} width={width} height={height} alt={alt} style={styles.logo} />;
+}
+
 const font = '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
 const styles = {
   body: { backgroundColor: "#f6f6f7", fontFamily: font, margin: 0, padding: "24px 0" },
   container: { backgroundColor: "#ffffff", borderRadius: "12px", margin: "0 auto", maxWidth: "480px", padding: "32px" },
   brand: { fontSize: "14px", fontWeight: 600, margin: "0 0 16px" },
+  logo: { display: "block", margin: "0 0 8px", border: 0 },
   heading: { color: "#111827", fontSize: "22px", fontWeight: 600, margin: "0 0 12px" },
   text: { color: "#374151", fontSize: "15px", lineHeight: "24px", margin: "0 0 16px" },
   muted: { color: "#6b7280", fontSize: "13px", lineHeight: "20px", margin: "0 0 12px" },

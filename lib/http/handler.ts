@@ -11,10 +11,12 @@ import { readAtMost } from "./read-capped";
 /** Bodies larger than this are refused before parsing (S10). */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export type HandlerContext<TBody, TQuery> = {
+export type HandlerContext<TBody, TQuery, TAuth = undefined> = {
   request: NextRequest;
   body: TBody;
   query: TQuery;
+  /** What `authorize` returned (e.g. the admin), when the route has one. */
+  auth: TAuth;
 };
 
 /** A multipart/form-data body (file uploads) instead of JSON: see `Schemas.multipart`. */
@@ -25,8 +27,14 @@ export type MultipartBody = {
   tooLarge?: { field: string; message: string };
 };
 
-type Schemas<TBody, TQuery> = {
+type Schemas<TBody, TQuery, TAuth> = {
   body?: z.ZodType<TBody>;
+  /**
+   * Who may call the route, checked BEFORE the body is read: someone who may
+   * not call it learns nothing from validation errors (admin routes:
+   * `authorize: requireAdminRequest`). Throws an AppError to refuse.
+   */
+  authorize?: (request: NextRequest) => Promise<TAuth>;
   query?: z.ZodType<TQuery>;
   /**
    * "browser" (default): a state-changing request must come from our own pages
@@ -40,6 +48,8 @@ type Schemas<TBody, TQuery> = {
    * through `body` like a JSON body's. Origin check and rate limits are the same.
    */
   multipart?: MultipartBody;
+  /** A JSON body may be this large instead of MAX_BODY_BYTES (admin settings with long allowlists). */
+  maxBodyBytes?: number;
 };
 
 /**
@@ -50,9 +60,9 @@ type Schemas<TBody, TQuery> = {
  * in one place. Per-identifier budgets are the domain's: it knows what a
  * request is about (lib/sign-in, lib/verification).
  */
-export function handler<TBody = undefined, TQuery = undefined>(
-  schemas: Schemas<TBody, TQuery>,
-  run: (context: HandlerContext<TBody, TQuery>) => Promise<Response>,
+export function handler<TBody = undefined, TQuery = undefined, TAuth = undefined>(
+  schemas: Schemas<TBody, TQuery, TAuth>,
+  run: (context: HandlerContext<TBody, TQuery, TAuth>) => Promise<Response>,
 ): (request: NextRequest) => Promise<Response> {
   return (request) =>
     withChargeLedger(async () => {
@@ -60,13 +70,17 @@ export function handler<TBody = undefined, TQuery = undefined>(
         const stateChanging = request.method !== "GET" && request.method !== "HEAD" && request.method !== "OPTIONS";
         if (stateChanging && (schemas.caller ?? "browser") === "browser") assertSameOrigin(request);
         await enforceIpRules(rulesForPath(request.nextUrl.pathname), request);
+        const auth = schemas.authorize ? await schemas.authorize(request) : (undefined as TAuth);
         const body = schemas.body
-          ? parseWith(schemas.body, schemas.multipart ? await readMultipartBody(request, schemas.multipart) : await readJsonBody(request))
+          ? parseWith(
+              schemas.body,
+              schemas.multipart ? await readMultipartBody(request, schemas.multipart) : await readJsonBody(request, schemas.maxBodyBytes),
+            )
           : (undefined as TBody);
         const query = schemas.query
           ? parseWith(schemas.query, Object.fromEntries(request.nextUrl.searchParams))
           : (undefined as TQuery);
-        return await run({ request, body, query });
+        return await run({ request, body, query, auth });
       } catch (error) {
         // Failed on our side: give back what the request was charged (budgets count what the user did).
         if (!(error instanceof AppError)) await refundCharges();
@@ -98,13 +112,13 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
   throw new AppError("validation_failed", "Some fields are invalid.", { fields });
 }
 
-async function readJsonBody(request: NextRequest): Promise<unknown> {
+async function readJsonBody(request: NextRequest, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   if (mediaType(request.headers.get("content-type")) !== "application/json") {
     throw new AppError("unsupported_media_type", "Send the request body as application/json.");
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
-  const text = new TextDecoder().decode(await readCapped(request, MAX_BODY_BYTES));
+  if (declared > maxBytes) throw new AppError("payload_too_large", "The request body is too large.");
+  const text = new TextDecoder().decode(await readCapped(request, maxBytes));
   try {
     return JSON.parse(text);
   } catch {

@@ -6,3 +6,4 @@ export { assertSameOrigin, assertSameOriginAction, instanceOrigins } from "./ori
 export { allowedRedirect } from "./redirect";
 export { emailField, passwordField, redirectUrlField, nameField, safeText, idField, tokenField, codeField } from "./schemas";
 export { mediaType } from "./handler";
+export { cachedImageResponse, ifNoneMatchHits, type StoredImage } from "./image-response";

@@ -3,5 +3,5 @@ export { beginAuthorization, completeAuthorization, forgetDiscoveredProviders, t
 export { OAUTH_FLOW_TTL_MS, type OAuthFlowState } from "./flow-state";
 export { OAuthFlowError, OAUTH_FAILURES, type OAuthFailure } from "./errors";
 export { configuredProviders, findProvider, publicProvider, publicProviders, providerFrom, PROVIDER_PRESETS, type OAuthProvider, type PublicProvider, type ProviderMark } from "./providers";
-export { saveOAuthProvider, oauthProviderInput, type OAuthProviderInput } from "./settings";
+export { saveOAuthProvider, oauthProviderInput, listOAuthProvidersForAdmin, type OAuthProviderInput, type AdminOAuthProvider } from "./settings";
 export type { ProviderIdentity } from "./profiles";

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { getConfig } from "@/lib/config";
 import { encryptSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { readInstanceSettings, updateInstanceSettings, type VersionedSettings } from "@/lib/settings";
@@ -45,4 +46,38 @@ export async function saveOAuthProvider(
     ...(preset ? {} : { issuer: entry.issuer, ...(entry.name ? { name: entry.name } : {}) }),
   };
   return updateInstanceSettings({ oauthProviders: { ...settings.oauthProviders, [entry.id]: stored } }, { expectedVersion: version, ...actor });
+}
+
+/** One row of the admin's provider list (S5, S8). Never carries a secret, not even encrypted. */
+export type AdminOAuthProvider = {
+  id: string;
+  name: string;
+  /** A built-in provider (Google, GitHub, ...) or a generic OpenID Connect one. */
+  preset: boolean;
+  /** Where its credentials come from: the admin's settings win over the environment. */
+  source: "settings" | "environment" | "none";
+  enabled: boolean;
+  clientId: string | null;
+  hasClientSecret: boolean;
+  issuer: string | null;
+};
+
+/** Every built-in provider (configured or not) and every generic one, for the admin's settings page. */
+export async function listOAuthProvidersForAdmin(): Promise<AdminOAuthProvider[]> {
+  const { settings } = await readInstanceSettings();
+  const fromEnv = new Map(getConfig().OAUTH_PROVIDERS.map((entry) => [entry.id, entry]));
+  const ids = new Set([...Object.keys(PROVIDER_PRESETS), ...fromEnv.keys(), ...Object.keys(settings.oauthProviders)]);
+  return [...ids].map((id) => {
+    const preset = Object.hasOwn(PROVIDER_PRESETS, id);
+    const stored = settings.oauthProviders[id];
+    const env = fromEnv.get(id);
+    const presetName = preset ? PROVIDER_PRESETS[id as keyof typeof PROVIDER_PRESETS].name : null;
+    if (stored) {
+      return { id, name: presetName ?? stored.name ?? id, preset, source: "settings", enabled: stored.enabled, clientId: stored.clientId, hasClientSecret: true, issuer: stored.issuer ?? null };
+    }
+    if (env) {
+      return { id, name: presetName ?? env.name ?? id, preset, source: "environment", enabled: true, clientId: env.clientId, hasClientSecret: true, issuer: env.issuer ?? null };
+    }
+    return { id, name: presetName ?? id, preset, source: "none", enabled: false, clientId: null, hasClientSecret: false, issuer: null };
+  });
 }

@@ -72,7 +72,7 @@ export function needsRehash(cost: number): boolean {
  * Server-side check of every policy rule; throws a 422 `password_policy`
  * AppError listing each problem under the `password` field.
  */
-export function assertPasswordPolicy(password: string, options?: { userInputs?: string[]; minScore?: number }): void {
+export function assertPasswordPolicy(password: string, options?: { userInputs?: string[]; minScore?: number; minLength?: number }): void {
   const evaluation = evaluatePassword(password, options);
   if (evaluation.ok) return;
   const messages = evaluation.issues.map((issue) => issue.message);

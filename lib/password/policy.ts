@@ -12,15 +12,17 @@ export type PasswordIssueCode = "too_short" | "too_long" | "breached" | "too_wea
 export type PasswordIssue = { code: PasswordIssueCode; message: string };
 export type PasswordEvaluation = { ok: boolean; score: 0 | 1 | 2 | 3 | 4; issues: PasswordIssue[]; suggestion?: string };
 
-/** Characters (Unicode code points, as NIST counts them), not bytes. */
+/** Characters (Unicode code points, as NIST counts them), not bytes. The instance may ask for more (passwordMinLength). */
 export const PASSWORD_MIN_LENGTH = 8;
 /** bcrypt ignores everything after the 72nd UTF-8 byte, so longer input is refused rather than cut. */
 export const PASSWORD_MAX_BYTES = 72;
 /** zxcvbn score (0-4) a password needs unless the instance settings say otherwise. */
 export const DEFAULT_MIN_SCORE = 2;
 
+const tooShortMessage = (minLength: number) => `Use at least ${minLength} characters.`;
+
 const MESSAGES = {
-  too_short: `Use at least ${PASSWORD_MIN_LENGTH} characters.`,
+  too_short: tooShortMessage(PASSWORD_MIN_LENGTH),
   too_long: `Password must be at most ${PASSWORD_MAX_BYTES} bytes (bcrypt's limit); multi-byte characters count more than once.`,
   breached: "This password has appeared in a data breach. Choose another.",
   too_weak: "Too easy to guess. Add another word or two.",
@@ -62,6 +64,12 @@ function assertValidMinScore(minScore: number): void {
   }
 }
 
+function assertValidMinLength(minLength: number): void {
+  if (!Number.isInteger(minLength) || minLength < PASSWORD_MIN_LENGTH || minLength > PASSWORD_MAX_BYTES) {
+    throw new RangeError(`minLength must be an integer from ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_BYTES}, got ${minLength}`);
+  }
+}
+
 /**
  * Every rule at once, so the form can show live feedback and the server can
  * list all problems in one response. `userInputs` (email, names) make
@@ -70,15 +78,17 @@ function assertValidMinScore(minScore: number): void {
  */
 export function evaluatePassword(
   password: string,
-  options: { userInputs?: string[]; minScore?: number } = {},
+  options: { userInputs?: string[]; minScore?: number; minLength?: number } = {},
 ): PasswordEvaluation {
   const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
+  const minLength = options.minLength ?? PASSWORD_MIN_LENGTH;
   assertValidMinScore(minScore);
+  assertValidMinLength(minLength);
   const issues: PasswordIssue[] = [];
 
   // Array.from splits by code point, so an emoji counts as one character here...
-  if (Array.from(password).length < PASSWORD_MIN_LENGTH) {
-    issues.push({ code: "too_short", message: MESSAGES.too_short });
+  if (Array.from(password).length < minLength) {
+    issues.push({ code: "too_short", message: tooShortMessage(minLength) });
   }
   // ...and as four bytes here, which is what bcrypt sees.
   const bytes = utf8.encode(password).byteLength;

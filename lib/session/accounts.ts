@@ -11,6 +11,8 @@ import { refreshSessionToken, type IssuedSessionToken, type RequestContext } fro
  * carries). Switching changes which one is active and mints its token in the
  * same request; every other tab follows at its next refresh (and at once,
  * through the page's broadcast, app/_components/session-events.ts).
+ * An impersonation (S8) is not one of the browser's accounts: it is neither
+ * listed nor a switch target, and the browser switches nothing while in one.
  */
 export type BrowserAccount = {
   sessionId: string;
@@ -25,7 +27,7 @@ export async function listBrowserAccounts(clientToken: string | null, now = new 
     select: {
       lastActiveSessionId: true,
       sessions: {
-        where: { status: "active", expiresAt: { gt: now }, user: { banned: false } },
+        where: { status: "active", actorId: null, expiresAt: { gt: now }, user: { banned: false } },
         orderBy: { createdAt: "asc" },
         select: {
           id: true,
@@ -68,8 +70,14 @@ export async function switchActiveSession(clientToken: string | null, sessionId:
   const switched = await db.$transaction(async (tx) => {
     const client = await tx.client.findUnique({ where: { tokenHash: sha256(clientToken) }, select: { id: true, lastActiveSessionId: true } });
     if (!client) throw new AppError("session_invalid", "Sign in to continue.");
+    const current = client.lastActiveSessionId
+      ? await tx.session.findUnique({ where: { id: client.lastActiveSessionId }, select: { actorId: true, status: true } })
+      : null;
+    if (current?.actorId && current.status === "active") {
+      throw new AppError("conflict", "Stop impersonating before switching accounts.");
+    }
     const target = await tx.session.findFirst({
-      where: { id: sessionId, clientId: client.id, status: "active", expiresAt: { gt: now } },
+      where: { id: sessionId, clientId: client.id, status: "active", actorId: null, expiresAt: { gt: now } },
       select: { id: true, userId: true },
     });
     if (!target) throw new AppError("not_found", "That account is no longer signed in on this browser.");

@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { db, type Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
+import { recordAuditEvent } from "@/lib/audit";
 
 /**
  * ES256 signing keys (S2). Generated on first use, stored in the DB with the
@@ -59,13 +60,21 @@ export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
   return key;
 }
 
-/** Makes a new active key; the old one is retired but stays published for the grace period. */
-export async function rotateSigningKey(): Promise<{ kid: string }> {
+type Actor = { actorId: string | null; ip: string | null; userAgent: string | null };
+
+/**
+ * Makes a new active key; the old one is retired but stays published for the
+ * grace period. Audited with the actor (an admin, or null for the CLI). Other
+ * instances pick the new key up within a minute (their signer cache).
+ */
+export async function rotateSigningKey(actor: Actor = { actorId: null, ip: null, userAgent: null }): Promise<{ kid: string }> {
   const candidate = await createKeyRow();
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CREATION_LOCK})`;
+    const retired = await tx.signingKey.findMany({ where: { active: true }, select: { id: true } });
     await tx.signingKey.updateMany({ where: { active: true }, data: { active: false, retiredAt: new Date() } });
     await insertActiveKey(tx, candidate);
+    await recordAuditEvent({ type: "signing_key.rotated", ...actor, data: { kid: candidate.id, retired: retired.map((key) => key.id) } }, tx);
   });
   forgetCachedSigningKey();
   return { kid: candidate.id };
@@ -80,4 +89,24 @@ export async function getPublicJwks(): Promise<{ keys: JWK[] }> {
     select: { publicJwk: true },
   });
   return { keys: rows.map((row) => row.publicJwk as JWK) };
+}
+
+export type SigningKeySummary = { kid: string; algorithm: string; active: boolean; createdAt: Date; retiredAt: Date | null; publishedUntil: Date | null };
+
+/** Every key still published in the JWKS, newest first (the admin's signing-keys page). */
+export async function listSigningKeys(now = new Date()): Promise<SigningKeySummary[]> {
+  await getActiveSigningKey();
+  const rows = await db.signingKey.findMany({
+    where: { OR: [{ active: true }, { retiredAt: { gt: new Date(now.getTime() - RETIRED_KEY_GRACE_MS) } }] },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, algorithm: true, active: true, createdAt: true, retiredAt: true },
+  });
+  return rows.map((row) => ({
+    kid: row.id,
+    algorithm: row.algorithm,
+    active: row.active,
+    createdAt: row.createdAt,
+    retiredAt: row.retiredAt,
+    publishedUntil: row.retiredAt ? new Date(row.retiredAt.getTime() + RETIRED_KEY_GRACE_MS) : null,
+  }));
 }

@@ -118,11 +118,31 @@ export async function requireUser(): Promise<UserProfile> {
   return user;
 }
 
-/** For pages: the signed-in admin; to anyone else the page does not exist. */
+/**
+ * For admin pages (S8): the signed-in admin; to anyone else the page does not
+ * exist. The role is read from the DB, not the token, so a demoted admin is
+ * out at once; an impersonation session (its user is never an admin, and the
+ * actor acts as that user) never reaches admin pages.
+ */
 export async function requireAdmin(): Promise<UserProfile> {
   const user = await requireUser();
-  if (user.role !== "admin") notFound();
+  const state = await auth();
+  if (user.role !== "admin" || state?.actor) notFound();
   return user;
+}
+
+export type AdminRequestAuth = AuthState & { admin: UserProfile };
+
+/**
+ * For admin route handlers (S8): the middleware checked the token's role
+ * claim; this checks the DB too (a demoted admin loses access within the
+ * token's lifetime, not after it). 401 signed out, 403 for anyone else.
+ */
+export async function requireAdminRequest(request: NextRequest): Promise<AdminRequestAuth> {
+  const state = await requireRequestAuth(request);
+  const admin = state.actor ? null : await getUserProfile(state.userId);
+  if (!admin || admin.role !== "admin") throw new AppError("forbidden", "Admins only.");
+  return { ...state, admin };
 }
 
 /** The browser's `__client` token in a server component (the confirm page asks "is this the browser that asked?"). */

@@ -73,39 +73,51 @@ const SESSION_INVALID = "Your session has ended. Please sign in again.";
  */
 export async function openSession(
   tx: Tx,
-  input: { userId: string; client: ResolvedClient; actorId?: string | null },
+  input: {
+    userId: string;
+    client: ResolvedClient;
+    /** An impersonation (S8): the admin acting as `userId`; the tokens carry `act.sub`. */
+    actorId?: string | null;
+    /** Ends sooner than the session-lifetime setting (an impersonation lasts at most 1 h). */
+    expiresAt?: Date;
+  },
   settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays">,
   context: RequestContext,
 ): Promise<OpenedSession> {
   const now = context.now ?? new Date();
   const { clientId } = input.client;
+  const actorId = input.actorId ?? null;
 
   // One session per user per client; without multi-session, one session per client.
   // A client created in this request has no sessions yet: nothing to end.
-  if (!input.client.newClientToken) {
+  // An impersonation ends nothing: the admin's own session waits underneath it
+  // (stopping returns to it) and the user's own sessions are not the admin's to end.
+  if (!input.client.newClientToken && !actorId) {
     await tx.session.updateMany({
       where: { clientId, status: "active", userId: input.userId },
       data: { status: "replaced", endedAt: now },
     });
-    if (!settings.multiSession) {
-      await tx.session.updateMany({
-        where: { clientId, status: "active" },
-        data: { status: "ended", endedAt: now },
-      });
-    }
+    // Signing in on a browser ends any impersonation left on it (it was only ever a layer over the admin's session).
+    await tx.session.updateMany({
+      where: settings.multiSession ? { clientId, status: "active", actorId: { not: null } } : { clientId, status: "active" },
+      data: { status: "ended", endedAt: now },
+    });
   }
 
+  const maxExpiry = new Date(now.getTime() + settings.sessionMaxAgeDays * 86_400_000);
   const session = await tx.session.create({
     data: {
       id: newId("session"),
       userId: input.userId,
       clientId,
-      actorId: input.actorId ?? null,
+      actorId,
       ip: context.ip,
       userAgent: context.userAgent?.slice(0, 512),
       createdAt: now,
       lastActiveAt: now,
-      expiresAt: new Date(now.getTime() + settings.sessionMaxAgeDays * 86_400_000),
+      // The admin proved who THEY are, not the user: an impersonation never counts as a recent verification (S6).
+      ...(actorId ? { verifiedAt: new Date(0) } : {}),
+      expiresAt: input.expiresAt && input.expiresAt < maxExpiry ? input.expiresAt : maxExpiry,
     },
   });
   const newClientToken = randomToken(32);
@@ -117,21 +129,27 @@ export async function openSession(
 }
 
 /**
- * The handshake and refresh check (S2): finds the client's active session,
- * re-checks the session row, the user's status and the lifetimes in the DB,
- * and mints a fresh token. Anything wrong -> `session_invalid`.
+ * The admin's own session under an impersonation on this client (S8): active,
+ * unexpired, not itself an impersonation, its user not banned. Null when there
+ * is nothing to return to. `actorIsAdmin`: whether that user is still an admin
+ * (an impersonation lasts only as long as the role does).
  */
-export async function refreshSessionToken(clientToken: string | null, context: RequestContext): Promise<IssuedSessionToken> {
-  if (!clientToken) throw new AppError("session_invalid", SESSION_INVALID);
-  const now = context.now ?? new Date();
-  const client = await db.client.findUnique({
-    where: { tokenHash: sha256(clientToken) },
-    select: { lastActiveSessionId: true },
+export async function actorOwnSession(
+  tx: Tx,
+  input: { clientId: string; actorId: string },
+  now: Date,
+): Promise<{ id: string; actorIsAdmin: boolean } | null> {
+  const own = await tx.session.findFirst({
+    where: { clientId: input.clientId, userId: input.actorId, actorId: null, status: "active", expiresAt: { gt: now }, user: { banned: false } },
+    orderBy: { lastActiveAt: "desc" },
+    select: { id: true, user: { select: { role: true } } },
   });
-  if (!client?.lastActiveSessionId) throw new AppError("session_invalid", SESSION_INVALID);
+  return own ? { id: own.id, actorIsAdmin: own.user.role === "admin" } : null;
+}
 
-  const session = await db.session.findUnique({
-    where: { id: client.lastActiveSessionId },
+const sessionForRefresh = (sessionId: string) =>
+  db.session.findUnique({
+    where: { id: sessionId },
     include: {
       user: {
         select: {
@@ -144,14 +162,91 @@ export async function refreshSessionToken(clientToken: string | null, context: R
       },
     },
   });
-  if (!session || session.status !== "active") throw new AppError("session_invalid", SESSION_INVALID);
+
+type SessionForRefresh = NonNullable<Awaited<ReturnType<typeof sessionForRefresh>>>;
+
+function hasTimedOut(session: Pick<SessionForRefresh, "expiresAt" | "lastActiveAt">, idleLimitMinutes: number | null, now: Date): boolean {
+  return (
+    session.expiresAt <= now ||
+    (idleLimitMinutes !== null && now.getTime() - session.lastActiveAt.getTime() > idleLimitMinutes * 60_000)
+  );
+}
+
+/**
+ * An impersonation that is over (its hour is up, it was ended or revoked, its
+ * user was banned, or the admin's own session or role is gone) ends here, and
+ * the client goes back to the admin's own session when there is one, so the
+ * admin is not signed out with it. Returns the session to refresh: the admin's
+ * own, or the impersonation itself while it is still good (with the admin's
+ * session id, kept alive alongside it: the admin is active, just as someone else).
+ */
+async function endFinishedImpersonation(
+  session: SessionForRefresh & { actorId: string },
+  clientId: string,
+  idleLimitMinutes: number | null,
+  context: RequestContext,
+  now: Date,
+): Promise<{ session: SessionForRefresh; ownSessionId: string | null }> {
+  const own = await actorOwnSession(db, { clientId, actorId: session.actorId }, now);
+  const timedOut = hasTimedOut(session, idleLimitMinutes, now);
+  if (own?.actorIsAdmin && session.status === "active" && !timedOut && !session.user.banned) return { session, ownSessionId: own.id };
+
+  await db.$transaction(async (tx) => {
+    await tx.session.updateMany({
+      where: { id: session.id, status: "active" },
+      data: { status: timedOut ? "expired" : "ended", endedAt: now },
+    });
+    // Conditional on the client still pointing at it: of concurrent refreshes one moves it (and audits).
+    const { count } = await tx.client.updateMany({
+      where: { id: clientId, lastActiveSessionId: session.id },
+      data: { lastActiveSessionId: own?.id ?? null },
+    });
+    if (count === 1) {
+      await recordAuditEvent(
+        {
+          type: "impersonation.stopped",
+          actorId: session.actorId,
+          targetId: session.userId,
+          ip: context.ip,
+          userAgent: context.userAgent,
+          data: { sessionId: session.id, reason: timedOut ? "expired" : "ended", returnedToSessionId: own?.id ?? null },
+        },
+        tx,
+      );
+    }
+  });
+  const fallback = own ? await sessionForRefresh(own.id) : null;
+  if (!fallback) throw new AppError("session_invalid", SESSION_INVALID);
+  return { session: fallback, ownSessionId: null };
+}
+
+/**
+ * The handshake and refresh check (S2): finds the client's active session,
+ * re-checks the session row, the user's status and the lifetimes in the DB,
+ * and mints a fresh token. Anything wrong -> `session_invalid`. An
+ * impersonation that is over falls back to the admin's own session (S8).
+ */
+export async function refreshSessionToken(clientToken: string | null, context: RequestContext): Promise<IssuedSessionToken> {
+  if (!clientToken) throw new AppError("session_invalid", SESSION_INVALID);
+  const now = context.now ?? new Date();
+  const client = await db.client.findUnique({
+    where: { tokenHash: sha256(clientToken) },
+    select: { id: true, lastActiveSessionId: true },
+  });
+  if (!client?.lastActiveSessionId) throw new AppError("session_invalid", SESSION_INVALID);
+
+  let session = await sessionForRefresh(client.lastActiveSessionId);
+  if (!session) throw new AppError("session_invalid", SESSION_INVALID);
 
   const settings = await getInstanceSettings();
   const idleLimit = settings.inactivityTimeoutMinutes;
-  const timedOut =
-    session.expiresAt <= now ||
-    (idleLimit !== null && now.getTime() - session.lastActiveAt.getTime() > idleLimit * 60_000);
-  if (timedOut) {
+  let alsoActive: string | null = null;
+  if (session.actorId) {
+    ({ session, ownSessionId: alsoActive } = await endFinishedImpersonation({ ...session, actorId: session.actorId }, client.id, idleLimit, context, now));
+  }
+  if (session.status !== "active") throw new AppError("session_invalid", SESSION_INVALID);
+
+  if (hasTimedOut(session, idleLimit, now)) {
     await db.session.updateMany({ where: { id: session.id, status: "active" }, data: { status: "expired", endedAt: now } });
     throw new AppError("session_invalid", SESSION_INVALID);
   }
@@ -160,7 +255,8 @@ export async function refreshSessionToken(clientToken: string | null, context: R
   if (user.banned) throw new AppError("session_invalid", SESSION_INVALID);
 
   if (now.getTime() - session.lastActiveAt.getTime() > lastActiveWriteInterval(idleLimit)) {
-    await db.session.update({ where: { id: session.id }, data: { lastActiveAt: now } });
+    const ids = alsoActive ? [session.id, alsoActive] : [session.id];
+    await db.session.updateMany({ where: { id: { in: ids } }, data: { lastActiveAt: now } });
   }
   const emailVerified = user.emailAddresses.some((address) => address.id === user.primaryEmailAddressId);
   const minted = await mintSessionToken(
@@ -213,6 +309,10 @@ export async function signOut(clientToken: string | null, scope: SignOutScope, c
     if (!client?.lastActiveSessionId) return { anotherAccountActive: false };
     const current = await tx.session.findUnique({ where: { id: client.lastActiveSessionId } });
     if (!current) return { anotherAccountActive: false };
+    // An impersonating admin signs out of the impersonation only, never the user everywhere (S8).
+    if (current.actorId && scope === "all") {
+      throw new AppError("forbidden", "Stop impersonating to sign this user out everywhere from the admin pages.");
+    }
     if (current.status === "active") {
       await tx.session.update({ where: { id: current.id }, data: { status: "ended", endedAt: now } });
     }
@@ -225,22 +325,34 @@ export async function signOut(clientToken: string | null, scope: SignOutScope, c
         data: { status: "revoked", endedAt: now },
       });
     }
-    // With multi-session, another signed-in account on this client becomes the active one.
-    const next = await tx.session.findFirst({
-      where: { clientId: client.id, status: "active" },
-      orderBy: { lastActiveAt: "desc" },
-      select: { id: true },
-    });
+    // Signing out of an impersonation returns to the admin's own session; with multi-session,
+    // another signed-in account on this client becomes the active one (never an impersonation).
+    const next =
+      (current.actorId && scope === "session" ? await actorOwnSession(tx, { clientId: client.id, actorId: current.actorId }, now) : null) ??
+      (await tx.session.findFirst({
+        where: { clientId: client.id, status: "active", actorId: null },
+        orderBy: { lastActiveAt: "desc" },
+        select: { id: true },
+      }));
     await tx.client.update({ where: { id: client.id }, data: { lastActiveSessionId: next?.id ?? null } });
     await recordAuditEvent(
-      {
-        type: scope === "all" ? "sign_out.everywhere" : "sign_out",
-        actorId: current.userId,
-        targetId: current.id,
-        ip: context.ip,
-        userAgent: context.userAgent,
-        ...(scope === "browser" ? { data: { allAccountsOnThisBrowser: true } } : {}),
-      },
+      current.actorId
+        ? {
+            type: "impersonation.stopped",
+            actorId: current.actorId,
+            targetId: current.userId,
+            ip: context.ip,
+            userAgent: context.userAgent,
+            data: { sessionId: current.id, reason: "sign_out", returnedToSessionId: next?.id ?? null },
+          }
+        : {
+            type: scope === "all" ? "sign_out.everywhere" : "sign_out",
+            actorId: current.userId,
+            targetId: current.id,
+            ip: context.ip,
+            userAgent: context.userAgent,
+            ...(scope === "browser" ? { data: { allAccountsOnThisBrowser: true } } : {}),
+          },
       tx,
     );
     return { anotherAccountActive: next !== null };

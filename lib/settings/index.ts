@@ -12,3 +12,20 @@ export {
   type InstanceSettingsPatch,
   type VersionedSettings,
 } from "./settings";
+export {
+  readAdminSettings,
+  updateAdminSettings,
+  adminSettingsView,
+  type AdminSettingsView,
+  type AdminOAuthProviderView,
+  type VersionedAdminSettings,
+} from "./admin-settings";
+export {
+  accessListSchema,
+  matchesAccessList,
+  normalizeAccessEntry,
+  isValidAccessEntry,
+  emailDomain,
+  ACCESS_LIST_MAX_ENTRIES,
+} from "./access-lists";
+export { assertSomeSignInMethod, SIGN_IN_METHOD_SETTINGS, NO_SIGN_IN_METHOD_MESSAGE } from "./sign-in-methods";

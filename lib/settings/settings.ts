@@ -5,6 +5,8 @@ import { getConfig, type Config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { accessListSchema } from "./access-lists";
+import { assertSomeSignInMethod } from "./sign-in-methods";
 
 /**
  * Admin-editable instance settings (S8) as ONE tree: the environment gives
@@ -32,10 +34,29 @@ const fields = {
   /** S6: text-message codes as a second factor. Off by default (SMS costs money and is the weakest factor). */
   smsSecondFactor: z.boolean(),
   /**
-   * S4, S8: sign in by an emailed code or link. Off leaves password, OAuth and
-   * passkeys; emailed codes still verify addresses at sign-up and reset passwords.
+   * S4, S8: sign in by the 6-digit code of the sign-in email (`emailLinkSignIn`
+   * is its link). Off leaves the other methods; emailed codes still verify
+   * addresses at sign-up and reset passwords.
    */
   emailCodeSignIn: z.boolean(),
+  /** S8: sign in with email address and password (off also hides "Forgot password?"). */
+  passwordSignIn: z.boolean(),
+  /** S4, S8: sign in by the link in the sign-in email. With the code off too, no sign-in email is sent. */
+  emailLinkSignIn: z.boolean(),
+  /** S5, S8: sign in and sign up with OAuth providers; off hides every provider button. */
+  oauthSignIn: z.boolean(),
+  /** S8: who may create an account: anyone, only the allowlist, or only invited addresses (and the allowlist). */
+  signUpMode: z.enum(["public", "restricted", "invitation"], "Choose public, restricted or invitation."),
+  /** S8: email addresses and domains that may sign up while sign-ups are restricted. */
+  allowlist: accessListSchema,
+  /** S8: email addresses and domains that may neither sign up nor sign in. */
+  blocklist: accessListSchema,
+  /** S3: minimum password length in characters (NIST: at least 8; at most 72, bcrypt's byte limit). */
+  passwordMinLength: z
+    .number({ error: "Enter a number." })
+    .int("Enter a whole number.")
+    .min(8, "Use at least 8 (the NIST minimum).")
+    .max(72, "Use at most 72: longer passwords exceed bcrypt's 72-byte limit."),
   /**
    * S5, S8: OAuth providers set by an admin; they take precedence over the
    * same provider in the environment. Client secrets are stored encrypted
@@ -53,6 +74,15 @@ const fields = {
   ),
   /** Branding (S8, S11): used in emails; the pages read the CSS variables. */
   brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "Use a colour like #4f46e5."),
+  /** Branding (S8, S11): the name on every page and email. Default: NEXT_PUBLIC_INSTANCE_NAME, else "Auth Portal". */
+  instanceName: z
+    .string()
+    .trim()
+    .min(1, "Enter a name.")
+    .max(60, "Use at most 60 characters.")
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u, "Use letters, digits, spaces and punctuation only."),
+  /** Branding (S11): "system" follows the visitor's prefers-color-scheme; "light" / "dark" force one. */
+  theme: z.enum(["system", "light", "dark"], "Choose system, light or dark."),
 } as const;
 
 type Fields = typeof fields;
@@ -73,9 +103,23 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     emailLinkCrossDevice: false,
     smsSecondFactor: false,
     emailCodeSignIn: true,
+    passwordSignIn: true,
+    emailLinkSignIn: true,
+    oauthSignIn: true,
+    signUpMode: "public",
+    allowlist: [],
+    blocklist: [],
+    passwordMinLength: 8,
     oauthProviders: {},
     brandColor: "#4f46e5",
+    instanceName: envInstanceName(),
+    theme: "system",
   };
+}
+
+/** The instance name the environment gives (also what client code shows before settings load). */
+export function envInstanceName(): string {
+  return process.env.NEXT_PUBLIC_INSTANCE_NAME?.trim().slice(0, 60) || "Auth Portal";
 }
 
 /** Defaults overridden by every stored field that still validates; `invalid` names the ones that did not. */
@@ -181,6 +225,7 @@ export async function updateInstanceSettings(
       await tx.instanceSettings.create({ data: { id: "default", data: data as object, version } });
     }
     const after = parseStoredSettings(data, defaults).settings;
+    assertSomeSignInMethod(after);
     const changed: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of Object.keys(parsed.data) as (keyof InstanceSettings)[]) {
       if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {

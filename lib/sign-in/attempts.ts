@@ -5,7 +5,7 @@ import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import type { InstanceSettings } from "@/lib/settings";
 import { isSameClient, openSession, type OpenedSession, type RequestContext, type ResolvedClient } from "@/lib/session";
-import { createUser, isAdminEmail, type ExternalIdentity } from "@/lib/users";
+import { AccessPolicyError, anyBlocked, createUser, isAdminEmail, SIGN_IN_BLOCKED_MESSAGE, type AccessPolicySettings, type ExternalIdentity } from "@/lib/users";
 import type { AttemptStatus } from "@/lib/generated/prisma/client";
 
 /**
@@ -19,6 +19,8 @@ import type { AttemptStatus } from "@/lib/generated/prisma/client";
  *               so of N concurrent callers exactly one moves it on
  *   finish   -> `finishSignIn` / `finishSignUp`: second-factor gate, the
  *               session, the role, the audit event, in the caller's transaction
+ *   (impersonation, S8: `openImpersonationSession`, no attempt: the admin's
+ *    session and step-up are the proof)
  *
  * Sign-in: needs_first_factor -> (needs_second_factor) -> complete.
  * Sign-up: needs_verification -> complete.
@@ -96,6 +98,8 @@ export type SignUpFields = {
   lastName?: string | null;
   /** Sign-up through OAuth with an unverified provider email: linked once the address is verified here (S5). */
   external?: ExternalIdentity | null;
+  /** The invitation the sign-up presented (S8), already checked; createUser checks and accepts it. */
+  invitationId?: string | null;
 };
 
 export async function createSignUpAttempt(
@@ -118,6 +122,7 @@ export async function createSignUpAttempt(
       externalProvider: input.external?.provider ?? null,
       externalProviderUserId: input.external?.providerUserId ?? null,
       externalProfile: input.external ? (input.external as object) : undefined,
+      invitationId: input.invitationId ?? null,
       redirectUrl: input.redirectUrl ?? null,
       ip: context.ip,
       userAgent: context.userAgent?.slice(0, 512) ?? null,
@@ -240,7 +245,7 @@ type Finish = {
   client: ResolvedClient;
   /** The address used, when it is verified (its ADMIN_EMAILS grant applies). */
   verifiedEmail: string | null;
-  settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays">;
+  settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays" | "blocklist">;
 };
 
 /**
@@ -257,6 +262,7 @@ export async function finishSignIn(
   const now = context.now ?? new Date();
   const { user, attempt } = input;
   if (user.banned) throw new AppError("forbidden", "This account has been suspended. Contact the administrator.");
+  await assertNotBlocked(tx, input);
   const from: AttemptStatus[] = ["needs_identifier", "needs_first_factor"];
 
   if (user.mfaEnabled) {
@@ -282,6 +288,7 @@ export async function finishSecondFactor(
   context: RequestContext,
 ): Promise<Extract<SignInOutcome, { status: "complete" }>> {
   if (input.user.banned) throw new AppError("forbidden", "This account has been suspended. Contact the administrator.");
+  await assertNotBlocked(tx, input);
   // The audit names both factors: the first one was recorded when the attempt stopped here.
   const stopped = await tx.signInAttempt.findUnique({ where: { id: input.attempt.id }, select: { firstFactor: true } });
   return openSignedInSession(
@@ -293,6 +300,18 @@ export async function finishSecondFactor(
     },
     context,
   );
+}
+
+/**
+ * Every strategy passes here before its second factor and its session: a user
+ * with a blocklisted address (S8) is refused, however they proved who they are
+ * (an OAuth identity or a reset code for another address included).
+ */
+async function assertNotBlocked(tx: Tx, input: Pick<Finish, "user" | "verifiedEmail" | "settings">): Promise<void> {
+  if (input.settings.blocklist.length === 0) return;
+  const addresses = await tx.emailAddress.findMany({ where: { userId: input.user.id, verified: true }, select: { emailNormalized: true } });
+  const emails = [...(input.verifiedEmail ? [input.verifiedEmail] : []), ...addresses.map((address) => address.emailNormalized)];
+  if (anyBlocked(emails, input.settings)) throw new AccessPolicyError("sign_in_blocked", SIGN_IN_BLOCKED_MESSAGE);
 }
 
 /** Session, attempt -> complete, role (ADMIN_EMAILS only through a verified address), audit. */
@@ -334,6 +353,31 @@ async function openSignedInSession(
 }
 
 /**
+ * Impersonation (S8) is a strategy too: the admin's own session and a recent
+ * step-up are its proof (lib/sign-in/impersonation.ts checks them), and the
+ * session it opens acts as `userId` for `actorId`. It has no attempt (nothing
+ * to advance: the admin is already signed in) and ends no other session.
+ */
+export async function openImpersonationSession(
+  tx: Tx,
+  input: {
+    userId: string;
+    actorId: string;
+    client: ResolvedClient;
+    expiresAt: Date;
+    settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays">;
+  },
+  context: RequestContext,
+): Promise<OpenedSession> {
+  return openSession(
+    tx,
+    { userId: input.userId, client: input.client, actorId: input.actorId, expiresAt: input.expiresAt },
+    input.settings,
+    context,
+  );
+}
+
+/**
  * The last step of every sign-up: the attempt completes (once), the account
  * is made by the one `createUser`, and its first session opens here.
  */
@@ -346,7 +390,7 @@ export async function finishSignUp(
     emailVerified: boolean;
     /** How it was proved or made, for the audit log. */
     method: string;
-    settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays">;
+    settings: Pick<InstanceSettings, "multiSession" | "sessionMaxAgeDays"> & AccessPolicySettings;
   },
   context: RequestContext,
 ): Promise<{ userId: string; role: "user" | "admin"; opened: OpenedSession }> {
@@ -368,6 +412,7 @@ export async function finishSignUp(
       imageUrl: null,
       externalAccount: external,
       method: input.method,
+      signUpPolicy: { settings: input.settings, invitationId: fields.invitationId },
     },
     context,
   );

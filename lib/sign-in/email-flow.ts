@@ -6,7 +6,7 @@ import { enqueueEmail, enqueueNothing, kickOutbox, prepareEmail, type RequestedF
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, isSignedInAs, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { confirmLinkUrl, resendSignUpEmail, startVerifiedSignUp } from "@/lib/sign-up";
-import { findAccountByEmail, normalizeEmail } from "@/lib/users";
+import { assertSignInAllowed, findAccountByEmail, normalizeEmail } from "@/lib/users";
 import {
   assertResendAllowed,
   assertUsable,
@@ -39,6 +39,7 @@ import {
   type FirstFactor,
 } from "./attempts";
 import { requestedFrom } from "./requested-from";
+import { assertEmailSignInEnabled, assertSignInMethodEnabled, type SignInMethodSettings } from "./methods";
 import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 
 /**
@@ -105,16 +106,17 @@ export async function sendEmailCode(
     );
     return { status: "sent", attemptId: sent.attemptId, resendAfter: sent.resendAfter, newClientToken: sent.newClientToken };
   }
-  if (!(await getInstanceSettings()).emailCodeSignIn) {
-    throw new AppError("forbidden", "Signing in with an emailed code is turned off here. Use your password or another sign-in option.");
-  }
+  const settings = await getInstanceSettings();
+  // Policy first (S8): the answer depends on the settings and the typed address only, never on an account.
+  assertEmailSignInEnabled(settings);
+  assertSignInAllowed(emailNormalized, settings);
   const now = context.now ?? new Date();
   await assertResendAllowed({ identifier: emailNormalized, purpose: "sign_in" }, now);
   await chargeEmailSend(emailNormalized, "sign_in");
   // Emailed codes sign in only through a verified address (S10).
   const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: false });
   const secrets = newVerificationSecrets();
-  const email = await renderSignInEmail(input.email.trim(), secrets, context.issuer, { ...context, createdAt: now });
+  const email = await renderSignInEmail(input.email.trim(), secrets, context.issuer, { ...context, createdAt: now }, settings);
   const { attemptId, newClientToken } = await db.$transaction(async (tx) => {
     const client = await ensureClient(tx, input.clientToken, context.userAgent);
     const attemptId = await createSignInAttempt(
@@ -132,17 +134,22 @@ export async function sendEmailCode(
   return { status: "sent", attemptId, resendAfter: RESEND_COOLDOWN_MS / 1000, newClientToken };
 }
 
-/** Rendered for unknown addresses too (before the transaction), so both answers cost the same (S10). */
+/**
+ * Rendered for unknown addresses too (before the transaction), so both answers
+ * cost the same (S10). It carries the code, the link, or both: whichever
+ * sign-in method is on (S8).
+ */
 function renderSignInEmail(
   to: string,
   secrets: VerificationSecrets,
   issuer: string,
   startedBy: { userAgent: string | null; ip: string | null; createdAt: Date },
+  settings: SignInMethodSettings,
 ) {
   return prepareEmail(to, {
     template: "sign_in_code",
-    code: secrets.code,
-    link: confirmLinkUrl(issuer, secrets.linkToken),
+    ...(settings.emailCodeSignIn ? { code: secrets.code } : {}),
+    ...(settings.emailLinkSignIn ? { link: confirmLinkUrl(issuer, secrets.linkToken) } : {}),
     expiresInMinutes: VERIFICATION_TTL_MS / 60_000,
     requestedFrom: requestedFrom(startedBy),
   });
@@ -162,11 +169,13 @@ export async function resendEmailCode(
     const sent = await resendSignUpEmail(attempt, context);
     return { status: "sent", attemptId: attempt.id, resendAfter: sent.resendAfter, newClientToken: null };
   }
+  const settings = await getInstanceSettings();
+  assertEmailSignInEnabled(settings);
   const now = context.now ?? new Date();
   await assertResendAllowed({ attemptId: attempt.id }, now);
   await chargeEmailSend(attempt.identifier, "sign_in");
   const secrets = newVerificationSecrets();
-  const email = await renderSignInEmail(attempt.identifier, secrets, context.issuer, attempt);
+  const email = await renderSignInEmail(attempt.identifier, secrets, context.issuer, attempt, settings);
   await db.$transaction(async (tx) => {
     await extendAttempt(tx, attempt, EMAIL_ATTEMPT_TTL_MS, now);
     await storeVerification(tx, secrets, { purpose: "sign_in", identifier: attempt.identifier, attemptId: attempt.id }, now);
@@ -185,6 +194,7 @@ export async function verifyEmailCode(
   const now = context.now ?? new Date();
   const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
   if (!isOpenAttempt(attempt)) throw new AppError("verification_used", "This code has already been used.");
+  if (attempt.kind === "sign_in") assertSignInMethodEnabled(await getInstanceSettings(), "email_code");
   const verification = await latestForAttempt(attempt.id);
   if (!verification) throw new AppError("verification_expired", "This code has expired. Request a new one.");
   await checkCode(verification, input.code.trim(), now);
@@ -235,6 +245,8 @@ export async function confirmEmailLink(
   assertUsable(verification, now);
   const attempt = await loadAttempt(verification.attemptId);
   if (!attempt) throw LINK_INVALID();
+  // Refused before anything is consumed: the code in the same email may still be typed.
+  if (attempt.kind === "sign_in") assertSignInMethodEnabled(await getInstanceSettings(), "email_link");
 
   if (belongsToBrowser(attempt, input.clientToken)) {
     return finishAttempt(attempt, { verificationId: verification.id, factor: "email_link" }, context);
@@ -324,6 +336,8 @@ async function finishAttempt(
 ): Promise<EmailFlowResult> {
   const now = context.now ?? new Date();
   const settings = await getInstanceSettings();
+  // An admin may have switched the method off since the email went out (S8); sign-ups verify the address either way.
+  if (attempt.kind === "sign_in") assertSignInMethodEnabled(settings, input.factor === "email_code" ? "email_code" : "email_link");
   // The browser proved it owns the attempt's client: the session opens on that client.
   const client = { clientId: attempt.clientId, newClientToken: null };
   const user = attempt.kind === "sign_in" && attempt.userId ? await db.user.findUnique({ where: { id: attempt.userId } }) : null;

@@ -33,6 +33,7 @@ export {
   type ResetResult,
 } from "./password-reset";
 export { describeDevice, requestedFrom } from "./requested-from";
+export { signInMethods, assertSignInMethodEnabled, type SignInMethod, type SignInMethods } from "./methods";
 export {
   startOAuth,
   finishOAuth,
@@ -47,3 +48,11 @@ export {
   type OAuthCallbackResult,
   type OAuthCallbackFailure,
 } from "./oauth-sign-in";
+export {
+  startImpersonation,
+  stopImpersonation,
+  IMPERSONATION_MAX_MS,
+  IMPERSONATION_LANDING_URL,
+  type StartedImpersonation,
+  type StoppedImpersonation,
+} from "./impersonation";

@@ -187,14 +187,14 @@ describe("Connected accounts (S5, S7)", () => {
 
     // Emailed codes still sign this user in: disconnecting is allowed...
     const { version } = await readInstanceSettings();
-    await updateInstanceSettings({ emailCodeSignIn: false }, { expectedVersion: version });
+    await updateInstanceSettings({ emailCodeSignIn: false, emailLinkSignIn: false }, { expectedVersion: version });
     try {
-      // ...but with emailed codes off and no password, the provider is the only way in.
+      // ...but with emailed codes and links off and no password, the provider is the only way in.
       await expect(disconnectExternalAccount({ userId: user.id, externalAccountId: account!.id }, context)).rejects.toMatchObject({ code: "conflict" });
       expect(await db.externalAccount.count({ where: { userId: user.id } })).toBe(1);
     } finally {
       const current = await readInstanceSettings();
-      await updateInstanceSettings({ emailCodeSignIn: true }, { expectedVersion: current.version });
+      await updateInstanceSettings({ emailCodeSignIn: true, emailLinkSignIn: true }, { expectedVersion: current.version });
     }
     await disconnectExternalAccount({ userId: user.id, externalAccountId: account!.id }, context);
     expect(await db.externalAccount.count({ where: { userId: user.id } })).toBe(0);

@@ -8,7 +8,15 @@ import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, isSignedInAs, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { startVerifiedSignUp } from "@/lib/sign-up";
-import { findAccountByEmail, importProviderPicture, linkExternalAccount, normalizeEmail, type ExternalIdentity } from "@/lib/users";
+import {
+  AccessPolicyError,
+  assertSignUpAllowed,
+  findAccountByEmail,
+  importProviderPicture,
+  linkExternalAccount,
+  normalizeEmail,
+  type ExternalIdentity,
+} from "@/lib/users";
 import {
   beginAuthorization,
   completeAuthorization,
@@ -19,6 +27,7 @@ import {
   type PublicProvider,
 } from "@/lib/oauth";
 import { createSignInAttempt, createSignUpAttempt, EMAIL_ATTEMPT_TTL_MS, finishSignIn, finishSignUp, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
+import { assertSignInMethodEnabled } from "./methods";
 
 /**
  * The OAuth / OpenID Connect strategy of the sign-in attempt (S5). lib/oauth
@@ -55,7 +64,11 @@ export type OAuthCallbackFailure =
   | "no_email"
   | "suspended"
   | "locked"
-  | "session_changed";
+  | "session_changed"
+  /** The sign-up policy (S8) refused a new account for this address. */
+  | "sign_up_restricted"
+  /** The address (or its domain) is blocklisted (S8). */
+  | "sign_in_blocked";
 
 export type OAuthCallbackResult =
   | (OAuthOutcome & { provider: PublicProvider; intent: "sign_in" | "connect" })
@@ -76,7 +89,10 @@ export async function startOAuth(
   if (input.intent === "connect" && input.impersonating) {
     throw new AppError("forbidden", "Connected accounts cannot be changed while impersonating a user.");
   }
-  const provider = findProvider(await getInstanceSettings(), input.providerId);
+  const settings = await getInstanceSettings();
+  // Connecting stays possible: it adds a way in for later; signing in and up through a provider is what the switch turns off (S8).
+  if (input.intent === "sign_in") assertSignInMethodEnabled(settings, "oauth");
+  const provider = findProvider(settings, input.providerId);
   if (!provider) throw new AppError("not_found", "This sign-in option is not available.");
   if (input.intent === "connect" && !input.signedInUserId) throw new AppError("unauthenticated", "Sign in first, then connect an account.");
   return beginAuthorization(provider, {
@@ -96,7 +112,8 @@ export async function finishOAuth(
   input: { providerId: string; currentUrl: URL; sealedState: string | null; clientToken: string | null },
   context: RequestContext,
 ): Promise<OAuthCallbackResult> {
-  const provider = findProvider(await getInstanceSettings(), input.providerId);
+  const settings = await getInstanceSettings();
+  const provider = findProvider(settings, input.providerId);
   if (!provider) return { status: "failed", reason: "not_configured", provider: null, intent: "sign_in" };
   const shown = publicProvider(provider);
   let intent: "sign_in" | "connect" = "sign_in";
@@ -107,6 +124,8 @@ export async function finishOAuth(
       sealedState: input.sealedState,
     });
     intent = flow.intent;
+    // Turned off while this browser was at the provider (S8): the answer is used for nothing.
+    if (flow.intent === "sign_in" && !settings.oauthSignIn) return { status: "failed", reason: "not_configured", provider: shown, intent };
     // Connecting links to the user who started it, and only while this browser is still signed in as them.
     if (flow.intent === "connect" && !(flow.userId && (await isSignedInAs(input.clientToken, flow.userId)))) {
       return { status: "failed", reason: "session_changed", provider: shown, intent };
@@ -137,6 +156,7 @@ export async function finishOAuth(
 
 function failureReason(error: unknown): OAuthCallbackFailure | null {
   if (error instanceof OAuthFlowError) return error.reason;
+  if (error instanceof AccessPolicyError) return error.reason;
   if (!(error instanceof AppError)) return null;
   switch (error.code) {
     case "email_taken":
@@ -219,6 +239,8 @@ export async function signInWithOAuth(
   }
 
   const settings = await getInstanceSettings();
+  // A new account: the sign-up policy (S8) decides, as for every other way to sign up (createUser checks again).
+  assertSignUpAllowed(identity.email, settings, null);
   if (!identity.emailVerified) {
     // The provider does not vouch for the address: our email verification (S4) comes first.
     const sent = await startVerifiedSignUp(
@@ -325,14 +347,15 @@ export async function disconnectExternalAccount(
   input: { userId: string; externalAccountId: string },
   context: { ip: string | null; userAgent: string | null },
 ): Promise<void> {
-  const { emailCodeSignIn } = await getInstanceSettings();
+  const { emailCodeSignIn, emailLinkSignIn } = await getInstanceSettings();
+  const emailSignIn = emailCodeSignIn || emailLinkSignIn;
   await db.$transaction(async (tx) => {
     const account = await tx.externalAccount.findFirst({ where: { id: input.externalAccountId, userId: input.userId } });
     if (!account) throw new AppError("not_found", "That connection does not exist.");
     const [user, others, verifiedEmails] = await Promise.all([
       tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: { passwordHash: true } }),
       tx.externalAccount.count({ where: { userId: input.userId, id: { not: account.id } } }),
-      emailCodeSignIn ? tx.emailAddress.count({ where: { userId: input.userId, verified: true } }) : 0,
+      emailSignIn ? tx.emailAddress.count({ where: { userId: input.userId, verified: true } }) : 0,
     ]);
     if (!user.passwordHash && others === 0 && verifiedEmails === 0) {
       throw new AppError("conflict", "This is your only way to sign in. Set a password or connect another account first.");

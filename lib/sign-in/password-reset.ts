@@ -6,7 +6,7 @@ import { enqueueEmail, enqueueNothing, kickOutbox, prepareEmail } from "@/lib/em
 import { assertPasswordPolicy, hashPassword } from "@/lib/password";
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
-import { findAccountByEmail, normalizeEmail } from "@/lib/users";
+import { assertSignInAllowed, findAccountByEmail, normalizeEmail } from "@/lib/users";
 import {
   assertResendAllowed,
   assertUsable,
@@ -24,6 +24,7 @@ import {
 } from "@/lib/verification";
 import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { createSignInAttempt, finishSignIn, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
+import { assertSignInMethodEnabled } from "./methods";
 
 /**
  * Forgot password (S3, S4): an emailed code or link proves the address; the
@@ -43,6 +44,10 @@ export type ResetSent = { status: "sent"; resetId: string; resendAfter: number }
 export async function sendPasswordReset(input: { email: string }, context: RequestContext): Promise<ResetSent> {
   const now = context.now ?? new Date();
   const emailNormalized = normalizeEmail(input.email);
+  // With password sign-in off there is no password to reset; a blocklisted address gets nothing (S8).
+  const settings = await getInstanceSettings();
+  assertSignInMethodEnabled(settings, "password");
+  assertSignInAllowed(emailNormalized, settings);
   await assertResendAllowed({ identifier: emailNormalized, purpose: "reset_password" }, now);
   await chargeEmailSend(emailNormalized, "reset_password");
   // An unverified primary address (verification at sign-up off) may reset: the code proves it, and verifies it.
@@ -121,6 +126,7 @@ export async function completePasswordReset(
   assertUsable(verification, now);
   const user = await db.user.findUniqueOrThrow({ where: { id: verification.userId } });
   const settings = await getInstanceSettings();
+  assertSignInMethodEnabled(settings, "password");
   assertPasswordPolicy(input.password, {
     userInputs: [
       verification.identifier,
@@ -129,6 +135,7 @@ export async function completePasswordReset(
       user.lastName ?? "",
     ].filter(Boolean),
     minScore: settings.passwordMinScore,
+    minLength: settings.passwordMinLength,
   });
   const { hash, cost } = await hashPassword(input.password);
 

@@ -14,9 +14,10 @@ import {
   type RequestContext,
   type StartedSession,
 } from "@/lib/session";
-import { findAccountByEmail, normalizeEmail } from "@/lib/users";
+import { assertSignInAllowed, findAccountByEmail, normalizeEmail } from "@/lib/users";
 import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { createSignInAttempt, finishSignIn, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
+import { assertSignInMethodEnabled } from "./methods";
 
 /** S10: this many failed attempts from unknown browsers lock password sign-in for LOCKOUT_DURATION_MS. */
 export const LOCKOUT_THRESHOLD = 100;
@@ -47,6 +48,9 @@ export async function signInWithPassword(
   const now = context.now ?? new Date();
   const emailNormalized = normalizeEmail(input.email);
   const settings = await getInstanceSettings();
+  // Policy first (S8): the answer depends on the settings and the typed address only, never on an account.
+  assertSignInMethodEnabled(settings, "password");
+  assertSignInAllowed(emailNormalized, settings);
   const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: true });
   const user = account?.user;
   const device = readKnownDevice(context.deviceToken);

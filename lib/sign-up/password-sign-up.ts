@@ -4,7 +4,7 @@ import { assertPasswordPolicy, hashPassword } from "@/lib/password";
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { createSignUpAttempt, finishSignUp, PASSWORD_ATTEMPT_TTL_MS } from "@/lib/sign-in/attempts";
-import { normalizeEmail } from "@/lib/users";
+import { assertSignUpAllowed, checkInvitationToken, normalizeEmail } from "@/lib/users";
 import { startVerifiedSignUp, type VerificationSent } from "./verified-sign-up";
 
 export type SignUpResult = { status: "complete"; userId: string; session: StartedSession } | VerificationSent;
@@ -25,18 +25,31 @@ export async function signUpWithPassword(
     lastName?: string;
     clientToken: string | null;
     redirectUrl?: string;
+    /** The token of an admin's invitation (S8), from /sign-up?invitation=... */
+    invitation?: string | null;
   },
   context: RequestContext,
 ): Promise<SignUpResult> {
   const emailNormalized = normalizeEmail(input.email);
   const settings = await getInstanceSettings();
+  // The sign-up policy (S8) before any work: the answer depends on the address and the settings only.
+  const invitation = await checkInvitationToken(input.invitation, emailNormalized);
+  assertSignUpAllowed(emailNormalized, settings, invitation);
   assertPasswordPolicy(input.password, {
     userInputs: [emailNormalized, emailNormalized.split("@")[0] ?? "", input.firstName ?? "", input.lastName ?? ""].filter(Boolean),
     minScore: settings.passwordMinScore,
+    minLength: settings.passwordMinLength,
   });
   // Hashed even for a taken address, so both answers take the same time (S10).
   const { hash, cost } = await hashPassword(input.password);
-  const fields = { emailNormalized, passwordHash: hash, passwordCost: cost, firstName: input.firstName, lastName: input.lastName };
+  const fields = {
+    emailNormalized,
+    passwordHash: hash,
+    passwordCost: cost,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    invitationId: invitation && "id" in invitation ? invitation.id : null,
+  };
 
   if (settings.emailVerificationAtSignUp) {
     return startVerifiedSignUp(

@@ -10,7 +10,8 @@ import {
   type SignUpFields,
 } from "@/lib/sign-in/attempts";
 import { requestedFrom } from "@/lib/sign-in/requested-from";
-import { findAccountByEmail } from "@/lib/users";
+import { getInstanceSettings } from "@/lib/settings";
+import { assertSignUpAllowed, findAccountByEmail } from "@/lib/users";
 import {
   assertResendAllowed,
   chargeEmailSend,
@@ -47,6 +48,9 @@ export async function startVerifiedSignUp(
   context: RequestContext,
 ): Promise<VerificationSent> {
   const now = context.now ?? new Date();
+  // Every sign-up that verifies the address starts here (password, email code, OAuth without a vouched email).
+  const invitation = input.invitationId ? { id: input.invitationId, emailNormalized: input.emailNormalized } : null;
+  assertSignUpAllowed(input.emailNormalized, await getInstanceSettings(), invitation);
   await assertResendAllowed({ identifier: input.emailNormalized, purpose: "sign_up" }, now);
   await chargeEmailSend(input.emailNormalized, "sign_up");
   const taken = Boolean(await findAccountByEmail(input.emailNormalized, { allowUnverifiedPrimary: false }));
@@ -68,6 +72,7 @@ export async function startVerifiedSignUp(
         firstName: input.firstName,
         lastName: input.lastName,
         external: taken ? null : input.external,
+        invitationId: taken ? null : input.invitationId,
         redirectUrl: input.redirectUrl,
         ttlMs: EMAIL_ATTEMPT_TTL_MS,
       },

@@ -1,4 +1,3 @@
-import zlib from "node:zlib";
 import { NextRequest } from "next/server";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +5,7 @@ import { DELETE as removeAvatarRoute, POST as uploadAvatarRoute } from "@/app/ap
 import { GET as avatarImageRoute } from "@/app/avatars/[userId]/route";
 import { db } from "@/lib/db";
 import { signedUpUser } from "@/test/fixtures";
+import { pngBomb, pngImage } from "@/test/images";
 import { CookieJar, ORIGIN, makeRequest } from "@/test/http";
 import { AVATAR_MESSAGES, generatedAvatarSvg, sniffImageType } from "./avatar";
 
@@ -31,43 +31,6 @@ async function state(userId: string) {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { imageUrl: true, avatar: true } });
   const audits = await db.auditEvent.count({ where: { type: "user.updated", targetId: userId } });
   return { imageUrl: user.imageUrl, avatar: user.avatar, audits };
-}
-
-/** A photo-like PNG: a gradient with noise, so it is not trivially small. */
-function pngImage(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: "#3366cc", noise: { type: "gaussian", mean: 128, sigma: 30 } } })
-    .png()
-    .toBuffer();
-}
-
-/**
- * A decompression bomb: a valid PNG claiming 20000x20000 pixels (1.2 GB as
- * RGB once decoded), whose rows are all zeros and so compress to about 50 KB.
- * sharp would take many seconds to *encode* one that size, so the chunks are
- * written here; sharp (unlimited) confirms below that it is a real 20000x20000 PNG.
- */
-function pngBomb(side = 20_000): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header[8] = 1; // bit depth 1
-  header[9] = 0; // greyscale
-  const rowBytes = 1 + Math.ceil(side / 8); // filter byte + packed pixels
-  const pixels = zlib.deflateSync(Buffer.alloc(rowBytes * side), { level: 9 });
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", pixels),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
 }
 
 /** A body that produces `total` bytes on demand and counts how many were pulled. */

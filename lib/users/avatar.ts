@@ -1,10 +1,13 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
 import { enforceRateLimit, RATE_LIMIT_RULES } from "@/lib/ratelimit";
+import { contentEtag, reencodeImageUpload, type ImageUploadRules, type ReencodedImage } from "@/lib/images";
 import { getAccountProfile, type AccountProfile, type ChangeContext } from "./profile";
+
+// Sniffing lives in lib/images now; re-exported for the callers that knew it here.
+export { sniffImageType } from "@/lib/images";
 
 /**
  * Profile pictures (S7). An upload is sniffed from its bytes (never the file
@@ -30,61 +33,23 @@ export const AVATAR_MESSAGES = {
   empty: "Choose an image to upload.",
 } as const;
 
-export type SniffedImageType = "png" | "jpeg" | "webp";
+/** The checks and re-encoding of an avatar upload: a square WebP of at most 512 px. */
+const AVATAR_UPLOAD: ImageUploadRules = {
+  field: AVATAR_FIELD,
+  maxBytes: AVATAR_MAX_BYTES,
+  maxInputPixels: AVATAR_MAX_INPUT_PIXELS,
+  messages: AVATAR_MESSAGES,
+  encode: (image, { width, height }) => {
+    const side = Math.max(1, Math.min(width, height, AVATAR_SIZE));
+    return image.resize(side, side, { fit: "cover", position: "centre" }).webp({ quality: 85 });
+  },
+};
 
-const CONTENT_TYPES: Record<SniffedImageType, string> = { png: "image/png", jpeg: "image/jpeg", webp: "image/webp" };
-
-/** The image type from the file's first bytes (magic numbers), or null. */
-export function sniffImageType(bytes: Uint8Array): SniffedImageType | null {
-  const starts = (signature: readonly number[], offset = 0) => signature.every((byte, index) => bytes[offset + index] === byte);
-  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "png";
-  if (starts([0xff, 0xd8, 0xff])) return "jpeg";
-  // "RIFF" <size> "WEBP"
-  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return "webp";
-  return null;
-}
-
-function looksLikeSvg(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.subarray(0, 1024)).toString("utf8").trimStart().toLowerCase();
-  return head.includes("<svg");
-}
-
-function fileError(code: "payload_too_large" | "unsupported_media_type" | "validation_failed", message: string): AppError {
-  return new AppError(code, message, { fields: { [AVATAR_FIELD]: [message] } });
-}
-
-export type ProcessedAvatar = { data: Uint8Array<ArrayBuffer>; contentType: "image/webp"; width: number; height: number; etag: string };
+export type ProcessedAvatar = ReencodedImage;
 
 /** Checks and re-encodes an upload (no database): the bytes the avatar route will serve. */
-export async function processAvatarImage(bytes: Uint8Array): Promise<ProcessedAvatar> {
-  if (bytes.byteLength === 0) throw fileError("validation_failed", AVATAR_MESSAGES.empty);
-  if (bytes.byteLength > AVATAR_MAX_BYTES) throw fileError("payload_too_large", AVATAR_MESSAGES.tooLarge);
-  const type = sniffImageType(bytes);
-  if (!type) throw fileError("unsupported_media_type", looksLikeSvg(bytes) ? AVATAR_MESSAGES.svg : AVATAR_MESSAGES.wrongType);
-  // Loaded on first upload only: lib/users is imported by every signed-in page.
-  const { default: sharp } = await import("sharp");
-  const options = { limitInputPixels: AVATAR_MAX_INPUT_PIXELS, pages: 1 } as const;
-  try {
-    // The header alone: dimensions over the limit are refused here, before decoding.
-    const metadata = await sharp(bytes, options).metadata();
-    if (metadata.format !== type) throw fileError("unsupported_media_type", AVATAR_MESSAGES.wrongType);
-    const width = metadata.autoOrient?.width ?? metadata.width;
-    const height = metadata.autoOrient?.height ?? metadata.height;
-    const side = Math.max(1, Math.min(width, height, AVATAR_SIZE));
-    const { data, info } = await sharp(bytes, options)
-      .autoOrient() // apply the EXIF orientation before the metadata goes
-      .resize(side, side, { fit: "cover", position: "centre" })
-      .webp({ quality: 85 })
-      .timeout({ seconds: 20 })
-      .toBuffer({ resolveWithObject: true });
-    const etag = createHash("sha256").update(data).digest("base64url").slice(0, 27);
-    return { data: new Uint8Array(data), contentType: "image/webp", width: info.width, height: info.height, etag };
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const message = error instanceof Error ? error.message : "";
-    if (/pixel limit/i.test(message)) throw fileError("validation_failed", AVATAR_MESSAGES.tooManyPixels);
-    throw fileError("validation_failed", AVATAR_MESSAGES.unreadable);
-  }
+export function processAvatarImage(bytes: Uint8Array): Promise<ProcessedAvatar> {
+  return reencodeImageUpload(bytes, AVATAR_UPLOAD);
 }
 
 /** Where an uploaded avatar is served: the version in the URL makes it cacheable for good. */
@@ -226,5 +191,5 @@ export async function getServedAvatar(userId: string): Promise<ServedAvatar> {
   });
   if (user?.avatar) return { body: user.avatar.data, contentType: user.avatar.contentType, etag: user.avatar.etag, uploaded: true };
   const svg = Buffer.from(generatedAvatarSvg(user ?? { id: userId }), "utf8");
-  return { body: svg, contentType: "image/svg+xml", etag: `g-${createHash("sha256").update(svg).digest("base64url").slice(0, 27)}`, uploaded: false };
+  return { body: svg, contentType: "image/svg+xml", etag: `g-${contentEtag(svg)}`, uploaded: false };
 }

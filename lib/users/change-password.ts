@@ -46,6 +46,7 @@ export async function changePassword(
         user.lastName ?? "",
       ].filter(Boolean),
       minScore: settings.passwordMinScore,
+      minLength: settings.passwordMinLength,
     });
   } catch (error) {
     // The form has two password fields: the policy speaks about the new one.

@@ -5,6 +5,8 @@ import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isAdminEmail } from "./email";
+import { acceptInvitation, checkInvitationById } from "./invitations";
+import { assertSignUpAllowed, type AccessPolicySettings } from "./sign-up-policy";
 
 export type NewUser = {
   /** As typed (display); `emailNormalized` is what lookups use. */
@@ -22,6 +24,13 @@ export type NewUser = {
   externalAccount?: ExternalIdentity | null;
   /** How the account was made, for the audit log: "password", "email_code", "email_link", ... */
   method: string;
+  /**
+   * The sign-up policy (S8) checked once more here, the last line of defence
+   * whatever path led here: the settings read before the transaction and the
+   * invitation the attempt presented (accepted here, once). Only an account
+   * an admin creates is not a sign-up.
+   */
+  signUpPolicy: { settings: AccessPolicySettings; invitationId: string | null } | { skip: "created_by_admin" };
 };
 
 /** An OAuth / OIDC identity as the account stores it. */
@@ -54,6 +63,9 @@ export async function createUser(
   context: { ip: string | null; userAgent: string | null; now?: Date },
 ): Promise<{ userId: string; emailAddressId: string; role: "user" | "admin" }> {
   const now = context.now ?? new Date();
+  const policy = "settings" in input.signUpPolicy ? input.signUpPolicy : null;
+  const invitation = policy ? await checkInvitationById(tx, policy.invitationId, input.emailNormalized, now) : null;
+  if (policy) assertSignUpAllowed(input.emailNormalized, policy.settings, invitation);
   if (!input.emailVerified) {
     // (::text: the driver adapter cannot map pg_advisory_xact_lock's void result.)
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`email:${input.emailNormalized}`}))::text`;
@@ -104,6 +116,11 @@ export async function createUser(
   }
   await tx.user.update({ where: { id: userId }, data: { primaryEmailAddressId: emailAddressId } });
   if (input.externalAccount) await linkExternalAccount(tx, userId, input.externalAccount, context);
+  if (policy && invitation && "id" in invitation) {
+    const accepted = await acceptInvitation(tx, { invitationId: invitation.id, userId, now }, context);
+    // Another sign-up used it first: this one stands only if the policy lets it in without one.
+    if (!accepted) assertSignUpAllowed(input.emailNormalized, policy.settings, null);
+  }
   await recordAuditEvent(
     {
       type: "user.created",

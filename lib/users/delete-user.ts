@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit";
 import { sha256 } from "@/lib/crypto";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { requireRecentVerification } from "@/lib/mfa";
 import { normalizeEmail } from "./email";
@@ -39,15 +39,7 @@ export async function deleteUser(
   if (actor.impersonatedBy) {
     throw new AppError("forbidden", "An account cannot be deleted while impersonating its user.");
   }
-  const user = await db.user.findUnique({
-    where: { id: input.userId },
-    select: {
-      id: true,
-      primaryEmailAddressId: true,
-      emailAddresses: { select: { id: true, email: true, emailNormalized: true, verified: true } },
-      phoneNumbers: { select: { phone: true, verified: true } },
-    },
-  });
+  const user = await findUserToErase(db, input.userId);
   if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
   const primary = user.emailAddresses.find((address) => address.id === user.primaryEmailAddressId);
   const typed = input.confirmation.trim();
@@ -61,6 +53,54 @@ export async function deleteUser(
   }
   await requireRecentVerification({ sessionId: input.sessionId, userId: user.id }, now);
 
+  await db.$transaction(async (tx) => {
+    const erased = await eraseUser(tx, user, now);
+    await recordAuditEvent(
+      {
+        type: "user.deleted",
+        actorId: user.id,
+        targetId: user.id,
+        ip: actor.ip,
+        userAgent: actor.userAgent,
+        data: erased,
+      },
+      tx,
+    );
+  });
+}
+
+/** What erasing a user needs to know about them (read with `db`, or with `tx` inside a transaction). */
+export type UserToErase = {
+  id: string;
+  role: "user" | "admin";
+  primaryEmailAddressId: string | null;
+  emailAddresses: { id: string; email: string; emailNormalized: string; verified: boolean }[];
+  phoneNumbers: { phone: string; verified: boolean }[];
+};
+
+export function findUserToErase(client: Tx, userId: string): Promise<UserToErase | null> {
+  return client.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      role: true,
+      primaryEmailAddressId: true,
+      emailAddresses: { select: { id: true, email: true, emailNormalized: true, verified: true } },
+      phoneNumbers: { select: { phone: true, verified: true } },
+    },
+  });
+}
+
+/**
+ * The data removal of an account deletion (see `deleteUser`), in the caller's
+ * transaction: the user's own deletion and an admin's (lib/admin) remove the
+ * same rows. Returns what the `user.deleted` audit event keeps.
+ */
+export async function eraseUser(
+  tx: Tx,
+  user: UserToErase,
+  now: Date,
+): Promise<{ emailSha256: string[]; endedSessions: number }> {
   const verifiedEmails = user.emailAddresses.filter((address) => address.verified);
   const allIdentifiers = [
     ...user.emailAddresses.map((address) => address.emailNormalized),
@@ -71,37 +111,21 @@ export async function deleteUser(
     ...verifiedEmails.flatMap((address) => [address.email, address.emailNormalized]),
     ...user.phoneNumbers.filter((phone) => phone.verified).map((phone) => phone.phone),
   ];
-
-  await db.$transaction(async (tx) => {
-    const sessions = await tx.session.count({ where: { userId: user.id, status: "active", expiresAt: { gt: now } } });
-    await tx.verification.deleteMany({
-      where: { OR: [{ userId: user.id }, { identifier: { in: verifiedEmails.map((address) => address.emailNormalized) } }] },
-    });
-    await tx.signInAttempt.deleteMany({ where: { OR: [{ userId: user.id }, { identifier: { in: allIdentifiers } }] } });
-    await tx.signUpAttempt.deleteMany({
-      where: { OR: [{ userId: user.id }, { emailAddress: { in: verifiedEmails.map((address) => address.emailNormalized) } }] },
-    });
-    await tx.actorToken.deleteMany({ where: { userId: user.id } });
-    if (ownRecipients.length > 0) {
-      await tx.outboxMessage.deleteMany({ where: { to: { in: ownRecipients, mode: "insensitive" } } });
-    }
-    // A browser whose active session was this user's falls back to none (its other accounts stay signed in).
-    const sessionIds = (await tx.session.findMany({ where: { userId: user.id }, select: { id: true } })).map((row) => row.id);
-    await tx.client.updateMany({ where: { lastActiveSessionId: { in: sessionIds } }, data: { lastActiveSessionId: null } });
-    await tx.user.delete({ where: { id: user.id } });
-    await recordAuditEvent(
-      {
-        type: "user.deleted",
-        actorId: user.id,
-        targetId: user.id,
-        ip: actor.ip,
-        userAgent: actor.userAgent,
-        data: {
-          emailSha256: verifiedEmails.map((address) => sha256(address.emailNormalized)),
-          endedSessions: sessions,
-        },
-      },
-      tx,
-    );
+  const sessions = await tx.session.count({ where: { userId: user.id, status: "active", expiresAt: { gt: now } } });
+  await tx.verification.deleteMany({
+    where: { OR: [{ userId: user.id }, { identifier: { in: verifiedEmails.map((address) => address.emailNormalized) } }] },
   });
+  await tx.signInAttempt.deleteMany({ where: { OR: [{ userId: user.id }, { identifier: { in: allIdentifiers } }] } });
+  await tx.signUpAttempt.deleteMany({
+    where: { OR: [{ userId: user.id }, { emailAddress: { in: verifiedEmails.map((address) => address.emailNormalized) } }] },
+  });
+  await tx.actorToken.deleteMany({ where: { userId: user.id } });
+  if (ownRecipients.length > 0) {
+    await tx.outboxMessage.deleteMany({ where: { to: { in: ownRecipients, mode: "insensitive" } } });
+  }
+  // A browser whose active session was this user's falls back to none (its other accounts stay signed in).
+  const sessionIds = (await tx.session.findMany({ where: { userId: user.id }, select: { id: true } })).map((row) => row.id);
+  await tx.client.updateMany({ where: { lastActiveSessionId: { in: sessionIds } }, data: { lastActiveSessionId: null } });
+  await tx.user.delete({ where: { id: user.id } });
+  return { emailSha256: verifiedEmails.map((address) => sha256(address.emailNormalized)), endedSessions: sessions };
 }

@@ -2,6 +2,28 @@ import "server-only";
 export { normalizeEmail, isAdminEmail } from "./email";
 export { findAccountByEmail, getUserProfile, type UserProfile, type AccountByEmail } from "./queries";
 export { createUser, linkExternalAccount, EMAIL_TAKEN_MESSAGE, type NewUser, type ExternalIdentity } from "./create-user";
+export {
+  assertSignUpAllowed,
+  assertSignInAllowed,
+  anyBlocked,
+  AccessPolicyError,
+  SIGN_UP_RESTRICTED_MESSAGE,
+  SIGN_IN_BLOCKED_MESSAGE,
+  type AccessPolicySettings,
+  type InvitationCheck,
+} from "./sign-up-policy";
+export {
+  createInvitation,
+  listInvitations,
+  revokeInvitation,
+  inspectInvitation,
+  checkInvitationToken,
+  invitationUrl,
+  INVITATION_TTL_MS,
+  type InvitationSummary,
+  type InvitationStatus,
+  type InvitationInspection,
+} from "./invitations";
 export { changePassword } from "./change-password";
 export {
   listEmailAddresses,
@@ -11,7 +33,7 @@ export {
   MAX_EMAIL_ADDRESSES,
   type AccountEmailAddress,
 } from "./email-addresses";
-export { deleteUser, DELETE_CONFIRMATION_WORD } from "./delete-user";
+export { deleteUser, DELETE_CONFIRMATION_WORD, findUserToErase, eraseUser, type UserToErase } from "./delete-user";
 export {
   getAccountProfile,
   updateProfile,

@@ -12,9 +12,9 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
   // Carried from the sign-in form's "Forgot password?" link; only a plausible address is kept.
   const typed = firstParam((await searchParams).email)?.trim() ?? "";
   const initialEmail = typed.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(typed) ? typed : "";
-  const minScore = await getInstanceSettings().then(
-    (settings) => settings.passwordMinScore,
-    () => undefined,
+  const { minScore, minLength } = await getInstanceSettings().then(
+    (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength }),
+    () => ({ minScore: undefined, minLength: undefined }),
   );
   return (
     <AuthCard
@@ -26,7 +26,7 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
         </Link>
       }
     >
-      <ForgotPasswordForm minScore={minScore} initialEmail={initialEmail} />
+      <ForgotPasswordForm minScore={minScore} minLength={minLength} initialEmail={initialEmail} />
     </AuthCard>
   );
 }

@@ -12,11 +12,11 @@ export const dynamic = "force-dynamic";
 /** Where the reset email's link lands. Viewing it consumes nothing; submitting a new password does. */
 export default async function ResetPasswordPage({ searchParams }: { searchParams: SearchParams }) {
   const token = (firstParam((await searchParams).token) ?? "").slice(0, 128);
-  const [state, minScore] = await Promise.all([
+  const [state, { minScore, minLength }] = await Promise.all([
     inspectResetLink(token),
     getInstanceSettings().then(
-      (settings) => settings.passwordMinScore,
-      () => undefined,
+      (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength }),
+      () => ({ minScore: undefined, minLength: undefined }),
     ),
   ]);
   const footer = (
@@ -49,7 +49,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
       subtitle="Pick a strong password you don’t use anywhere else."
       footer={footer}
     >
-      <NewPasswordForm token={token} minScore={minScore} />
+      <NewPasswordForm token={token} minScore={minScore} minLength={minLength} />
     </AuthCard>
   );
 }

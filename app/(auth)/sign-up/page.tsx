@@ -1,35 +1,78 @@
 import type { Metadata } from "next";
 import { AuthCard } from "@/app/_components/AuthCard";
 import { AuthSwitchLink } from "@/app/_components/AuthSwitchLink";
-import { INSTANCE_NAME } from "@/app/_components/instance";
-import { readRedirectUrl, type SearchParams } from "@/app/_components/searchParams";
+import { pageBranding } from "@/app/_components/branding";
+import { Notice } from "@/app/_components/Alert";
+import { firstParam, readRedirectUrl, type SearchParams } from "@/app/_components/searchParams";
 import { SignUpForm } from "@/app/_components/SignUpForm";
 import { sendSignedInVisitorOn } from "@/app/_components/signedInVisitor";
 import { SocialButtons } from "@/app/_components/SocialButtons";
-import { getInstanceSettings } from "@/lib/settings";
+import { getInstanceSettings, type InstanceSettings } from "@/lib/settings";
+import { inspectInvitation, type InvitationInspection } from "@/lib/users";
 
 export const metadata: Metadata = { title: "Create your account" };
 export const dynamic = "force-dynamic";
 
 export default async function SignUpPage({ searchParams }: { searchParams: SearchParams }) {
-  const [redirectUrl, minScore] = await Promise.all([readRedirectUrl(searchParams), passwordMinScore()]);
+  const [redirectUrl, policy, invitation] = await Promise.all([readRedirectUrl(searchParams), signUpPolicy(), readInvitation(searchParams)]);
+  const { minScore, minLength, signUpMode } = policy;
+  const invited = invitation?.inspection.state === "valid" ? { token: invitation.token, email: invitation.inspection.email } : undefined;
   const { addingAccount } = await sendSignedInVisitorOn(redirectUrl);
+  const { instanceName } = await pageBranding();
   return (
     <AuthCard
       title={addingAccount ? "Create another account" : "Create your account"}
-      subtitle={`Welcome! Fill in the details to get started with ${INSTANCE_NAME}.`}
+      subtitle={`Welcome! Fill in the details to get started with ${instanceName}.`}
       footer={<AuthSwitchLink prompt="Already have an account?" label="Sign in" href="/sign-in" redirectUrl={redirectUrl} />}
     >
-      <SignUpForm redirectUrl={redirectUrl} minScore={minScore} social={<SocialButtons redirectUrl={redirectUrl} />} />
+      <div className="grid gap-4">
+        <SignUpNotice mode={signUpMode} invitation={invitation?.inspection ?? null} />
+        <SignUpForm
+          redirectUrl={redirectUrl}
+          minScore={minScore}
+          minLength={minLength}
+          invitation={invited}
+          // An invitation is for one address, through this form; providers would sign up whatever address they hold.
+          social={invited ? undefined : <SocialButtons redirectUrl={redirectUrl} />}
+        />
+      </div>
     </AuthCard>
   );
 }
 
-/** The live meter should judge by the instance's setting; if settings can't be read, the policy default applies. */
-async function passwordMinScore(): Promise<number | undefined> {
+/** The live meter should judge by the instance's settings; if settings can't be read, the policy defaults apply. */
+async function signUpPolicy(): Promise<{ minScore?: number; minLength?: number; signUpMode: InstanceSettings["signUpMode"] }> {
   try {
-    return (await getInstanceSettings()).passwordMinScore;
+    const settings = await getInstanceSettings();
+    return { minScore: settings.passwordMinScore, minLength: settings.passwordMinLength, signUpMode: settings.signUpMode };
   } catch {
-    return undefined;
+    return { signUpMode: "public" };
   }
+}
+
+/** `?invitation=<token>` (S8): looked at, never consumed; the sign-up request carries the token. */
+async function readInvitation(searchParams: SearchParams): Promise<{ token: string; inspection: InvitationInspection } | null> {
+  const token = firstParam((await searchParams).invitation);
+  if (!token || token.length > 128 || !/^[\w-]+$/.test(token)) return token ? { token: "", inspection: { state: "invalid" } } : null;
+  return { token, inspection: await inspectInvitation(token) };
+}
+
+const INVITATION_PROBLEMS: Record<Exclude<InvitationInspection["state"], "valid">, string> = {
+  invalid: "This invitation link is not valid. Check that you copied all of it, or ask an administrator for a new one.",
+  expired: "This invitation has expired. Ask an administrator for a new one.",
+  revoked: "This invitation was withdrawn. Ask an administrator for access.",
+  accepted: "This invitation has already been used. Sign in instead.",
+};
+
+/** Says up front who may sign up here, so nobody fills in the form only to be refused (the server decides anyway). */
+function SignUpNotice({ mode, invitation }: { mode: InstanceSettings["signUpMode"]; invitation: InvitationInspection | null }) {
+  if (invitation?.state === "valid") {
+    return <Notice>You’re invited. Create your account with {invitation.email}.</Notice>;
+  }
+  if (invitation) return <Notice tone="warning">{INVITATION_PROBLEMS[invitation.state]}</Notice>;
+  if (mode === "invitation") {
+    return <Notice>Sign-ups here are by invitation. Use the link in your invitation email, or ask an administrator for access.</Notice>;
+  }
+  if (mode === "restricted") return <Notice>Sign-ups here are limited to approved email addresses.</Notice>;
+  return null;
 }

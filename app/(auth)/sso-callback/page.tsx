@@ -55,7 +55,7 @@ function Failure({ title, text, connect = false }: { title: string; text: string
         <p className="text-sm text-muted-foreground">{text}</p>
         <Link
           href={connect ? "/account/connected-accounts" : "/sign-in"}
-          className="inline-flex h-10 items-center justify-center rounded-md bg-brand px-4 text-sm font-semibold text-brand-foreground shadow-sm hover:bg-brand/90"
+          className="inline-flex h-10 items-center justify-center rounded-md bg-brand px-4 text-sm font-semibold text-brand-foreground shadow-sm hover:bg-brand-hover"
         >
           {connect ? "Back to connected accounts" : "Back to sign in"}
         </Link>
@@ -95,6 +95,13 @@ function failureText(reason: OAuthCallbackFailure, provider: string): { title: s
       return { title: "Account suspended", text: "This account has been suspended. Contact the administrator." };
     case "locked":
       return { title: "Account locked", text: "This account is locked for a while. Try again later or contact the administrator." };
+    case "sign_up_restricted":
+      return { title: "Sign-ups are restricted", text: "Sign-ups are restricted on this instance. Ask an administrator for access." };
+    case "sign_in_blocked":
+      return {
+        title: "This address can’t sign in here",
+        text: "This email address can’t be used to sign in here. Contact an administrator if you think this is a mistake.",
+      };
     case "session_changed":
       return { title: "Sign in again to connect", text: `You were signed out (or switched accounts) while at ${provider}. Sign in again, then connect ${provider}.` };
     default:

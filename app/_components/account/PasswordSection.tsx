@@ -15,7 +15,17 @@ import { SignOutOthersCheckbox } from "../SignOutOthersCheckbox";
  * step-up prompt asks who you are when the last verification is over 10
  * minutes old, as for every other sensitive change.
  */
-export function PasswordSection({ hasPassword, account, minScore }: { hasPassword: boolean; account: string; minScore?: number }) {
+export function PasswordSection({
+  hasPassword,
+  account,
+  minScore,
+  minLength,
+}: {
+  hasPassword: boolean;
+  account: string;
+  minScore?: number;
+  minLength?: number;
+}) {
   const stepUp = useStepUp();
   const [hadPassword, setHadPassword] = useState(hasPassword);
   const [password, setPassword] = useState("");
@@ -88,6 +98,7 @@ export function PasswordSection({ hasPassword, account, minScore }: { hasPasswor
           }}
           userInputs={[account]}
           minScore={minScore}
+          minLength={minLength}
           error={fieldError}
         />
         <SignOutOthersCheckbox checked={signOutOthers} onChange={setSignOutOthers} />

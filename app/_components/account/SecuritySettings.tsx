@@ -20,6 +20,8 @@ type Props = {
   /** The primary email (or the user id): names the account in the backup codes file. */
   account: string;
   minScore?: number;
+  /** The instance's minimum password length (S3, S8). */
+  minLength?: number;
 };
 
 /** The client side of /account/security: one step-up prompt and one toast region for every section. */
@@ -31,7 +33,7 @@ export function SecuritySettings(props: Props) {
   );
 }
 
-function SecuritySections({ initialStatus, hasPassword, account, minScore }: Props) {
+function SecuritySections({ initialStatus, hasPassword, account, minScore, minLength }: Props) {
   const [status, setStatus] = useState(initialStatus);
   const [freshCodes, setFreshCodes] = useState<string[] | null>(null);
 
@@ -53,7 +55,7 @@ function SecuritySections({ initialStatus, hasPassword, account, minScore }: Pro
     <div className="grid gap-6">
       <TwoStepSection status={status} reload={reload} factorEnabled={factorEnabled} freshCodes={freshCodes} setFreshCodes={setFreshCodes} account={account} />
       {status.sms.available || status.sms.enabled ? <SmsSection status={status} reload={reload} factorEnabled={factorEnabled} /> : null}
-      <PasswordSection hasPassword={hasPassword} account={account} minScore={minScore} />
+      <PasswordSection hasPassword={hasPassword} account={account} minScore={minScore} minLength={minLength} />
     </div>
   );
 }

@@ -16,13 +16,15 @@ export const checkUsername = (value: string, signal: AbortSignal) =>
   withSession(() => getJson<UsernameCheck>(`/api/account/username?${new URLSearchParams({ value }).toString()}`, { signal }));
 
 /**
- * A non-JSON request (a multipart upload, a DELETE) with the same result
- * shape as ../api.ts's postJson: field errors for `fields`, else a form error.
+ * A request ../api.ts has no helper for (a multipart upload, a DELETE, a
+ * PATCH) with the same result shape as its postJson: field errors for
+ * `fields`, else a form error. `init.headers` (e.g. a Content-Type) are kept.
  */
-async function send<T>(url: string, init: RequestInit, fields: readonly string[]): Promise<ApiResult<T>> {
+export async function sendRequest<T>(url: string, init: RequestInit, fields: readonly string[]): Promise<ApiResult<T>> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
+    const headers = { Accept: "application/json", ...(init.headers as Record<string, string> | undefined) };
+    response = await fetch(url, { ...init, credentials: "same-origin", cache: "no-store", headers });
   } catch {
     return { ok: false, status: 0, fieldErrors: {}, formError: NETWORK_ERROR_MESSAGE, errors: [] };
   }
@@ -47,8 +49,8 @@ export function uploadAvatar(file: File) {
   return withSession(() => {
     const form = new FormData();
     form.set("file", file, file.name);
-    return send<{ profile: AccountProfile }>("/api/account/avatar", { method: "POST", body: form }, ["file"]);
+    return sendRequest<{ profile: AccountProfile }>("/api/account/avatar", { method: "POST", body: form }, ["file"]);
   });
 }
 
-export const removeAvatar = () => withSession(() => send<{ profile: AccountProfile }>("/api/account/avatar", { method: "DELETE" }, []));
+export const removeAvatar = () => withSession(() => sendRequest<{ profile: AccountProfile }>("/api/account/avatar", { method: "DELETE" }, []));

@@ -88,6 +88,11 @@ export function useOptionalUser(): ClientUser | null {
   return use(SessionContext)?.user ?? null;
 }
 
+/** Who is acting through this session when an admin impersonates its user (S8), else null; null outside a provider too. */
+export function useImpersonator(): { sub: string } | null {
+  return use(SessionContext)?.session?.actor ?? null;
+}
+
 export function SignedIn({ children }: { children: ReactNode }) {
   return useSessionState().user ? children : null;
 }

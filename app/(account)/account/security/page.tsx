@@ -20,12 +20,12 @@ export default async function SecurityPage() {
   const [session, user] = await Promise.all([auth(), currentUser()]);
   // Middleware sends signed-out visitors to sign-in first; this is the server-side backstop.
   if (!session || !user) redirect(`/sign-in?${new URLSearchParams({ redirect_url: HERE }).toString()}`);
-  const [mfa, methods, minScore] = await Promise.all([
+  const [mfa, methods, { minScore, minLength }] = await Promise.all([
     getMfaStatus(user.id),
     reverificationMethods(user.id),
     getInstanceSettings().then(
-      (settings) => settings.passwordMinScore,
-      () => undefined,
+      (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength }),
+      () => ({ minScore: undefined, minLength: undefined }),
     ),
   ]);
 
@@ -34,7 +34,7 @@ export default async function SecurityPage() {
       <h1 className="text-2xl font-semibold tracking-tight text-foreground">Security</h1>
       <p className="mt-1 text-sm text-muted-foreground">How you sign in to {user.email ?? "your account"}, and what keeps it yours.</p>
       <div className="mt-8">
-        <SecuritySettings initialStatus={mfa} hasPassword={methods.password} account={user.email ?? user.id} minScore={minScore} />
+        <SecuritySettings initialStatus={mfa} hasPassword={methods.password} account={user.email ?? user.id} minScore={minScore} minLength={minLength} />
       </div>
     </>
   );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { handler, json, passwordField } from "@/lib/http";
-import { requestContext, requireRequestAuth } from "@/lib/session";
+import { requestContext, requireOwnRequestAuth } from "@/lib/session";
 import { changePassword } from "@/lib/users";
 
 const body = z.strictObject({
@@ -11,7 +11,7 @@ const body = z.strictObject({
 
 /** Change (or set) the password: with the current one, or after a recent verification (S3, S6). */
 export const POST = handler({ body }, async ({ request, body }) => {
-  const auth = await requireRequestAuth(request);
+  const auth = await requireOwnRequestAuth(request, "Your password");
   return json(
     await changePassword(
       { userId: auth.userId, sessionId: auth.sessionId, ...body },

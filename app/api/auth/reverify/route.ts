@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { handler, json, passwordField, safeText } from "@/lib/http";
 import { reverificationMethods, reverify } from "@/lib/mfa";
-import { requestContext, requireRequestAuth } from "@/lib/session";
+import { requestContext, requireOwnRequestAuth, requireRequestAuth } from "@/lib/session";
 
 /** What the "confirm it's you" prompt can offer this user (S6 step-up). */
 export const GET = handler({}, async ({ request }) => {
@@ -16,6 +16,7 @@ const body = z.discriminatedUnion("method", [
 
 /** Proves it is still the user: sensitive actions are allowed for the next 10 minutes. */
 export const POST = handler({ body }, async ({ request, body }) => {
-  const auth = await requireRequestAuth(request);
+  // An impersonating admin proves nothing about the user (and must not guess their password here).
+  const auth = await requireOwnRequestAuth(request, "Security settings");
   return json(await reverify({ sessionId: auth.sessionId, userId: auth.userId }, body, requestContext(request)));
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedRedirect, emailField, handler, json, nameField, passwordField, redirectUrlField } from "@/lib/http";
+import { allowedRedirect, emailField, handler, json, nameField, passwordField, redirectUrlField, tokenField } from "@/lib/http";
 import { readClientToken, requestContext, setAuthCookies, setClientCookie } from "@/lib/session";
 import { signUpWithPassword } from "@/lib/sign-up";
 
@@ -9,6 +9,8 @@ const body = z.strictObject({
   firstName: nameField,
   lastName: nameField,
   redirectUrl: redirectUrlField,
+  /** An admin's invitation (S8), from /sign-up?invitation=... */
+  invitation: tokenField.optional(),
 });
 
 export const POST = handler({ body }, async ({ request, body }) => {

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { handler, json } from "@/lib/http";
 import { disableTotp, requireRecentVerification } from "@/lib/mfa";
-import { requestContext, requireRequestAuth } from "@/lib/session";
+import { requestContext, requireOwnRequestAuth } from "@/lib/session";
 
 export const POST = handler({ body: z.strictObject({}) }, async ({ request }) => {
-  const auth = await requireRequestAuth(request);
+  const auth = await requireOwnRequestAuth(request, "Two-step verification");
   await requireRecentVerification(auth);
   await disableTotp(auth.userId, requestContext(request));
   return json({ status: "disabled" });

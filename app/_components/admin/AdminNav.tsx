@@ -1,0 +1,29 @@
+import { FileClock, KeyRound, LayoutDashboard, Settings, Users } from "lucide-react";
+import { SideNav } from "../SideNav";
+
+/**
+ * The admin console's navigation (S8). "Integrations" is where webhooks,
+ * JWT templates and API keys join signing keys (S9).
+ */
+export function AdminNav() {
+  return (
+    <SideNav
+      label="Admin"
+      groups={[
+        {
+          label: "Instance",
+          items: [
+            { href: "/admin", label: "Overview", icon: <LayoutDashboard aria-hidden="true" />, exact: true },
+            { href: "/admin/users", label: "Users", icon: <Users aria-hidden="true" /> },
+            { href: "/admin/audit", label: "Audit log", icon: <FileClock aria-hidden="true" /> },
+            { href: "/admin/settings", label: "Settings", icon: <Settings aria-hidden="true" /> },
+          ],
+        },
+        {
+          label: "Integrations",
+          items: [{ href: "/admin/signing-keys", label: "Signing keys", icon: <KeyRound aria-hidden="true" /> }],
+        },
+      ]}
+    />
+  );
+}

@@ -1,0 +1,32 @@
+import "server-only";
+export {
+  getBranding,
+  getBrandLogo,
+  saveBrandLogo,
+  removeBrandLogo,
+  getServedBrandLogo,
+  brandLogoUrl,
+  absoluteInstanceUrl,
+  setBrandingCacheTtlForTests,
+  LOGO_FIELD,
+  LOGO_MAX_BYTES,
+  LOGO_MAX_HEIGHT,
+  LOGO_MESSAGES,
+  LOGO_PATH,
+  type Branding,
+  type BrandLogo,
+  type BrandingChangeContext,
+  type ServedLogo,
+} from "./branding";
+export {
+  brandPalette,
+  brandStyleSheet,
+  buttonColors,
+  contrastRatio,
+  readableTextOn,
+  DEFAULT_BRAND_COLOR,
+  THEMES,
+  type BrandColors,
+  type BrandPalette,
+  type Theme,
+} from "./palette";
