@@ -56,12 +56,16 @@ test.describe("security headers and CSP in the production build", () => {
   test("sign-in and sign-up pages: headers, a fresh nonce per load, nonce'd scripts, no CSP violations", async ({ page }) => {
     const consoleMessages = await recordViolations(page);
     const first = expectSecurityHeaders(await page.goto("/sign-in"));
-    const again = expectSecurityHeaders(await page.goto("/sign-in"));
+    const response = await page.goto("/sign-in");
+    const again = expectSecurityHeaders(response);
     expect(again).not.toBe(first);
-    // Next.js stamped the request's nonce on its scripts (the browser hides nonce attributes from getAttribute).
-    const nonces = await page.evaluate(() => [...document.querySelectorAll("script")].map((script) => script.nonce));
-    expect(nonces.length).toBeGreaterThan(0);
-    expect(nonces.every((value) => value === again)).toBe(true);
+    // Next.js stamped the request's nonce on every script of the page it rendered. Chunks its
+    // runtime loads later (a prefetched link's route) carry none and need none: 'strict-dynamic'
+    // trusts what nonce'd scripts load, and the violation check below would catch anything else.
+    const html = await response!.text();
+    const scriptTags = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scriptTags.length).toBeGreaterThan(0);
+    expect(scriptTags.filter((tag) => !tag.includes(`nonce="${again}"`))).toEqual([]);
     expect(await violationsOn(page, consoleMessages)).toEqual([]);
 
     expectSecurityHeaders(await page.goto("/sign-up"));

@@ -1,6 +1,6 @@
 "use client";
 
-import { LogOut, MonitorSmartphone, Plus, Settings, Users } from "lucide-react";
+import { LogOut, MonitorSmartphone, Plus, Settings, ShieldCheck, Users } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { getJson, navigate, postJson } from "./api";
@@ -34,7 +34,10 @@ const displayName = (user: AvatarUser) => [user.firstName, user.lastName].filter
  */
 export function UserButton({ user: serverUser }: { user: AvatarUser }) {
   // The provider's copy follows profile changes at once; the server's is the first paint.
-  const user = useOptionalUser() ?? serverUser;
+  const providerUser = useOptionalUser();
+  const user = providerUser ?? serverUser;
+  // A shortcut only: /admin checks the role in the DB itself.
+  const isAdmin = providerUser?.role === "admin";
   // An impersonation session stands apart: no switching, and "all devices" is the user's to choose (the server refuses both).
   const impersonating = useImpersonator() !== null;
   const [pending, setPending] = useState<string | null>(null);
@@ -124,6 +127,14 @@ export function UserButton({ user: serverUser }: { user: AvatarUser }) {
                 Manage account
               </Link>
             </DropdownMenuItem>
+            {isAdmin ? (
+              <DropdownMenuItem asChild>
+                <Link href="/admin">
+                  <ShieldCheck aria-hidden="true" />
+                  Admin console
+                </Link>
+              </DropdownMenuItem>
+            ) : null}
           </DropdownMenuGroup>
           {accounts?.multiSession && !impersonating ? (
             <>

@@ -6,8 +6,9 @@ const TONES: Record<Tone, string> = {
   neutral: "border-border bg-muted text-muted-foreground",
   brand: "border-brand/30 bg-brand/10 text-foreground",
   danger: "border-destructive/40 bg-destructive-surface text-destructive",
-  warning: "border-warning/40 bg-warning/10 text-warning",
-  success: "border-success/40 bg-success/10 text-success",
+  // On the card itself: a tinted fill would take these text colours under 4.5:1.
+  warning: "border-warning/50 bg-card text-warning",
+  success: "border-success/50 bg-card text-success",
 };
 
 /** A small status label (Admin, Banned, Locked, MFA ...). */

@@ -102,7 +102,7 @@ function MetadataKindEditor({ userId, kind, label, help, original, version }: { 
           {diff.map((part, index) => (
             <pre
               key={index}
-              className={`px-3 whitespace-pre-wrap ${part.added ? "bg-success/15 text-success" : part.removed ? "bg-destructive-surface text-destructive line-through" : "text-muted-foreground"}`}
+              className={`px-3 whitespace-pre-wrap ${part.added ? "bg-success/15 text-foreground" : part.removed ? "bg-destructive-surface text-destructive line-through" : "text-muted-foreground"}`}
             >
               {part.value
                 .replace(/\n$/, "")
