@@ -1,4 +1,5 @@
 import { expect, test, type Page, type Response } from "@playwright/test";
+import { cspViolationsOn as violationsOn, recordCspViolations as recordViolations } from "./helpers/csp";
 import { createUserViaApi, signIn } from "./helpers/flows";
 import { SignUpPage } from "./pages/SignUpPage";
 
@@ -7,33 +8,6 @@ import { SignUpPage } from "./pages/SignUpPage";
  * the CSP with a fresh nonce and the fixed headers, and Next.js's own scripts
  * and styles run under that CSP (pages hydrate, zero CSP violations).
  */
-declare global {
-  interface Window {
-    __cspViolations: string[];
-  }
-}
-
-async function recordViolations(page: Page): Promise<string[]> {
-  const console: string[] = [];
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) console.push(message.text());
-  });
-  await page.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (event) => {
-      window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`);
-    });
-  });
-  return console;
-}
-
-async function violationsOn(page: Page, consoleMessages: string[]): Promise<string[]> {
-  // Not "networkidle": the signed-in page keeps refreshing its session token.
-  await page.waitForLoadState("load");
-  await page.waitForTimeout(750);
-  return [...(await page.evaluate(() => window.__cspViolations)), ...consoleMessages];
-}
-
 function expectSecurityHeaders(response: Response | null): string {
   expect(response, "document response").not.toBeNull();
   const headers = response!.headers();

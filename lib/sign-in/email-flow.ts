@@ -286,6 +286,18 @@ export async function denyEmailLink(input: { token: string }, context: RequestCo
   return { status: "denied" };
 }
 
+/** The state of an attempt that someone else just finished: what the polling tab should do next. */
+async function settledAttemptStatus(attempt: Pick<Attempt, "id" | "redirectUrl">): Promise<AttemptStatus> {
+  const current = await loadAttempt(attempt.id);
+  if (current?.status === "needs_second_factor" && current.userId) {
+    return { status: "needs_second_factor", attemptId: current.id, redirectUrl: current.redirectUrl, methods: await secondFactorMethods(current.userId) };
+  }
+  if (current?.status === "complete") return { status: "complete", redirectUrl: current.redirectUrl };
+  // Still open (the other request has not moved it on yet): the next poll will tell.
+  if (current && isOpenAttempt(current)) return { status: "pending", expiresAt: current.expiresAt.toISOString() };
+  return { status: "failed" };
+}
+
 /** GET /api/auth/email/status: polled by the browser that asked, every 2 s. */
 export async function emailAttemptStatus(
   input: { attemptId: string; clientToken: string | null },
@@ -310,9 +322,9 @@ export async function emailAttemptStatus(
         ? { status: "complete", redirectUrl: result.redirectUrl, session: result.session }
         : result;
     } catch (error) {
-      // A concurrent poll finished it first: its response carries the cookies.
-      if (error instanceof AppError && error.code === "verification_used")
-        return { status: "complete", redirectUrl: attempt.redirectUrl };
+      // Finished concurrently (another poll, or the link confirmed in this browser): report where
+      // that left the attempt. "complete" only when it is; it may be waiting for a second factor.
+      if (error instanceof AppError && error.code === "verification_used") return settledAttemptStatus(attempt);
       throw error;
     }
   }
