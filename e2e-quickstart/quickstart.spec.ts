@@ -4,6 +4,7 @@ import { EmailCodePage } from "../e2e/pages/EmailCodePage";
 import { HomePage } from "../e2e/pages/HomePage";
 import { SignInPage } from "../e2e/pages/SignInPage";
 import { SignUpPage } from "../e2e/pages/SignUpPage";
+import { AdminPage } from "../e2e/pages/AdminPage";
 import { openInboxFor, pause, sendEmailLikeAPerson, watchForProblems } from "./walk";
 
 // The README's quick start as a new user lives it: `npm run dev` with no config (embedded PGlite on
@@ -14,6 +15,8 @@ const NEW_PASSWORD = "violet otters juggle quietly 77";
 const SIGN_UP_CODE = /is your .+ verification code/;
 const SIGN_IN_CODE = /is your .+ sign-in code/;
 const RESET = /^Reset your .+ password$/;
+/** scripts/e2e-quickstart.mjs starts `npm run dev` with ADMIN_EMAILS set to this address, as the README says to. */
+const QUICKSTART_ADMIN_EMAIL = "quickstart-admin@example.com";
 
 test.describe.configure({ mode: "serial" });
 
@@ -147,5 +150,60 @@ test.describe("quick start: a new user's whole walk in one browser", () => {
     await pause();
     await signIn.signIn(user.email, NEW_PASSWORD);
     await new HomePage(page).expectSignedInAs(user.email);
+  });
+
+  test("an admin (ADMIN_EMAILS) signs up, finds the first user in /admin, bans and unbans them, impersonates and stops, saves a setting", async () => {
+    const home = new HomePage(page);
+    await pause();
+    await home.signOut();
+    // A second person on the same computer: the admin named on the command line (README).
+    const admin: TestUser = { email: QUICKSTART_ADMIN_EMAIL, password: user.password };
+    const signIn = new SignInPage(page);
+    await signIn.signUpLink.click();
+    const signUp = new SignUpPage(page);
+    await signUp.fill(admin.email, admin.password);
+    const codeStep = new EmailCodePage(page);
+    await sendEmailLikeAPerson(page, signUp.submitButton, codeStep.heading);
+    const mail = await openInboxFor(context, admin.email, SIGN_UP_CODE);
+    await mail.tab.close();
+    await codeStep.enterCode(mail.code!);
+    await home.expectSignedInAs(admin.email);
+    await pause();
+
+    await home.openUserMenu();
+    await page.getByRole("menuitem", { name: "Admin console" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+    await pause();
+    const console_ = new AdminPage(page);
+    await console_.open("Users");
+    await pause();
+    await console_.searchUsers(user.email.slice(0, 12));
+    await pause();
+    await console_.openUser(user.email);
+    await pause();
+    await console_.confirmAction("Ban", "Ban user");
+    await expect(console_.badge("Banned")).toBeVisible();
+    await pause();
+    await console_.confirmAction("Unban", "Unban");
+    await expect(console_.badge("Banned")).toBeHidden();
+    await pause();
+    await console_.confirmAction("Impersonate", "Impersonate");
+    const stop = page.getByRole("button", { name: "Stop impersonating" });
+    await expect(stop).toBeVisible();
+    await expect(page.getByRole("region", { name: "Impersonation" })).toContainText(user.email);
+    await pause();
+    await stop.click();
+    await expect(page.getByRole("heading", { level: 1, name: user.email })).toBeVisible();
+    await pause();
+
+    await console_.open("Settings");
+    await pause();
+    const sessions = page.getByRole("region", { name: "Sessions" });
+    await sessions.getByRole("switch", { name: "Multiple accounts per browser" }).click();
+    await sessions.getByRole("button", { name: "Save sessions" }).click();
+    await expect(sessions.getByText("No unsaved changes.")).toBeVisible();
+    await pause();
+    await console_.open("Audit log");
+    await expect(page.getByRole("table", { name: /Audit events/ }).getByText("impersonation.stopped", { exact: true }).first()).toBeVisible();
   });
 });

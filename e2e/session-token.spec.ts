@@ -7,10 +7,10 @@ import { HomePage } from "./pages/HomePage";
 test.describe("session token lifetime", () => {
   test("an expired token is renewed through the handshake on the next navigation", async ({ page, context }) => {
     const user = await signUpNewUser(page, "handshake");
-    const before = await readSessionToken(context);
-
-    // No open page means no SessionRefresher: the token simply runs out.
+    // No open page means no SessionRefresher: the token simply runs out. Read it after closing,
+    // so a refresh that landed in between cannot leave a newer token than the one waited out.
     await page.close();
+    const before = await readSessionToken(context);
     await waitUntilExpired(before.claims.exp);
 
     const requests = recordRequests(context);

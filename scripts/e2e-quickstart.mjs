@@ -32,6 +32,8 @@ const JSON_REPORT = path.resolve(ROOT, process.env.QUICKSTART_JSON_REPORT ?? pat
 const SYSTEM_ENV = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TMPDIR", "TZ", "CI"];
 
 const log = (message) => console.log(`[quickstart] ${message}`);
+/** Who the walk's admin is (e2e-quickstart/quickstart.spec.ts signs up with it). */
+const QUICKSTART_ADMIN_EMAIL = "quickstart-admin@example.com";
 
 let current = null; // Playwright while it runs
 let interrupted = null;
@@ -100,7 +102,8 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-quickstart-"));
   const port = await freePort();
   const baseURL = `http://localhost:${port}`;
-  const env = { NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), PORTAL_DATA_DIR: dataDir };
+  // The README's one optional step for admins: ADMIN_EMAILS on the command line (the walk's last part).
+  const env = { NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), PORTAL_DATA_DIR: dataDir, ADMIN_EMAILS: QUICKSTART_ADMIN_EMAIL };
   for (const name of SYSTEM_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
 
   let server = null;

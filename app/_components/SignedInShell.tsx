@@ -32,8 +32,8 @@ export function SignedInShell({
         <SignedInHeader user={{ id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName, imageUrl: user.imageUrl }} />
         <div
           className={[
-            "mx-auto grid w-full flex-1 content-start gap-6 px-4 py-8 sm:gap-10 sm:px-6 sm:py-12",
-            wide ? "max-w-6xl sm:grid-cols-[12rem_1fr]" : "max-w-5xl sm:grid-cols-[13rem_1fr]",
+            "mx-auto grid w-full flex-1 grid-cols-1 content-start gap-6 px-4 py-8 sm:gap-10 sm:px-6 sm:py-12",
+            wide ? "max-w-6xl sm:grid-cols-[12rem_minmax(0,1fr)]" : "max-w-5xl sm:grid-cols-[13rem_minmax(0,1fr)]",
           ].join(" ")}
         >
           {nav}

@@ -31,7 +31,7 @@ export default async function AdminOverviewPage() {
           </div>
         ))}
       </dl>
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <Panel id="activity" title="Activity" description="Sign-ups, sign-ins and failed sign-ins per day (UTC), last 30 days.">
           <ActivityChart daily={overview.daily} />
           <details className="mt-4 text-sm">

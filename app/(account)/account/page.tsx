@@ -25,7 +25,7 @@ export default async function ProfilePage() {
     <>
       <h1 className="text-2xl font-semibold tracking-tight text-foreground">Profile</h1>
       <p className="mt-1 text-sm text-muted-foreground">How you appear to others, and the addresses you sign in with.</p>
-      <div className="mt-8 grid gap-6">
+      <div className="mt-8 grid grid-cols-1 gap-6">
         <AvatarSection
           user={{ id: profile.id, email: user.email, firstName: profile.firstName, lastName: profile.lastName, imageUrl: profile.imageUrl }}
         />

@@ -52,7 +52,7 @@ function SecuritySections({ initialStatus, hasPassword, account, minScore, minLe
   );
 
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <TwoStepSection status={status} reload={reload} factorEnabled={factorEnabled} freshCodes={freshCodes} setFreshCodes={setFreshCodes} account={account} />
       {status.sms.available || status.sms.enabled ? <SmsSection status={status} reload={reload} factorEnabled={factorEnabled} /> : null}
       <PasswordSection hasPassword={hasPassword} account={account} minScore={minScore} minLength={minLength} />

@@ -25,7 +25,7 @@ export default async function AdminSettingsPage() {
   return (
     <>
       <PageHeader title="Settings" description="How people sign up and sign in to this instance. Saving asks you to confirm it’s you." />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <AdminSettingsForms initial={initial} oauthProviderCount={oauthProviderCount} invitations={invitations} />
         <StepUpProvider>
           <OAuthProvidersSettings />

@@ -32,7 +32,7 @@ export default async function ConnectedAccountsPage({ searchParams }: { searchPa
     <>
       <h1 className="text-2xl font-semibold tracking-tight text-foreground">Connected accounts</h1>
       <p className="mt-1 text-sm text-muted-foreground">Providers you can sign in with.</p>
-      <div className="mt-8 grid gap-6">
+      <div className="mt-8 grid grid-cols-1 gap-6">
         {justConnected ? <Notice>{justConnected.name} is now connected to your account.</Notice> : null}
         <ConnectedAccounts accounts={accounts} available={providers.map(publicProvider)} />
       </div>

@@ -74,7 +74,7 @@ function Sections({ initial, oauthProviderCount, invitations }: { initial: Versi
 
   return (
     <SettingsContext value={{ settings: current.settings, save }}>
-      <div key={generation} className="grid gap-6">
+      <div key={generation} className="grid grid-cols-1 gap-6">
         <SignInMethodsSection oauthProviderCount={oauthProviderCount} />
         <SignUpSection invitations={invitations} />
         <PasswordsSection />

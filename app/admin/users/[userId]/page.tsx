@@ -49,7 +49,7 @@ export default async function AdminUserPage({ params }: { params: Params }) {
         </div>
       </div>
 
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <Panel id="actions" title="Actions">
           <UserActions
             user={{ id: user.id, email: user.email, name, role: user.role, banned: user.banned, locked, mfaEnabled: user.mfaEnabled, isSelf: user.id === admin.id }}
