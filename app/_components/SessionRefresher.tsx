@@ -8,6 +8,8 @@ const REFRESH_URL = "/api/auth/session/refresh";
 const EXPIRY_MARGIN_MS = 10_000;
 /** After a network or server error, try again sooner than the normal interval. */
 const ERROR_RETRY_MS = 10_000;
+/** A 401 is asked again once, this much later, before the page goes to sign-in. */
+const UNAUTHORIZED_RETRY_MS = 1_500;
 
 /**
  * Keeps the 60-second session token fresh while a page is open (S2): calls
@@ -29,6 +31,7 @@ export function SessionRefresher({
     let inFlight = false;
     let stopped = false;
     let lastRefresh = Date.now();
+    let retriedUnauthorized = false;
 
     function schedule(delay: number) {
       if (timer) clearTimeout(timer);
@@ -48,13 +51,18 @@ export function SessionRefresher({
           cache: "no-store",
         });
         if (stopped) return;
-        if (response.status === 401) {
+        if (response.status === 401 && !retriedUnauthorized) {
+          // This browser's cookies may have changed while the request was in flight (a sign-in,
+          // switch or impersonation in this tab or another): ask once more before giving up.
+          retriedUnauthorized = true;
+          next = UNAUTHORIZED_RETRY_MS;
+        } else if (response.status === 401) {
           stopped = true;
           const here = `${window.location.pathname}${window.location.search}`;
           window.location.assign(`/sign-in?${new URLSearchParams({ redirect_url: here }).toString()}`);
           return;
-        }
-        if (response.ok) {
+        } else if (response.ok) {
+          retriedUnauthorized = false;
           lastRefresh = Date.now();
         } else if (response.status === 429) {
           next = (retryAfterSeconds(response.headers.get("Retry-After")) ?? ERROR_RETRY_MS / 1000) * 1000;

@@ -5,6 +5,7 @@ export {
   openSession,
   issueTokenForSession,
   refreshSessionToken,
+  UnknownClientError,
   signOut,
   revokeSession,
   actorOwnSession,

@@ -61,6 +61,19 @@ function lastActiveWriteInterval(inactivityTimeoutMinutes: number | null): numbe
 const SESSION_INVALID = "Your session has ended. Please sign in again.";
 
 /**
+ * The `__client` cookie names no client: never valid, or replaced a moment ago
+ * by a response the browser is still applying (a sign-in, an account switch,
+ * an impersonation re-issue the client token). A refresh sent just before
+ * that response carries the old value; its answer must not clear the cookies
+ * the newer response set.
+ */
+export class UnknownClientError extends AppError {
+  constructor() {
+    super("session_invalid", SESSION_INVALID);
+  }
+}
+
+/**
  * Opens a session for `userId` on the browser's client inside the caller's
  * transaction (so a failed sign-up leaves nothing behind); its first token is
  * minted once the transaction has committed (`issueTokenForSession`).
@@ -233,7 +246,8 @@ export async function refreshSessionToken(clientToken: string | null, context: R
     where: { tokenHash: sha256(clientToken) },
     select: { id: true, lastActiveSessionId: true },
   });
-  if (!client?.lastActiveSessionId) throw new AppError("session_invalid", SESSION_INVALID);
+  if (!client) throw new UnknownClientError();
+  if (!client.lastActiveSessionId) throw new AppError("session_invalid", SESSION_INVALID);
 
   let session = await sessionForRefresh(client.lastActiveSessionId);
   if (!session) throw new AppError("session_invalid", SESSION_INVALID);

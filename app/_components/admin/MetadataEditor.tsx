@@ -3,7 +3,7 @@
 import { diffLines } from "diff";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/app/_components/ui/sonner";
 import { FormAlert } from "../Alert";
 import { Button } from "../Button";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "../ui/tabs";

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/app/_components/ui/sonner";
 import { postJson } from "../api";
 import { FormAlert } from "../Alert";
 import { ConfirmDialog } from "../account/ConfirmDialog";

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { toast } from "@/app/_components/ui/sonner";
 import { navigate, postJson, type ApiResult } from "../api";
 import { FormAlert } from "../Alert";
 import { Button } from "../Button";

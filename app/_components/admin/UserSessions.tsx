@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/app/_components/ui/sonner";
 import { FormAlert } from "../Alert";
 import { Button } from "../Button";
 import { ConfirmDialog } from "../account/ConfirmDialog";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { toast } from "@/app/_components/ui/sonner";
 import { getJson, postJson, withSession } from "../../api";
 import { FormAlert } from "../../Alert";
 import { Button } from "../../Button";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useRef, useState, type FormEvent } from "react";
-import { toast } from "sonner";
+import { toast } from "@/app/_components/ui/sonner";
 import { FormAlert, Notice } from "../../Alert";
 import { Button } from "../../Button";
 import { TextField } from "../../TextField";

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, use, useCallback, useState, type FormEvent, type ReactNode } from "react";
-import { toast } from "sonner";
+import { toast } from "@/app/_components/ui/sonner";
 import type { ApiResult } from "../../api";
 import { FormAlert } from "../../Alert";
 import { Button } from "../../Button";

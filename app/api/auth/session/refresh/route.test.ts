@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { DEVICE_COOKIE, SESSION_COOKIE } from "@/lib/edge";
+import { CLIENT_COOKIE, DEVICE_COOKIE, SESSION_COOKIE } from "@/lib/edge";
 import { CookieJar, decodeJwtPayload, makeRequest } from "@/test/http";
 import { signedUpUser } from "@/test/fixtures";
 import { POST } from "./route";
@@ -25,6 +25,18 @@ describe("POST /api/auth/session/refresh", () => {
     jar.absorb(response);
     // Session and client cookies are gone; the device cookie stays: this browser remains a known device (S10).
     expect([...jar.values.keys()]).toEqual([DEVICE_COOKIE]);
+  });
+
+  it("a refresh carrying a client cookie that was replaced meanwhile answers 401 without clearing the newer cookies", async () => {
+    const { jar } = await signedUpUser();
+    // What a refresh sent just before a sign-in, switch or impersonation re-issued the client token carries.
+    const stale = new CookieJar();
+    for (const [name, value] of jar.values) stale.values.set(name, value);
+    stale.values.set(CLIENT_COOKIE, "a-client-token-that-was-replaced");
+    const response = await POST(makeRequest("/api/auth/session/refresh", { body: {}, jar: stale }));
+    expect(response.status).toBe(401);
+    // No Set-Cookie: the browser keeps whatever the newer response gave it.
+    expect(response.headers.getSetCookie()).toEqual([]);
   });
 
   it("does not 500 when refresh races sign-out", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { errorResponse, handler, json } from "@/lib/http";
-import { clearAuthCookies, readClientToken, refreshSessionToken, requestContext, setAuthCookies } from "@/lib/session";
+import { clearAuthCookies, readClientToken, refreshSessionToken, requestContext, setAuthCookies, UnknownClientError } from "@/lib/session";
 
 // The page's SessionRefresher calls this every 50 s so navigations rarely need the handshake (S2).
 export const POST = handler({ body: z.strictObject({}) }, async ({ request }) => {
@@ -11,7 +11,8 @@ export const POST = handler({ body: z.strictObject({}) }, async ({ request }) =>
     return response;
   } catch (error) {
     const response = errorResponse(error);
-    if (response.status === 401) clearAuthCookies(response, request);
+    // An unknown client cookie may have been replaced while this request was in flight: leave the newer cookies alone.
+    if (response.status === 401 && !(error instanceof UnknownClientError)) clearAuthCookies(response, request);
     return response;
   }
 });
