@@ -136,8 +136,12 @@ export function navigate(url: string): void {
 
 let refreshing: Promise<ApiResult<unknown>> | null = null;
 
-/** One token refresh at a time, however many calls found the token expired together. */
-function refreshSession(): Promise<ApiResult<unknown>> {
+/**
+ * One token refresh at a time, however many calls found the token expired
+ * together. Exported for navigations to signed-in API routes (a file
+ * download): a link cannot retry after a 401, so it refreshes first.
+ */
+export function refreshSession(): Promise<ApiResult<unknown>> {
   refreshing ??= postJson("/api/auth/session/refresh", {}).finally(() => {
     refreshing = null;
   });

@@ -36,7 +36,8 @@ function summary(data: unknown): string {
 export function AuditTable({ events, caption, showTarget = true }: { events: AuditTableRow[]; caption: string; showTarget?: boolean }) {
   if (events.length === 0) return <p className="px-4 py-8 text-center text-sm text-muted-foreground">No events.</p>;
   return (
-    <div className="overflow-x-auto">
+    // Focusable, so keyboard users can scroll it sideways on a narrow screen.
+    <div tabIndex={0} role="region" aria-label={caption} className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-ring">
       <table className="w-full min-w-[44rem] text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-border text-muted-foreground">

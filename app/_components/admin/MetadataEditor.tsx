@@ -7,6 +7,7 @@ import { toast } from "@/app/_components/ui/sonner";
 import { FormAlert } from "../Alert";
 import { Button } from "../Button";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "../ui/tabs";
+import { useMounted } from "../useMounted";
 import { adminPost, userPath } from "./admin-api";
 
 type Kind = "publicMetadata" | "privateMetadata" | "unsafeMetadata";
@@ -42,6 +43,9 @@ const pretty = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
  * names the version it was based on; a change made meanwhile is refused, not overwritten.
  */
 export function MetadataEditor({ userId, metadata, version }: { userId: string; metadata: Record<Kind, JsonObject>; version: string }) {
+  // radix Tabs styles its panel inline while rendering: browser-only (see useMounted).
+  const mounted = useMounted();
+  if (!mounted) return <p className="h-72 text-sm text-muted-foreground">Loading the metadata editor…</p>;
   return (
     <Tabs defaultValue="publicMetadata">
       <TabsList aria-label="Metadata kind">

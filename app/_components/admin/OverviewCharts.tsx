@@ -1,21 +1,12 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { useMounted } from "../useMounted";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 export type DailyActivity = { date: string; signUps: number; signIns: number; failedSignIns: number };
 
-const subscribeNever = () => () => {};
-
-/**
- * Charts render in the browser only: recharts measures its container, and
- * React sets its styles through CSSOM there, which the CSP allows (style
- * attributes in server HTML it would refuse). The box keeps its height
- * either way, so nothing shifts when they appear.
- */
-function useMounted(): boolean {
-  return useSyncExternalStore(subscribeNever, () => true, () => false);
-}
+// Charts render in the browser only (useMounted): recharts measures its container and sets inline
+// styles. The box keeps its height either way, so nothing shifts when they appear.
 
 const axis = { stroke: "var(--muted-foreground)", fontSize: 12, tickLine: false } as const;
 const tooltipStyle = {

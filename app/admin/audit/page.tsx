@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Download } from "lucide-react";
 import { z } from "zod";
 import { AuditTable } from "@/app/_components/admin/AuditTable";
+import { ExportCsvLink } from "@/app/_components/admin/ExportCsvLink";
 import { PageHeader } from "@/app/_components/admin/PageHeader";
 import type { SearchParams } from "@/app/_components/searchParams";
 import { auditEventTypes, findUserIdByEmail, listAuditEvents } from "@/lib/admin";
@@ -61,9 +61,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
         title="Audit log"
         description="Every sign-in, change and admin action. Entries are never edited or deleted."
         actions={
-          <a href={`/api/admin/audit/export${exportParams.size ? `?${exportParams}` : ""}`} download className="inline-flex h-10 items-center gap-2 rounded-md border border-border bg-card px-4 text-sm font-semibold shadow-xs hover:bg-muted">
-            <Download aria-hidden="true" className="size-4" /> Export CSV
-          </a>
+          <ExportCsvLink href={`/api/admin/audit/export${exportParams.size ? `?${exportParams}` : ""}`} />
         }
       />
       <form method="get" action="/admin/audit" role="search" aria-label="Audit log" className="mb-6 grid gap-3 rounded-xl border border-border bg-card p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-5">

@@ -28,7 +28,7 @@ export default async function SigningKeysPage() {
         }
         actions={<RotateKeyButton />}
       />
-      <div className="overflow-x-auto rounded-xl border border-border bg-card shadow-sm">
+      <div tabIndex={0} role="region" aria-label="Signing keys table" className="overflow-x-auto rounded-xl border border-border bg-card shadow-sm focus-visible:outline-2 focus-visible:outline-ring">
         <table className="w-full min-w-[36rem] text-left text-sm">
           <caption className="sr-only">Published signing keys</caption>
           <thead className="border-b border-border text-muted-foreground">

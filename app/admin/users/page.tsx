@@ -107,7 +107,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
         </div>
       </form>
 
-      <div className="overflow-x-auto rounded-xl border border-border bg-card shadow-sm">
+      <div tabIndex={0} role="region" aria-label="Users table" className="overflow-x-auto rounded-xl border border-border bg-card shadow-sm focus-visible:outline-2 focus-visible:outline-ring">
         <table className="w-full min-w-[40rem] text-left text-sm">
           <caption className="sr-only">Users{filtered ? " matching the filters" : ""}</caption>
           <thead className="border-b border-border text-muted-foreground">
