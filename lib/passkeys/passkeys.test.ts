@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import type { RequestContext } from "@/lib/session";
+import { finishPasskeySignIn, startPasskeySignIn } from "@/lib/sign-in";
+import { POST as optionsRoute } from "@/app/api/auth/passkey/options/route";
+import { POST as verifyRoute } from "@/app/api/auth/passkey/verify/route";
+import { signedUpUser } from "@/test/fixtures";
+import { CookieJar, makeRequest } from "@/test/http";
+import { SoftwareAuthenticator } from "@/test/software-authenticator";
+import { finishPasskeyRegistration, listPasskeys, removePasskey, renamePasskey, startPasskeyRegistration } from "./passkeys";
+
+const context: RequestContext = { ip: "192.0.2.9", userAgent: "vitest", issuer: "http://localhost:3000", authorizedParty: "http://localhost:3000" };
+const later = (ms: number) => ({ ...context, now: new Date(Date.now() + ms) });
+const SIX_MINUTES = 6 * 60_000;
+
+async function userWithSession() {
+  const user = await signedUpUser();
+  const session = await db.session.findFirstOrThrow({ where: { userId: user.userId, status: "active" } });
+  return { ...user, verifier: { userId: user.userId, sessionId: session.id } };
+}
+
+async function userWithPasskey() {
+  const user = await userWithSession();
+  const authenticator = new SoftwareAuthenticator();
+  const options = await startPasskeyRegistration(user.verifier, context);
+  const passkey = await finishPasskeyRegistration(user.verifier, { response: authenticator.register(options), name: "Laptop" }, context);
+  return { ...user, authenticator, passkey };
+}
+
+async function signInChallenge() {
+  const started = await startPasskeySignIn({ clientToken: null }, context);
+  return { ...started, clientToken: started.newClientToken };
+}
+
+describe("adding a passkey (S7)", () => {
+  it("stores the public key with its name, audited, and lists it", async () => {
+    const { userId, passkey } = await userWithPasskey();
+    expect(passkey).toMatchObject({ name: "Laptop", lastUsedAt: null });
+    expect(await listPasskeys(userId)).toEqual([passkey]);
+    const row = await db.passkey.findUniqueOrThrow({ where: { id: passkey.id } });
+    expect(row.publicKey.length).toBeGreaterThan(60);
+    expect(await db.auditEvent.count({ where: { type: "passkey.added", targetId: passkey.id, actorId: userId } })).toBe(1);
+  });
+
+  it("needs a recent verification", async () => {
+    const { verifier } = await userWithSession();
+    await expect(startPasskeyRegistration(verifier, later(11 * 60_000))).rejects.toMatchObject({ code: "reverification_required" });
+  });
+
+  it("refuses a wrong origin, a wrong rp id and a missing user verification", async () => {
+    const { verifier, userId } = await userWithSession();
+    const authenticator = new SoftwareAuthenticator();
+    for (const bad of [{ origin: "https://evil.example" }, { rpId: "evil.example" }, { userVerified: false }]) {
+      const options = await startPasskeyRegistration(verifier, context);
+      await expect(finishPasskeyRegistration(verifier, { response: authenticator.register(options, bad) }, context)).rejects.toMatchObject({
+        code: "invalid_credentials",
+      });
+    }
+    expect(await listPasskeys(userId)).toEqual([]);
+  });
+
+  it("refuses a challenge used twice, an expired one, and another user's challenge", async () => {
+    const { verifier } = await userWithSession();
+    const options = await startPasskeyRegistration(verifier, context);
+    const response = new SoftwareAuthenticator().register(options);
+    await finishPasskeyRegistration(verifier, { response }, context);
+    await expect(finishPasskeyRegistration(verifier, { response }, context)).rejects.toMatchObject({ code: "verification_used" });
+
+    const stale = await startPasskeyRegistration(verifier, context);
+    await expect(
+      finishPasskeyRegistration(verifier, { response: new SoftwareAuthenticator().register(stale) }, later(SIX_MINUTES)),
+    ).rejects.toMatchObject({ code: "verification_expired" });
+
+    const other = await userWithSession();
+    const theirs = await startPasskeyRegistration(other.verifier, context);
+    await expect(
+      finishPasskeyRegistration(verifier, { response: new SoftwareAuthenticator().register(theirs) }, context),
+    ).rejects.toMatchObject({ code: "verification_used" });
+  });
+
+  it("refuses a credential already registered to another user", async () => {
+    const { authenticator } = await userWithPasskey();
+    const other = await userWithSession();
+    const options = await startPasskeyRegistration(other.verifier, context);
+    await expect(finishPasskeyRegistration(other.verifier, { response: authenticator.register(options) }, context)).rejects.toMatchObject({
+      code: "conflict",
+    });
+  });
+});
+
+describe("signing in with a passkey (S2, S7)", () => {
+  it("opens a session through the routes with factor passkey, skipping the second factor", async () => {
+    const { userId, authenticator, passkey } = await userWithPasskey();
+    // MFA on: a user-verified passkey counts as both factors.
+    await db.user.update({ where: { id: userId }, data: { mfaEnabled: true } });
+    const jar = new CookieJar();
+    const optionsResponse = await optionsRoute(makeRequest("/api/auth/passkey/options", { body: {}, jar }));
+    expect(optionsResponse.status).toBe(200);
+    jar.absorb(optionsResponse);
+    const { attemptId, options } = (await optionsResponse.json()) as { attemptId: string; options: { challenge: string; rpId: string; userVerification: string } };
+    expect(options).toMatchObject({ rpId: "localhost", userVerification: "required" });
+
+    const verified = await verifyRoute(
+      makeRequest("/api/auth/passkey/verify", { body: { attemptId, response: authenticator.authenticate(options) }, jar }),
+    );
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toMatchObject({ status: "complete" });
+    expect(verified.headers.getSetCookie().some((line) => line.startsWith("__session="))).toBe(true);
+
+    const attempt = await db.signInAttempt.findUniqueOrThrow({ where: { id: attemptId } });
+    expect(attempt).toMatchObject({ status: "complete", userId, firstFactor: "passkey", secondFactor: null });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { type: "sign_in.succeeded", targetId: attempt.createdSessionId! } });
+    expect(event.data).toMatchObject({ factor: "passkey" });
+    expect((await db.passkey.findUniqueOrThrow({ where: { id: passkey.id } })).lastUsedAt).not.toBeNull();
+  });
+
+  it("refuses a wrong origin, a wrong rp id and a missing user verification", async () => {
+    const { authenticator } = await userWithPasskey();
+    for (const bad of [{ origin: "https://evil.example" }, { rpId: "evil.example" }, { userVerified: false }]) {
+      const { attemptId, options, clientToken } = await signInChallenge();
+      await expect(
+        finishPasskeySignIn({ attemptId, clientToken, response: authenticator.authenticate(options, bad) }, context),
+      ).rejects.toMatchObject({ code: "invalid_credentials" });
+      expect((await db.signInAttempt.findUniqueOrThrow({ where: { id: attemptId } })).status).toBe("needs_first_factor");
+    }
+  });
+
+  it("refuses a challenge used twice and an expired one", async () => {
+    const { authenticator } = await userWithPasskey();
+    // A failed check burns the challenge too: the right answer cannot follow a wrong one.
+    const first = await signInChallenge();
+    await expect(
+      finishPasskeySignIn({ attemptId: first.attemptId, clientToken: first.clientToken, response: authenticator.authenticate(first.options, { origin: "https://evil.example" }) }, context),
+    ).rejects.toMatchObject({ code: "invalid_credentials" });
+    await expect(
+      finishPasskeySignIn({ attemptId: first.attemptId, clientToken: first.clientToken, response: authenticator.authenticate(first.options) }, context),
+    ).rejects.toMatchObject({ code: "verification_used" });
+    // A completed sign-in cannot be replayed.
+    const second = await signInChallenge();
+    const response = authenticator.authenticate(second.options);
+    await finishPasskeySignIn({ attemptId: second.attemptId, clientToken: second.clientToken, response }, context);
+    await expect(finishPasskeySignIn({ attemptId: second.attemptId, clientToken: second.clientToken, response }, context)).rejects.toThrow();
+
+    const stale = await signInChallenge();
+    await expect(
+      finishPasskeySignIn(
+        { attemptId: stale.attemptId, clientToken: stale.clientToken, response: authenticator.authenticate(stale.options) },
+        later(SIX_MINUTES),
+      ),
+    ).rejects.toMatchObject({ code: "verification_expired" });
+  });
+
+  it("refuses a challenge from another browser's attempt", async () => {
+    const { authenticator } = await userWithPasskey();
+    const mine = await signInChallenge();
+    const theirs = await signInChallenge();
+    await expect(
+      finishPasskeySignIn({ attemptId: mine.attemptId, clientToken: mine.clientToken, response: authenticator.authenticate(theirs.options) }, context),
+    ).rejects.toMatchObject({ code: "verification_used" });
+    await expect(
+      finishPasskeySignIn({ attemptId: mine.attemptId, clientToken: theirs.clientToken, response: authenticator.authenticate(mine.options) }, context),
+    ).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("refuses a credential presented for another user (user handle mismatch)", async () => {
+    const { authenticator } = await userWithPasskey();
+    const other = await userWithPasskey();
+    const { attemptId, options, clientToken } = await signInChallenge();
+    const response = authenticator.authenticate(options, { userHandle: other.authenticator.userHandle! });
+    await expect(finishPasskeySignIn({ attemptId, clientToken, response }, context)).rejects.toMatchObject({ code: "invalid_credentials" });
+  });
+
+  it("refuses and audits a signature counter that went backwards (a cloned authenticator)", async () => {
+    const { authenticator, passkey, userId } = await userWithPasskey();
+    const first = await signInChallenge();
+    await finishPasskeySignIn(
+      { attemptId: first.attemptId, clientToken: first.clientToken, response: authenticator.authenticate(first.options, { counter: 5 }) },
+      context,
+    );
+    const second = await signInChallenge();
+    await expect(
+      finishPasskeySignIn(
+        { attemptId: second.attemptId, clientToken: second.clientToken, response: authenticator.authenticate(second.options, { counter: 3 }) },
+        context,
+      ),
+    ).rejects.toMatchObject({ code: "invalid_credentials" });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { type: "passkey.counter_regression", targetId: passkey.id } });
+    expect(event.data).toMatchObject({ userId, storedCounter: 5, receivedCounter: 3 });
+    expect((await db.passkey.findUniqueOrThrow({ where: { id: passkey.id } })).counter).toBe(BigInt(5));
+  });
+});
+
+describe("managing passkeys (S7)", () => {
+  it("renames and removes (audited); only the owner's", async () => {
+    const { userId, passkey } = await userWithPasskey();
+    const other = await userWithSession();
+    await expect(renamePasskey({ userId: other.userId, passkeyId: passkey.id, name: "Mine" })).rejects.toMatchObject({ code: "not_found" });
+    expect(await renamePasskey({ userId, passkeyId: passkey.id, name: "  Phone " })).toMatchObject({ name: "Phone" });
+    await expect(removePasskey({ userId: other.userId, passkeyId: passkey.id }, context)).rejects.toMatchObject({ code: "not_found" });
+    await removePasskey({ userId, passkeyId: passkey.id }, context);
+    expect(await listPasskeys(userId)).toEqual([]);
+    expect(await db.auditEvent.count({ where: { type: "passkey.removed", targetId: passkey.id } })).toBe(1);
+  });
+
+  it("never removes the last way to sign in", async () => {
+    const { userId, passkey } = await userWithPasskey();
+    // No password, no verified address, no connected account: the passkey is all that is left.
+    await db.user.update({ where: { id: userId }, data: { passwordHash: null } });
+    await db.emailAddress.updateMany({ where: { userId }, data: { verified: false } });
+    await expect(removePasskey({ userId, passkeyId: passkey.id }, context)).rejects.toMatchObject({ code: "conflict" });
+    expect(await listPasskeys(userId)).toHaveLength(1);
+  });
+});
