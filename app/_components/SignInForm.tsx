@@ -6,6 +6,7 @@ import { navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
+import { PasskeySignInButton, usePasskeySignIn } from "./PasskeySignInButton";
 import { PasswordInput } from "./PasswordInput";
 import { EmailField } from "./EmailField";
 import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
@@ -47,6 +48,7 @@ export function SignInForm({
   const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+  const passkey = usePasskeySignIn({ redirectUrl, onError: setFormError });
 
   function focusFirstInvalid(errors: Partial<Record<Field, string>>) {
     if (errors.email) emailRef.current?.focus();
@@ -172,6 +174,11 @@ export function SignInForm({
         <EmailField
           ref={emailRef}
           autoFocus
+          // Passkeys are offered in this field's autofill too (conditional mediation), from the
+          // first click or key in it: a page view alone (the field has autofocus) starts nothing.
+          autoComplete="username webauthn"
+          onPointerDown={passkey.startAutofill}
+          onKeyDown={passkey.startAutofill}
           value={email}
           onChange={(event) => {
             setEmail(event.target.value);
@@ -227,6 +234,7 @@ export function SignInForm({
           </Button>
         </>
       ) : null}
+      <PasskeySignInButton busy={passkey.busy} disabled={submitting || sendingCode} onClick={() => void passkey.signIn()} />
     </div>
   );
 }

@@ -16,6 +16,9 @@ import { recordAuditEvent } from "@/lib/audit";
 import { requireRecentVerification, type Verifier } from "@/lib/mfa";
 import { getInstanceSettings } from "@/lib/settings";
 import { getUserProfile } from "@/lib/users";
+import type { PasskeySummary } from "./types";
+
+export type { PasskeySummary };
 
 /**
  * Passkeys (WebAuthn, S7). @simplewebauthn/server does all the WebAuthn work
@@ -37,15 +40,6 @@ export function relyingParty(issuer: string): { rpID: string; origin: string } {
   const url = new URL(issuer);
   return { rpID: url.hostname, origin: url.origin };
 }
-
-export type PasskeySummary = {
-  id: string;
-  name: string;
-  deviceType: string;
-  backedUp: boolean;
-  createdAt: string;
-  lastUsedAt: string | null;
-};
 
 const summary = (row: { id: string; name: string; deviceType: string; backedUp: boolean; createdAt: Date; lastUsedAt: Date | null }): PasskeySummary => ({
   id: row.id,
