@@ -12,6 +12,21 @@ async function addVirtualAuthenticator(page: Page): Promise<void> {
   });
 }
 
+/** Signs in by password, adds a passkey on the account page, signs out. */
+async function userWithPasskeySignedOut(page: Page, request: Parameters<typeof createUserViaApi>[0], label: string) {
+  const user = await createUserViaApi(request, label);
+  await signIn(page, user);
+  await addVirtualAuthenticator(page);
+  await page.goto("/account/security");
+  const section = page.getByRole("region", { name: "Passkeys" });
+  await section.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(section.getByRole("list", { name: "Passkeys" }).getByRole("listitem")).toHaveCount(1);
+  await page.goto("/");
+  await new HomePage(page).signOut();
+  await expectSessionCookieCleared(page);
+  return user;
+}
+
 test.describe("passkeys (S7)", () => {
   test("add a passkey on the account page, sign in with it, remove it", async ({ page, request }) => {
     const user = await createUserViaApi(request, "passkey");
@@ -40,5 +55,15 @@ test.describe("passkeys (S7)", () => {
     await list.getByRole("button", { name: "Remove" }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Remove" }).click();
     await expect(section.getByText("No passkeys yet.")).toBeVisible();
+  });
+
+  test("the email field offers the passkey in its autofill (conditional mediation)", async ({ page, request }) => {
+    const user = await userWithPasskeySignedOut(page, request, "passkey-autofill");
+    const signInPage = new SignInPage(page);
+    await signInPage.goto();
+    await expect(signInPage.emailInput).toHaveAttribute("autocomplete", "username webauthn");
+    // The first click in the field starts the conditional request; the virtual authenticator answers it.
+    await signInPage.emailInput.click();
+    await new HomePage(page).expectSignedInAs(user.email);
   });
 });

@@ -26,12 +26,12 @@ function validate(email: string, password: string): Partial<Record<Field, string
 }
 
 /** The first factors this instance offers (S8 settings, passed by the server page; OAuth is `social`). */
-export type SignInFormMethods = { password: boolean; emailCode: boolean; emailLink: boolean };
+export type SignInFormMethods = { password: boolean; emailCode: boolean; emailLink: boolean; passkey?: boolean };
 
 export function SignInForm({
   redirectUrl,
   social,
-  methods = { password: true, emailCode: true, emailLink: true },
+  methods = { password: true, emailCode: true, emailLink: true, passkey: true },
 }: {
   redirectUrl?: string;
   /** Provider buttons (S5), shown above the fields until the form moves on to a code or second step. */
@@ -176,9 +176,9 @@ export function SignInForm({
           autoFocus
           // Passkeys are offered in this field's autofill too (conditional mediation), from the
           // first click or key in it: a page view alone (the field has autofocus) starts nothing.
-          autoComplete="username webauthn"
-          onPointerDown={passkey.startAutofill}
-          onKeyDown={passkey.startAutofill}
+          autoComplete={methods.passkey ? "username webauthn" : "username"}
+          onPointerDown={methods.passkey ? passkey.startAutofill : undefined}
+          onKeyDown={methods.passkey ? passkey.startAutofill : undefined}
           value={email}
           onChange={(event) => {
             setEmail(event.target.value);
@@ -234,7 +234,7 @@ export function SignInForm({
           </Button>
         </>
       ) : null}
-      <PasskeySignInButton busy={passkey.busy} disabled={submitting || sendingCode} onClick={() => void passkey.signIn()} />
+      {methods.passkey ? <PasskeySignInButton busy={passkey.busy} disabled={submitting || sendingCode} onClick={() => void passkey.signIn()} /> : null}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { readInstanceSettings, updateInstanceSettings, type InstanceSettingsPatch } from "@/lib/settings";
 import type { RequestContext } from "@/lib/session";
 import { finishPasskeySignIn, startPasskeySignIn } from "@/lib/sign-in";
 import { POST as optionsRoute } from "@/app/api/auth/passkey/options/route";
@@ -12,6 +13,11 @@ import { finishPasskeyRegistration, listPasskeys, removePasskey, renamePasskey, 
 const context: RequestContext = { ip: "192.0.2.9", userAgent: "vitest", issuer: "http://localhost:3000", authorizedParty: "http://localhost:3000" };
 const later = (ms: number) => ({ ...context, now: new Date(Date.now() + ms) });
 const SIX_MINUTES = 6 * 60_000;
+
+async function setSettings(patch: InstanceSettingsPatch) {
+  const { version } = await readInstanceSettings();
+  await updateInstanceSettings(patch, { expectedVersion: version });
+}
 
 async function userWithSession() {
   const user = await signedUpUser();
@@ -209,5 +215,23 @@ describe("managing passkeys (S7)", () => {
     await db.emailAddress.updateMany({ where: { userId }, data: { verified: false } });
     await expect(removePasskey({ userId, passkeyId: passkey.id }, context)).rejects.toMatchObject({ code: "conflict" });
     expect(await listPasskeys(userId)).toHaveLength(1);
+  });
+});
+
+describe("the admin setting (S8)", () => {
+  it("turned off, refuses passkey sign-in (403 from the route) and adding passkeys", async () => {
+    const { verifier, authenticator } = await userWithPasskey();
+    const { attemptId, options, clientToken } = await signInChallenge();
+    await setSettings({ passkeySignIn: false });
+    try {
+      const refused = await optionsRoute(makeRequest("/api/auth/passkey/options", { body: {} }));
+      expect(refused.status).toBe(403);
+      await expect(
+        finishPasskeySignIn({ attemptId, clientToken, response: authenticator.authenticate(options) }, context),
+      ).rejects.toMatchObject({ code: "forbidden" });
+      await expect(startPasskeyRegistration(verifier, context)).rejects.toMatchObject({ code: "forbidden" });
+    } finally {
+      await setSettings({ passkeySignIn: true });
+    }
   });
 });

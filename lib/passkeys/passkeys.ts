@@ -111,6 +111,7 @@ export async function startPasskeyRegistration(
   context: PasskeyContext,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const now = context.now ?? new Date();
+  if (!(await getInstanceSettings()).passkeySignIn) throw new AppError("forbidden", "Passkeys are turned off here.");
   await requireRecentVerification(verifier, now);
   const user = await getUserProfile(verifier.userId);
   if (!user) throw new AppError("unauthenticated", "Sign in to continue.");

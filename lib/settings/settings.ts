@@ -45,6 +45,11 @@ const fields = {
   emailLinkSignIn: z.boolean(),
   /** S5, S8: sign in and sign up with OAuth providers; off hides every provider button. */
   oauthSignIn: z.boolean(),
+  /**
+   * S7, S8: sign in with a passkey (button and autofill) and add passkeys on the account
+   * page. Off refuses both; passkeys already added stay listed so they can be removed.
+   */
+  passkeySignIn: z.boolean(),
   /** S8: who may create an account: anyone, only the allowlist, or only invited addresses (and the allowlist). */
   signUpMode: z.enum(["public", "restricted", "invitation"], "Choose public, restricted or invitation."),
   /** S8: email addresses and domains that may sign up while sign-ups are restricted. */
@@ -106,6 +111,7 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     passwordSignIn: true,
     emailLinkSignIn: true,
     oauthSignIn: true,
+    passkeySignIn: true,
     signUpMode: "public",
     allowlist: [],
     blocklist: [],

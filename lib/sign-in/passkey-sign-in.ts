@@ -6,6 +6,7 @@ import { passkeyAuthenticationOptions, PASSKEY_CHALLENGE_TTL_MS, verifyPasskeyAs
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { createSignInAttempt, finishSignIn, loadAttemptForBrowser } from "./attempts";
+import { assertSignInMethodEnabled } from "./methods";
 
 export type PasskeySignInStart = { attemptId: string; options: PublicKeyCredentialRequestOptionsJSON; newClientToken: string | null };
 
@@ -18,6 +19,7 @@ export async function startPasskeySignIn(
   input: { clientToken: string | null; redirectUrl?: string | null },
   context: RequestContext,
 ): Promise<PasskeySignInStart> {
+  assertSignInMethodEnabled(await getInstanceSettings(), "passkey");
   const { attemptId, newClientToken } = await db.$transaction(async (tx) => {
     const client = await ensureClient(tx, input.clientToken, context.userAgent);
     const attemptId = await createSignInAttempt(
@@ -39,6 +41,7 @@ export async function finishPasskeySignIn(
   context: RequestContext,
 ): Promise<{ status: "complete"; attemptId: string; session: StartedSession }> {
   const settings = await getInstanceSettings();
+  assertSignInMethodEnabled(settings, "passkey");
   const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
   const verified = await verifyPasskeyAssertion({ attemptId: attempt.id, response: input.response }, context);
   if (!verified.userVerified) throw new AppError("invalid_credentials", "This passkey could not be verified.");

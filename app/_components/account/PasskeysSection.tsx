@@ -19,7 +19,7 @@ const formatDate = (iso: string) => dateFormat.format(new Date(iso));
  * prompt), list, rename, remove. The server refuses to remove the last way
  * to sign in and says why. @simplewebauthn/browser loads on "Add a passkey".
  */
-export function PasskeysSection({ passkeys: initial }: { passkeys: PasskeySummary[] }) {
+export function PasskeysSection({ passkeys: initial, canAdd }: { passkeys: PasskeySummary[]; canAdd: boolean }) {
   const stepUp = useStepUp();
   const [passkeys, setPasskeys] = useState(initial);
   const [busy, setBusy] = useState<string | null>(null);
@@ -136,11 +136,13 @@ export function PasskeysSection({ passkeys: initial }: { passkeys: PasskeySummar
           </li>
         ))}
       </ul>
-      <div className="px-5 py-4 sm:px-6">
-        <Button type="button" variant="secondary" loading={busy === "add"} onClick={() => void add()}>
-          Add a passkey
-        </Button>
-      </div>
+      {canAdd ? (
+        <div className="px-5 py-4 sm:px-6">
+          <Button type="button" variant="secondary" loading={busy === "add"} onClick={() => void add()}>
+            Add a passkey
+          </Button>
+        </div>
+      ) : null}
     </Section>
   );
 }

@@ -25,6 +25,8 @@ type Props = {
   /** The instance's minimum password length (S3, S8). */
   minLength?: number;
   passkeys: PasskeySummary[];
+  /** The instance setting (S8): off hides "Add a passkey"; passkeys already added stay listed to be removed. */
+  passkeysEnabled: boolean;
 };
 
 /** The client side of /account/security: one step-up prompt and one toast region for every section. */
@@ -36,7 +38,7 @@ export function SecuritySettings(props: Props) {
   );
 }
 
-function SecuritySections({ initialStatus, hasPassword, account, minScore, minLength, passkeys }: Props) {
+function SecuritySections({ initialStatus, hasPassword, account, minScore, minLength, passkeys, passkeysEnabled }: Props) {
   const [status, setStatus] = useState(initialStatus);
   const [freshCodes, setFreshCodes] = useState<string[] | null>(null);
 
@@ -58,7 +60,7 @@ function SecuritySections({ initialStatus, hasPassword, account, minScore, minLe
     <div className="grid gap-6">
       <TwoStepSection status={status} reload={reload} factorEnabled={factorEnabled} freshCodes={freshCodes} setFreshCodes={setFreshCodes} account={account} />
       {status.sms.available || status.sms.enabled ? <SmsSection status={status} reload={reload} factorEnabled={factorEnabled} /> : null}
-      <PasskeysSection passkeys={passkeys} />
+      {passkeysEnabled || passkeys.length > 0 ? <PasskeysSection passkeys={passkeys} canAdd={passkeysEnabled} /> : null}
       <PasswordSection hasPassword={hasPassword} account={account} minScore={minScore} minLength={minLength} />
     </div>
   );
