@@ -5,6 +5,7 @@ import type { RequestContext } from "@/lib/session";
 import { finishPasskeySignIn, startPasskeySignIn } from "@/lib/sign-in";
 import { POST as optionsRoute } from "@/app/api/auth/passkey/options/route";
 import { POST as verifyRoute } from "@/app/api/auth/passkey/verify/route";
+import { POST as adminRemoveRoute } from "@/app/api/admin/users/[userId]/passkeys/remove/route";
 import { signedUpUser } from "@/test/fixtures";
 import { CookieJar, makeRequest } from "@/test/http";
 import { SoftwareAuthenticator } from "@/test/software-authenticator";
@@ -45,7 +46,8 @@ describe("adding a passkey (S7)", () => {
     expect(await listPasskeys(userId)).toEqual([passkey]);
     const row = await db.passkey.findUniqueOrThrow({ where: { id: passkey.id } });
     expect(row.publicKey.length).toBeGreaterThan(60);
-    expect(await db.auditEvent.count({ where: { type: "passkey.added", targetId: passkey.id, actorId: userId } })).toBe(1);
+    const added = await db.auditEvent.findFirstOrThrow({ where: { type: "passkey.added", targetId: userId, actorId: userId } });
+    expect(added.data).toMatchObject({ passkeyId: passkey.id, name: "Laptop" });
   });
 
   it("needs a recent verification", async () => {
@@ -190,8 +192,8 @@ describe("signing in with a passkey (S2, S7)", () => {
         context,
       ),
     ).rejects.toMatchObject({ code: "invalid_credentials" });
-    const event = await db.auditEvent.findFirstOrThrow({ where: { type: "passkey.counter_regression", targetId: passkey.id } });
-    expect(event.data).toMatchObject({ userId, storedCounter: 5, receivedCounter: 3 });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { type: "passkey.counter_regression", targetId: userId } });
+    expect(event.data).toMatchObject({ passkeyId: passkey.id, storedCounter: 5, receivedCounter: 3 });
     expect((await db.passkey.findUniqueOrThrow({ where: { id: passkey.id } })).counter).toBe(BigInt(5));
   });
 });
@@ -205,7 +207,24 @@ describe("managing passkeys (S7)", () => {
     await expect(removePasskey({ userId: other.userId, passkeyId: passkey.id }, context)).rejects.toMatchObject({ code: "not_found" });
     await removePasskey({ userId, passkeyId: passkey.id }, context);
     expect(await listPasskeys(userId)).toEqual([]);
-    expect(await db.auditEvent.count({ where: { type: "passkey.removed", targetId: passkey.id } })).toBe(1);
+    const removed = await db.auditEvent.findFirstOrThrow({ where: { type: "passkey.removed", targetId: userId } });
+    expect(removed).toMatchObject({ actorId: userId, data: { passkeyId: passkey.id } });
+  });
+
+  it("an admin removes a user's passkey through the admin route (audited with the admin as actor)", async () => {
+    const { userId, passkey } = await userWithPasskey();
+    const admin = await signedUpUser();
+    await db.user.update({ where: { id: admin.userId }, data: { role: "admin" } });
+    const path = `/api/admin/users/${userId}/passkeys/remove`;
+    const params = { params: Promise.resolve({ userId }) };
+    const someoneElse = await signedUpUser();
+    const asUser = await adminRemoveRoute(makeRequest(path, { body: { passkeyId: passkey.id }, jar: someoneElse.jar }), params);
+    expect(asUser.status).toBe(403);
+    const response = await adminRemoveRoute(makeRequest(path, { body: { passkeyId: passkey.id }, jar: admin.jar }), params);
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect(await listPasskeys(userId)).toEqual([]);
+    const removed = await db.auditEvent.findFirstOrThrow({ where: { type: "passkey.removed", targetId: userId } });
+    expect(removed).toMatchObject({ actorId: admin.userId, data: { passkeyId: passkey.id, by: "admin" } });
   });
 
   it("never removes the last way to sign in", async () => {

@@ -179,7 +179,7 @@ export async function finishPasskeyRegistration(
       },
     });
     await recordAuditEvent(
-      { type: "passkey.added", actorId: verifier.userId, targetId: row.id, ip: context.ip, userAgent: context.userAgent, data: { name } },
+      { type: "passkey.added", actorId: verifier.userId, targetId: verifier.userId, ip: context.ip, userAgent: context.userAgent, data: { passkeyId: row.id, name } },
       tx,
     );
     return summary(row);
@@ -246,10 +246,10 @@ export async function verifyPasskeyAssertion(
   if ((newCounter > 0 || stored > 0) && newCounter <= stored) {
     await recordAuditEvent({
       type: "passkey.counter_regression",
-      targetId: passkey.id,
+      targetId: passkey.userId,
       ip: context.ip,
       userAgent: context.userAgent,
-      data: { userId: passkey.userId, storedCounter: stored, receivedCounter: newCounter },
+      data: { passkeyId: passkey.id, storedCounter: stored, receivedCounter: newCounter },
     });
     throw refused();
   }
@@ -277,22 +277,38 @@ export async function renamePasskey(input: { userId: string; passkeyId: string; 
   return summary(await db.passkey.findUniqueOrThrow({ where: { id: input.passkeyId } }));
 }
 
-/** Removes a passkey; never the last way to sign in. */
+/**
+ * Removes a passkey; never the last way to sign in. By the user, or by an
+ * admin (`actorId`, S8: e.g. a lost or cloned authenticator), audited either way.
+ */
 export async function removePasskey(
   input: { userId: string; passkeyId: string },
-  context: { ip: string | null; userAgent: string | null },
+  context: { ip: string | null; userAgent: string | null; actorId?: string },
 ): Promise<void> {
+  const actorId = context.actorId ?? input.userId;
   const { emailCodeSignIn, emailLinkSignIn } = await getInstanceSettings();
   const emailSignIn = emailCodeSignIn || emailLinkSignIn;
   await db.$transaction(async (tx) => {
     const passkey = await tx.passkey.findFirst({ where: { id: input.passkeyId, userId: input.userId } });
     if (!passkey) throw new AppError("not_found", "That passkey does not exist.");
     if (!(await hasOtherWayToSignIn(tx, input.userId, { emailSignIn, exceptPasskeyId: passkey.id }))) {
-      throw new AppError("conflict", "This is your only way to sign in. Set a password or add another passkey first.");
+      throw new AppError(
+        "conflict",
+        actorId === input.userId
+          ? "This is your only way to sign in. Set a password or add another passkey first."
+          : "This passkey is the user's only way to sign in, so it cannot be removed.",
+      );
     }
     await tx.passkey.delete({ where: { id: passkey.id } });
     await recordAuditEvent(
-      { type: "passkey.removed", actorId: input.userId, targetId: passkey.id, ip: context.ip, userAgent: context.userAgent, data: { name: passkey.name } },
+      {
+        type: "passkey.removed",
+        actorId,
+        targetId: input.userId,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        data: { passkeyId: passkey.id, name: passkey.name, ...(actorId !== input.userId ? { by: "admin" } : {}) },
+      },
       tx,
     );
   });
