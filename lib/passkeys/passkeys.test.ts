@@ -42,7 +42,7 @@ async function signInChallenge() {
 describe("adding a passkey (S7)", () => {
   it("stores the public key with its name, audited, and lists it", async () => {
     const { userId, passkey } = await userWithPasskey();
-    expect(passkey).toMatchObject({ name: "Laptop", lastUsedAt: null });
+    expect(passkey).toMatchObject({ name: "Laptop", lastUsedAt: null, authenticator: null });
     expect(await listPasskeys(userId)).toEqual([passkey]);
     const row = await db.passkey.findUniqueOrThrow({ where: { id: passkey.id } });
     expect(row.publicKey.length).toBeGreaterThan(60);
@@ -252,5 +252,14 @@ describe("the admin setting (S8)", () => {
     } finally {
       await setSettings({ passkeySignIn: true });
     }
+  });
+});
+
+describe("authenticator names (S7)", () => {
+  it("names known providers by AAGUID and nothing else", async () => {
+    const { authenticatorName } = await import("./authenticators");
+    expect(authenticatorName("EA9B8D66-4D01-1D21-3CE4-B6B48CB575D4")).toBe("Google Password Manager");
+    expect(authenticatorName("00000000-0000-0000-0000-000000000000")).toBeNull();
+    expect(authenticatorName(null)).toBeNull();
   });
 });

@@ -16,6 +16,7 @@ import { recordAuditEvent } from "@/lib/audit";
 import { requireRecentVerification, type Verifier } from "@/lib/mfa";
 import { getInstanceSettings } from "@/lib/settings";
 import { getUserProfile } from "@/lib/users";
+import { authenticatorName } from "./authenticators";
 import type { PasskeySummary } from "./types";
 
 export type { PasskeySummary };
@@ -41,9 +42,18 @@ export function relyingParty(issuer: string): { rpID: string; origin: string } {
   return { rpID: url.hostname, origin: url.origin };
 }
 
-const summary = (row: { id: string; name: string; deviceType: string; backedUp: boolean; createdAt: Date; lastUsedAt: Date | null }): PasskeySummary => ({
+const summary = (row: {
+  id: string;
+  name: string;
+  aaguid: string | null;
+  deviceType: string;
+  backedUp: boolean;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}): PasskeySummary => ({
   id: row.id,
   name: row.name,
+  authenticator: authenticatorName(row.aaguid),
   deviceType: row.deviceType,
   backedUp: row.backedUp,
   createdAt: row.createdAt.toISOString(),
@@ -158,7 +168,7 @@ export async function finishPasskeyRegistration(
   }
   if (!verification.verified) throw refused();
   const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
-  const name = input.name?.trim().slice(0, NAME_MAX) || defaultName(credentialBackedUp);
+  const name = input.name?.trim().slice(0, NAME_MAX) || authenticatorName(aaguid) || defaultName(credentialBackedUp);
 
   return db.$transaction(async (tx) => {
     const taken = await tx.passkey.findUnique({ where: { credentialId: credential.id }, select: { id: true } });

@@ -2,6 +2,8 @@
 export type PasskeySummary = {
   id: string;
   name: string;
+  /** The provider that holds it (iCloud Keychain, Google Password Manager, ...), from its AAGUID where known. */
+  authenticator: string | null;
   deviceType: string;
   backedUp: boolean;
   createdAt: string;

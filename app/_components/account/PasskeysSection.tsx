@@ -116,6 +116,7 @@ export function PasskeysSection({ passkeys: initial, canAdd }: { passkeys: Passk
                 <div className="min-w-0 flex-1">
                   <p className="truncate text-sm font-medium text-foreground">{passkey.name}</p>
                   <p className="text-sm text-muted-foreground">
+                    {passkey.authenticator && passkey.authenticator !== passkey.name ? `${passkey.authenticator} · ` : ""}
                     Added {formatDate(passkey.createdAt)} · {passkey.lastUsedAt ? `last used ${formatDate(passkey.lastUsedAt)}` : "never used"}
                     {passkey.backedUp ? " · synced" : ""}
                   </p>
