@@ -9,7 +9,7 @@ import { POST as adminRemoveRoute } from "@/app/api/admin/users/[userId]/passkey
 import { signedUpUser } from "@/test/fixtures";
 import { CookieJar, makeRequest } from "@/test/http";
 import { SoftwareAuthenticator } from "@/test/software-authenticator";
-import { finishPasskeyRegistration, listPasskeys, removePasskey, renamePasskey, startPasskeyRegistration } from "./passkeys";
+import { finishPasskeyRegistration, listPasskeys, relyingParty, removePasskey, renamePasskey, startPasskeyRegistration } from "./passkeys";
 
 const context: RequestContext = { ip: "192.0.2.9", userAgent: "vitest", issuer: "http://localhost:3000", authorizedParty: "http://localhost:3000" };
 const later = (ms: number) => ({ ...context, now: new Date(Date.now() + ms) });
@@ -261,5 +261,43 @@ describe("authenticator names (S7)", () => {
     expect(authenticatorName("EA9B8D66-4D01-1D21-3CE4-B6B48CB575D4")).toBe("Google Password Manager");
     expect(authenticatorName("00000000-0000-0000-0000-000000000000")).toBeNull();
     expect(authenticatorName(null)).toBeNull();
+  });
+});
+
+describe("a parent-domain rp id (S7 setting passkeyRpId)", () => {
+  it("is used when the instance is under it, and then a credential for the instance's own host is refused", async () => {
+    expect(relyingParty("https://auth.example.com", "example.com")).toEqual({ rpID: "example.com", origin: "https://auth.example.com" });
+    expect(relyingParty("https://auth.example.com", "other.com")).toEqual({ rpID: "auth.example.com", origin: "https://auth.example.com" });
+    expect(relyingParty("https://badexample.com", "example.com").rpID).toBe("badexample.com");
+
+    const here = { ...context, issuer: "https://auth.example.com" };
+    const { verifier } = await userWithSession();
+    await setSettings({ passkeyRpId: "example.com" });
+    try {
+      const authenticator = new SoftwareAuthenticator({ origin: "https://auth.example.com", rpId: "example.com" });
+      const options = await startPasskeyRegistration(verifier, here);
+      expect(options.rp.id).toBe("example.com");
+      await finishPasskeyRegistration(verifier, { response: authenticator.register(options) }, here);
+
+      const ok = await startPasskeySignIn({ clientToken: null }, here);
+      expect(ok.options.rpId).toBe("example.com");
+      await expect(
+        finishPasskeySignIn({ attemptId: ok.attemptId, clientToken: ok.newClientToken, response: authenticator.authenticate(ok.options) }, here),
+      ).resolves.toMatchObject({ status: "complete" });
+
+      const wrong = await startPasskeySignIn({ clientToken: null }, here);
+      await expect(
+        finishPasskeySignIn(
+          { attemptId: wrong.attemptId, clientToken: wrong.newClientToken, response: authenticator.authenticate(wrong.options, { rpId: "auth.example.com" }) },
+          here,
+        ),
+      ).rejects.toMatchObject({ code: "invalid_credentials" });
+    } finally {
+      await setSettings({ passkeyRpId: null });
+    }
+  });
+
+  it("must be a domain name", async () => {
+    await expect(setSettings({ passkeyRpId: "https://example.com/" })).rejects.toMatchObject({ code: "validation_failed" });
   });
 });

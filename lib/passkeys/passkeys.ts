@@ -37,9 +37,20 @@ const NAME_MAX = 64;
 /** Where the request was made: the instance origin (`RequestContext.issuer`). */
 export type PasskeyContext = { ip: string | null; userAgent: string | null; issuer: string; now?: Date };
 
-export function relyingParty(issuer: string): { rpID: string; origin: string } {
+/**
+ * The relying party: rp id = the instance host, or the parent domain set in
+ * `passkeyRpId` when the host is under it (a browser refuses any other);
+ * the origin is always the instance's own.
+ */
+export function relyingParty(issuer: string, parentDomain: string | null = null): { rpID: string; origin: string } {
   const url = new URL(issuer);
-  return { rpID: url.hostname, origin: url.origin };
+  const host = url.hostname;
+  const rpID = parentDomain && (host === parentDomain || host.endsWith(`.${parentDomain}`)) ? parentDomain : host;
+  return { rpID, origin: url.origin };
+}
+
+async function relyingPartyFor(issuer: string) {
+  return relyingParty(issuer, (await getInstanceSettings()).passkeyRpId);
 }
 
 const summary = (row: {
@@ -126,7 +137,7 @@ export async function startPasskeyRegistration(
   const user = await getUserProfile(verifier.userId);
   if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
   const existing = await db.passkey.findMany({ where: { userId: user.id }, select: { credentialId: true, transports: true } });
-  const { rpID } = relyingParty(context.issuer);
+  const { rpID } = await relyingPartyFor(context.issuer);
   const options = await generateRegistrationOptions({
     rpName: RP_NAME(),
     rpID,
@@ -153,7 +164,7 @@ export async function finishPasskeyRegistration(
   const now = context.now ?? new Date();
   await requireRecentVerification(verifier, now);
   const expectedChallenge = await consumeChallenge(input.response.response.clientDataJSON, { purpose: "registration", userId: verifier.userId }, now);
-  const { rpID, origin } = relyingParty(context.issuer);
+  const { rpID, origin } = await relyingPartyFor(context.issuer);
   let verification;
   try {
     verification = await verifyRegistrationResponse({
@@ -207,7 +218,7 @@ export async function passkeyAuthenticationOptions(
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const now = context.now ?? new Date();
   const options = await generateAuthenticationOptions({
-    rpID: relyingParty(context.issuer).rpID,
+    rpID: (await relyingPartyFor(context.issuer)).rpID,
     userVerification: "required",
     timeout: PASSKEY_CHALLENGE_TTL_MS,
   });
@@ -234,7 +245,7 @@ export async function verifyPasskeyAssertion(
   const userHandle = input.response.response.userHandle;
   if (userHandle && Buffer.from(userHandle, "base64url").toString("utf8") !== passkey.userId) throw refused();
 
-  const { rpID, origin } = relyingParty(context.issuer);
+  const { rpID, origin } = await relyingPartyFor(context.issuer);
   let verification;
   try {
     verification = await verifyAuthenticationResponse({
