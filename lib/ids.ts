@@ -22,6 +22,8 @@ export const ID_PREFIX = {
   outbox: "out",
   apiKey: "ak",
   invitation: "inv",
+  passkey: "pk",
+  passkeyChallenge: "pkc",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -6,6 +6,7 @@ import { navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
+import { PasskeySignInButton, usePasskeySignIn } from "./PasskeySignInButton";
 import { PasswordInput } from "./PasswordInput";
 import { EmailField } from "./EmailField";
 import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
@@ -25,12 +26,12 @@ function validate(email: string, password: string): Partial<Record<Field, string
 }
 
 /** The first factors this instance offers (S8 settings, passed by the server page; OAuth is `social`). */
-export type SignInFormMethods = { password: boolean; emailCode: boolean; emailLink: boolean };
+export type SignInFormMethods = { password: boolean; emailCode: boolean; emailLink: boolean; passkey?: boolean };
 
 export function SignInForm({
   redirectUrl,
   social,
-  methods = { password: true, emailCode: true, emailLink: true },
+  methods = { password: true, emailCode: true, emailLink: true, passkey: true },
 }: {
   redirectUrl?: string;
   /** Provider buttons (S5), shown above the fields until the form moves on to a code or second step. */
@@ -47,6 +48,7 @@ export function SignInForm({
   const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+  const passkey = usePasskeySignIn({ redirectUrl, onError: setFormError });
 
   function focusFirstInvalid(errors: Partial<Record<Field, string>>) {
     if (errors.email) emailRef.current?.focus();
@@ -172,6 +174,11 @@ export function SignInForm({
         <EmailField
           ref={emailRef}
           autoFocus
+          // Passkeys are offered in this field's autofill too (conditional mediation), from the
+          // first click or key in it: a page view alone (the field has autofocus) starts nothing.
+          autoComplete={methods.passkey ? "username webauthn" : "username"}
+          onPointerDown={methods.passkey ? passkey.startAutofill : undefined}
+          onKeyDown={methods.passkey ? passkey.startAutofill : undefined}
           value={email}
           onChange={(event) => {
             setEmail(event.target.value);
@@ -227,6 +234,7 @@ export function SignInForm({
           </Button>
         </>
       ) : null}
+      {methods.passkey ? <PasskeySignInButton busy={passkey.busy} disabled={submitting || sendingCode} onClick={() => void passkey.signIn()} /> : null}
     </div>
   );
 }

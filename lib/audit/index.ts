@@ -43,6 +43,10 @@ export type AuditEventType =
   | "phone.verified"
   | "external_account.linked"
   | "external_account.unlinked"
+  /** Passkeys (S7): added or removed by the user; a signature counter that did not grow (a cloned authenticator) was refused. */
+  | "passkey.added"
+  | "passkey.removed"
+  | "passkey.counter_regression"
   /** Account page (S7): email addresses, devices, deletion. */
   | "email.added"
   | "email.removed"

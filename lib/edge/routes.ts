@@ -12,6 +12,9 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   /^\/sign-up\/.*/,
   "/api/auth/sign-in",
   "/api/auth/sign-up",
+  // Passkey sign-in (S7): the challenge and the signed answer, before any session exists.
+  "/api/auth/passkey/options",
+  "/api/auth/passkey/verify",
   "/api/auth/sign-out",
   "/api/auth/handshake",
   "/api/auth/session/refresh",

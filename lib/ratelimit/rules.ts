@@ -64,6 +64,9 @@ const R = RATE_LIMIT_RULES;
 export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
   "/api/auth/sign-in": [R.signInPerIp],
   "/api/auth/sign-up": [R.signUpPerIp],
+  // Passkey sign-in (S7): options make an attempt and a challenge; verify checks a signature.
+  "/api/auth/passkey/options": [R.signInPerIp],
+  "/api/auth/passkey/verify": [R.verifyPerIp],
   "/api/auth/email/send": [R.sendPerIp],
   "/api/auth/password-reset/send": [R.sendPerIp],
   "/api/auth/email/verify-code": [R.verifyPerIp],

@@ -45,6 +45,24 @@ const fields = {
   emailLinkSignIn: z.boolean(),
   /** S5, S8: sign in and sign up with OAuth providers; off hides every provider button. */
   oauthSignIn: z.boolean(),
+  /**
+   * S7, S8: sign in with a passkey (button and autofill) and add passkeys on the account
+   * page. Off refuses both; passkeys already added stay listed so they can be removed.
+   */
+  passkeySignIn: z.boolean(),
+  /**
+   * S7: the passkeys' relying party id when it should be a parent domain of the instance
+   * (auth.example.com -> "example.com", so sibling apps can use the same passkeys). Null: the
+   * instance's own host. Used only while the instance host is that domain or under it.
+   * Changing it makes existing passkeys unusable (they are bound to the old id).
+   */
+  passkeyRpId: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(253, "Use at most 253 characters.")
+    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, "Enter a domain name such as example.com.")
+    .nullable(),
   /** S8: who may create an account: anyone, only the allowlist, or only invited addresses (and the allowlist). */
   signUpMode: z.enum(["public", "restricted", "invitation"], "Choose public, restricted or invitation."),
   /** S8: email addresses and domains that may sign up while sign-ups are restricted. */
@@ -106,6 +124,8 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     passwordSignIn: true,
     emailLinkSignIn: true,
     oauthSignIn: true,
+    passkeySignIn: true,
+    passkeyRpId: null,
     signUpMode: "public",
     allowlist: [],
     blocklist: [],

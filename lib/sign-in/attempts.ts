@@ -27,7 +27,14 @@ import type { AttemptStatus } from "@/lib/generated/prisma/client";
  */
 
 /** Strategies that prove the first factor. MFA, OAuth and passkeys add theirs here. */
-export type FirstFactor = "password" | "email_code" | "email_link" | "reset_password" | `oauth_${string}`;
+export type FirstFactor = "password" | "email_code" | "email_link" | "reset_password" | "passkey" | `oauth_${string}`;
+
+/**
+ * First factors that are two factors in one (S6): a passkey sign-in always
+ * requires user verification (something you have, unlocked by something you
+ * know or are), so it satisfies MFA and skips the second factor.
+ */
+const MULTI_FACTOR_FIRST_FACTORS: readonly FirstFactor[] = ["passkey"];
 
 export type AttemptKind = "sign_in" | "sign_up";
 
@@ -67,7 +74,8 @@ export function isOpenAttempt(attempt: Pick<Attempt, "status">): boolean {
 
 export async function createSignInAttempt(
   tx: Tx,
-  input: { client: ResolvedClient; identifier: string; userId: string | null; redirectUrl?: string | null; ttlMs: number },
+  /** `identifier` is null for a passkey sign-in: the authenticator names the account, not a typed address. */
+  input: { client: ResolvedClient; identifier: string | null; userId: string | null; redirectUrl?: string | null; ttlMs: number },
   context: RequestContext,
 ): Promise<string> {
   const now = context.now ?? new Date();
@@ -265,7 +273,7 @@ export async function finishSignIn(
   await assertNotBlocked(tx, input);
   const from: AttemptStatus[] = ["needs_identifier", "needs_first_factor"];
 
-  if (user.mfaEnabled) {
+  if (user.mfaEnabled && !MULTI_FACTOR_FIRST_FACTORS.includes(input.factor)) {
     await advanceAttempt(
       tx,
       attempt,

@@ -56,3 +56,4 @@ export {
   type StartedImpersonation,
   type StoppedImpersonation,
 } from "./impersonation";
+export { startPasskeySignIn, finishPasskeySignIn, type PasskeySignInStart } from "./passkey-sign-in";

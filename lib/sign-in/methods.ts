@@ -8,12 +8,12 @@ import type { InstanceSettings } from "@/lib/settings";
  * 403 that says what to use instead. The email code and the email link are
  * separate: one sign-in email carries whichever of the two is on.
  */
-export type SignInMethod = "password" | "email_code" | "email_link" | "oauth";
+export type SignInMethod = "password" | "email_code" | "email_link" | "oauth" | "passkey";
 
-export type SignInMethodSettings = Pick<InstanceSettings, "passwordSignIn" | "emailCodeSignIn" | "emailLinkSignIn" | "oauthSignIn">;
+export type SignInMethodSettings = Pick<InstanceSettings, "passwordSignIn" | "emailCodeSignIn" | "emailLinkSignIn" | "oauthSignIn" | "passkeySignIn">;
 
 /** What the sign-in page offers (flags from the server page; no settings reach the browser). */
-export type SignInMethods = { password: boolean; emailCode: boolean; emailLink: boolean; oauth: boolean };
+export type SignInMethods = { password: boolean; emailCode: boolean; emailLink: boolean; oauth: boolean; passkey: boolean };
 
 export function signInMethods(settings: SignInMethodSettings): SignInMethods {
   return {
@@ -21,6 +21,7 @@ export function signInMethods(settings: SignInMethodSettings): SignInMethods {
     emailCode: settings.emailCodeSignIn,
     emailLink: settings.emailLinkSignIn,
     oauth: settings.oauthSignIn,
+    passkey: settings.passkeySignIn,
   };
 }
 
@@ -35,6 +36,7 @@ const MESSAGES: Record<SignInMethod, (settings: SignInMethodSettings) => string>
       ? "Signing in with an emailed link is turned off here. Type the code from the email instead."
       : "Signing in with an emailed link is turned off here. Use another way to sign in.",
   oauth: () => "Signing in with another account (OAuth) is turned off here. Use another way to sign in.",
+  passkey: () => "Passkeys are turned off here. Use another way to sign in.",
 };
 
 const SETTING: Record<SignInMethod, keyof SignInMethodSettings> = {
@@ -42,6 +44,7 @@ const SETTING: Record<SignInMethod, keyof SignInMethodSettings> = {
   email_code: "emailCodeSignIn",
   email_link: "emailLinkSignIn",
   oauth: "oauthSignIn",
+  passkey: "passkeySignIn",
 };
 
 export function assertSignInMethodEnabled(settings: SignInMethodSettings, method: SignInMethod): void {

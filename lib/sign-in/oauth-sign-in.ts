@@ -1,4 +1,5 @@
 import "server-only";
+import { hasOtherWayToSignIn } from "@/lib/passkeys";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { sha256 } from "@/lib/crypto";
@@ -352,12 +353,7 @@ export async function disconnectExternalAccount(
   await db.$transaction(async (tx) => {
     const account = await tx.externalAccount.findFirst({ where: { id: input.externalAccountId, userId: input.userId } });
     if (!account) throw new AppError("not_found", "That connection does not exist.");
-    const [user, others, verifiedEmails] = await Promise.all([
-      tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: { passwordHash: true } }),
-      tx.externalAccount.count({ where: { userId: input.userId, id: { not: account.id } } }),
-      emailSignIn ? tx.emailAddress.count({ where: { userId: input.userId, verified: true } }) : 0,
-    ]);
-    if (!user.passwordHash && others === 0 && verifiedEmails === 0) {
+    if (!(await hasOtherWayToSignIn(tx, input.userId, { emailSignIn, exceptExternalAccountId: account.id }))) {
       throw new AppError("conflict", "This is your only way to sign in. Set a password or connect another account first.");
     }
     await tx.externalAccount.delete({ where: { id: account.id } });

@@ -8,7 +8,9 @@ import { toast } from "../ui/sonner";
 import { fetchMfaStatus, type BackupCodes, type MfaStatus, type TotpEnrolment } from "./account-api";
 import { BackupCodesPanel } from "./BackupCodesPanel";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
+import type { PasskeySummary } from "@/lib/passkeys/types";
 import { Section, SectionRow, StatusBadge } from "./Section";
 import { SmsSection } from "./SmsSection";
 import { StepUpProvider, useStepUp } from "./step-up";
@@ -22,6 +24,9 @@ type Props = {
   minScore?: number;
   /** The instance's minimum password length (S3, S8). */
   minLength?: number;
+  passkeys: PasskeySummary[];
+  /** The instance setting (S8): off hides "Add a passkey"; passkeys already added stay listed to be removed. */
+  passkeysEnabled: boolean;
 };
 
 /** The client side of /account/security: one step-up prompt and one toast region for every section. */
@@ -33,7 +38,7 @@ export function SecuritySettings(props: Props) {
   );
 }
 
-function SecuritySections({ initialStatus, hasPassword, account, minScore, minLength }: Props) {
+function SecuritySections({ initialStatus, hasPassword, account, minScore, minLength, passkeys, passkeysEnabled }: Props) {
   const [status, setStatus] = useState(initialStatus);
   const [freshCodes, setFreshCodes] = useState<string[] | null>(null);
 
@@ -55,6 +60,7 @@ function SecuritySections({ initialStatus, hasPassword, account, minScore, minLe
     <div className="grid grid-cols-1 gap-6">
       <TwoStepSection status={status} reload={reload} factorEnabled={factorEnabled} freshCodes={freshCodes} setFreshCodes={setFreshCodes} account={account} />
       {status.sms.available || status.sms.enabled ? <SmsSection status={status} reload={reload} factorEnabled={factorEnabled} /> : null}
+      {passkeysEnabled || passkeys.length > 0 ? <PasskeysSection passkeys={passkeys} canAdd={passkeysEnabled} /> : null}
       <PasswordSection hasPassword={hasPassword} account={account} minScore={minScore} minLength={minLength} />
     </div>
   );

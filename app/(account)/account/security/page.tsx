@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SecuritySettings } from "@/app/_components/account/SecuritySettings";
 import { getMfaStatus, reverificationMethods } from "@/lib/mfa";
+import { listPasskeys } from "@/lib/passkeys";
 import { auth, currentUser } from "@/lib/session/server";
 import { getInstanceSettings } from "@/lib/settings";
 
@@ -20,12 +21,13 @@ export default async function SecurityPage() {
   const [session, user] = await Promise.all([auth(), currentUser()]);
   // Middleware sends signed-out visitors to sign-in first; this is the server-side backstop.
   if (!session || !user) redirect(`/sign-in?${new URLSearchParams({ redirect_url: HERE }).toString()}`);
-  const [mfa, methods, { minScore, minLength }] = await Promise.all([
+  const [mfa, methods, passkeys, { minScore, minLength, passkeysEnabled }] = await Promise.all([
     getMfaStatus(user.id),
     reverificationMethods(user.id),
+    listPasskeys(user.id),
     getInstanceSettings().then(
-      (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength }),
-      () => ({ minScore: undefined, minLength: undefined }),
+      (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength, passkeysEnabled: settings.passkeySignIn }),
+      () => ({ minScore: undefined, minLength: undefined, passkeysEnabled: true }),
     ),
   ]);
 
@@ -34,7 +36,7 @@ export default async function SecurityPage() {
       <h1 className="text-2xl font-semibold tracking-tight text-foreground">Security</h1>
       <p className="mt-1 text-sm text-muted-foreground">How you sign in to {user.email ?? "your account"}, and what keeps it yours.</p>
       <div className="mt-8">
-        <SecuritySettings initialStatus={mfa} hasPassword={methods.password} account={user.email ?? user.id} minScore={minScore} minLength={minLength} />
+        <SecuritySettings initialStatus={mfa} hasPassword={methods.password} account={user.email ?? user.id} minScore={minScore} minLength={minLength} passkeys={passkeys} passkeysEnabled={passkeysEnabled} />
       </div>
     </>
   );

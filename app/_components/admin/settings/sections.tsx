@@ -8,7 +8,7 @@ import { GroupError, NumberField, parseWholeNumber, SwitchRow } from "./fields";
 /** Mirrors lib/settings/sign-in-methods.ts: checked here first, the server checks again. */
 const NO_SIGN_IN_METHOD = "Keep at least one way to sign in turned on (password, email code, email link or OAuth), or nobody could sign in, admins included.";
 
-const SIGN_IN_KEYS = ["passwordSignIn", "emailCodeSignIn", "emailLinkSignIn", "oauthSignIn", "smsSecondFactor"] as const;
+const SIGN_IN_KEYS = ["passwordSignIn", "emailCodeSignIn", "emailLinkSignIn", "oauthSignIn", "passkeySignIn", "smsSecondFactor"] as const;
 
 /** Sign-in methods (S8): the first factors, each hidden on the sign-in page and refused by the server when off. */
 export function SignInMethodsSection({ oauthProviderCount }: { oauthProviderCount: number }) {
@@ -72,6 +72,13 @@ export function SignInMethodsSection({ oauthProviderCount }: { oauthProviderCoun
           }
           checked={draft.oauthSignIn}
           onCheckedChange={set("oauthSignIn")}
+        />
+        <SwitchRow
+          id={`${id}-passkey`}
+          label="Passkeys"
+          description="“Sign in with a passkey” and passkeys in the email field’s autofill; users add them on their security page. A passkey counts as two-step verification."
+          checked={draft.passkeySignIn}
+          onCheckedChange={set("passkeySignIn")}
         />
         <GroupError id={`${id}-methods-error`} error={fieldErrors.signInMethods} />
       </fieldset>

@@ -10,8 +10,10 @@ import { displayName, formatDateTime } from "@/app/_components/admin/labels";
 import { MetadataEditor } from "@/app/_components/admin/MetadataEditor";
 import { Panel } from "@/app/_components/admin/PageHeader";
 import { UserActions } from "@/app/_components/admin/UserActions";
+import { UserPasskeys } from "@/app/_components/admin/UserPasskeys";
 import { UserSessions } from "@/app/_components/admin/UserSessions";
 import { getAdminUserDetail, listAuditEvents } from "@/lib/admin";
+import { listPasskeys } from "@/lib/passkeys";
 import { requireAdmin } from "@/lib/session/server";
 
 type Params = Promise<{ userId: string }>;
@@ -24,7 +26,7 @@ export default async function AdminUserPage({ params }: { params: Params }) {
   const { userId } = await params;
   const user = await getAdminUserDetail(userId);
   if (!user) notFound();
-  const trail = await listAuditEvents({ targetId: user.id, limit: 20 });
+  const [trail, passkeys] = await Promise.all([listAuditEvents({ targetId: user.id, limit: 20 }), listPasskeys(user.id)]);
   const name = displayName({ ...user, email: user.email });
   const locked = Boolean(user.lockedUntil && new Date(user.lockedUntil) > new Date());
 
@@ -98,6 +100,19 @@ export default async function AdminUserPage({ params }: { params: Params }) {
           ) : (
             <p className="text-sm text-muted-foreground">None.</p>
           )}
+        </Panel>
+
+        <Panel id="passkeys" title="Passkeys">
+          <UserPasskeys
+            userId={user.id}
+            passkeys={passkeys.map((passkey) => ({
+              id: passkey.id,
+              name: passkey.name,
+              createdAt: formatDateTime(passkey.createdAt),
+              lastUsedAt: passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : null,
+              backedUp: passkey.backedUp,
+            }))}
+          />
         </Panel>
 
         <Panel id="sessions" title="Active sessions">

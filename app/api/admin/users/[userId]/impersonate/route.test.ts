@@ -24,6 +24,9 @@ import { POST as smsConfirmRoute } from "@/app/api/account/mfa/sms/confirm/route
 import { POST as smsDisableRoute } from "@/app/api/account/mfa/sms/disable/route";
 import { POST as backupCodesRoute } from "@/app/api/account/mfa/backup-codes/route";
 import { POST as disconnectRoute } from "@/app/api/account/connected-accounts/disconnect/route";
+import { POST as passkeyOptionsRoute } from "@/app/api/account/passkeys/register/options/route";
+import { POST as passkeyRenameRoute } from "@/app/api/account/passkeys/rename/route";
+import { POST as passkeyRemoveRoute } from "@/app/api/account/passkeys/remove/route";
 import { POST as revokeSessionRoute } from "@/app/api/account/sessions/revoke/route";
 import { POST as revokeOthersRoute } from "@/app/api/account/sessions/revoke-others/route";
 import { POST as reverifyRoute } from "@/app/api/auth/reverify/route";
@@ -116,7 +119,7 @@ describe("POST /api/admin/users/:id/impersonate (S8)", () => {
 });
 
 describe("changes only the user may make are refused while impersonating (S8)", () => {
-  it("password, MFA, backup codes, addresses, phone, connected accounts, devices, step-up, deletion: 403 forbidden", async () => {
+  it("password, MFA, backup codes, addresses, phone, connected accounts, passkeys, devices, step-up, deletion: 403 forbidden", async () => {
     const { admin, user, userSessionId } = await impersonating();
     const jar = admin.jar;
     const post = (path: string, body: unknown) => makeRequest(path, { body, jar });
@@ -137,6 +140,9 @@ describe("changes only the user may make are refused while impersonating (S8)", 
       ["mfa/sms/disable", smsDisableRoute(post("/api/account/mfa/sms/disable", {}))],
       ["mfa/backup-codes", backupCodesRoute(post("/api/account/mfa/backup-codes", {}))],
       ["connected-accounts/disconnect", disconnectRoute(post("/api/account/connected-accounts/disconnect", { externalAccountId: someId("extacc") }))],
+      ["passkeys/register/options", passkeyOptionsRoute(post("/api/account/passkeys/register/options", {}))],
+      ["passkeys/rename", passkeyRenameRoute(post("/api/account/passkeys/rename", { passkeyId: someId("pk"), name: "Mine" }))],
+      ["passkeys/remove", passkeyRemoveRoute(post("/api/account/passkeys/remove", { passkeyId: someId("pk") }))],
       ["sessions/revoke", revokeSessionRoute(post("/api/account/sessions/revoke", { sessionId: userSessionId }))],
       ["sessions/revoke-others", revokeOthersRoute(post("/api/account/sessions/revoke-others", {}))],
       ["reverify", reverifyRoute(post("/api/auth/reverify", { method: "password", password: user.password }))],
