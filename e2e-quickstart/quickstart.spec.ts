@@ -159,12 +159,19 @@ test.describe("quick start: a new user's whole walk in one browser", () => {
     // A second person on the same computer: the admin named on the command line (README).
     const admin: TestUser = { email: QUICKSTART_ADMIN_EMAIL, password: user.password };
     const signIn = new SignInPage(page);
+    await signIn.expectLoaded();
+    await pause();
     await signIn.signUpLink.click();
     const signUp = new SignUpPage(page);
+    await expect(signUp.heading).toBeVisible();
+    await pause();
     await signUp.fill(admin.email, admin.password);
+    await pause();
     const codeStep = new EmailCodePage(page);
     await sendEmailLikeAPerson(page, signUp.submitButton, codeStep.heading);
     const mail = await openInboxFor(context, admin.email, SIGN_UP_CODE);
+    await codeStep.expectShown();
+    await pause();
     await mail.tab.close();
     await codeStep.enterCode(mail.code!);
     await home.expectSignedInAs(admin.email);
