@@ -123,7 +123,9 @@ describe("verification codes and links (S4)", () => {
   });
 
   it("caps emails to one address at 20 per day across flows, however they are spread in time", async () => {
-    let clock = Date.now();
+    // Early in a UTC day: the sends below span ~2 h, which must not cross midnight into the next day's window.
+    const today = new Date();
+    let clock = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 1, 0, 0);
     setRateLimitStore(createMemoryStore({ now: () => clock }));
     const identifier = uniqueEmail("daily");
     for (let send = 0; send < 20; send++) {
