@@ -3,6 +3,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { AuditTable } from "@/app/_components/admin/AuditTable";
 import { ExportCsvLink } from "@/app/_components/admin/ExportCsvLink";
+import { KeysetPager, filterParams } from "@/app/_components/admin/KeysetPager";
 import { PageHeader } from "@/app/_components/admin/PageHeader";
 import type { SearchParams } from "@/app/_components/searchParams";
 import { auditEventTypes, findUserIdByEmail, listAuditEvents } from "@/lib/admin";
@@ -45,9 +46,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
     to: filters.to ? new Date(filters.to.getTime() + 86_400_000) : undefined,
   };
   const page = await listAuditEvents({ ...query, cursor: filters.cursor ?? null, limit: 50 });
-  const keep = new URLSearchParams();
-  for (const [key, value] of Object.entries(raw)) if (value && key !== "cursor") keep.set(key, String(value));
-  const nextHref = page.nextCursor ? `/admin/audit?${new URLSearchParams({ ...Object.fromEntries(keep), cursor: page.nextCursor })}` : null;
+  const keep = filterParams(raw);
   const exportParams = new URLSearchParams();
   if (query.type) exportParams.set("type", query.type);
   if (query.actorId) exportParams.set("actorId", query.actorId);
@@ -106,18 +105,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
       <div className="rounded-xl border border-border bg-card shadow-sm">
         <AuditTable events={page.events} caption="Audit events, newest first" />
       </div>
-      <nav aria-label="Pages" className="mt-4 flex justify-end gap-2">
-        {filters.cursor ? (
-          <Link href={`/admin/audit${keep.size ? `?${keep}` : ""}`} className="inline-flex h-10 items-center rounded-md border border-border bg-card px-4 text-sm font-semibold hover:bg-muted">
-            First page
-          </Link>
-        ) : null}
-        {nextHref ? (
-          <Link href={nextHref} className="inline-flex h-10 items-center rounded-md border border-border bg-card px-4 text-sm font-semibold hover:bg-muted">
-            Next page
-          </Link>
-        ) : null}
-      </nav>
+      <KeysetPager path="/admin/audit" filters={keep} cursor={filters.cursor} nextCursor={page.nextCursor} />
     </>
   );
 }

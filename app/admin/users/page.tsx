@@ -2,6 +2,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { Avatar } from "@/app/_components/Avatar";
 import { Badge } from "@/app/_components/admin/Badge";
+import { KeysetPager, filterParams } from "@/app/_components/admin/KeysetPager";
 import { PageHeader } from "@/app/_components/admin/PageHeader";
 import { displayName, formatDate, formatDateTime } from "@/app/_components/admin/labels";
 import type { SearchParams } from "@/app/_components/searchParams";
@@ -46,10 +47,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
     cursor: filters.cursor ?? null,
     limit: 25,
   });
-  const keep = new URLSearchParams();
-  for (const [key, value] of Object.entries(raw)) if (value && key !== "cursor") keep.set(key, String(value));
-  const nextHref = result.nextCursor ? `/admin/users?${new URLSearchParams({ ...Object.fromEntries(keep), cursor: result.nextCursor })}` : null;
-  const firstHref = `/admin/users${keep.size ? `?${keep}` : ""}`;
+  const keep = filterParams(raw);
   const filtered = keep.size > 0;
 
   return (
@@ -149,18 +147,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
         </table>
         {result.users.length === 0 ? <p className="px-4 py-8 text-center text-sm text-muted-foreground">No users match.</p> : null}
       </div>
-      <nav aria-label="Pages" className="mt-4 flex justify-end gap-2">
-        {filters.cursor ? (
-          <Link href={firstHref} className="inline-flex h-10 items-center rounded-md border border-border bg-card px-4 text-sm font-semibold hover:bg-muted">
-            First page
-          </Link>
-        ) : null}
-        {nextHref ? (
-          <Link href={nextHref} className="inline-flex h-10 items-center rounded-md border border-border bg-card px-4 text-sm font-semibold hover:bg-muted">
-            Next page
-          </Link>
-        ) : null}
-      </nav>
+      <KeysetPager path="/admin/users" filters={keep} cursor={filters.cursor} nextCursor={result.nextCursor} />
     </>
   );
 }
