@@ -13,6 +13,7 @@ export const ID_PREFIX = {
   jwtTemplate: "jtmp",
   webhookEndpoint: "whe",
   webhookMessage: "msg",
+  webhookAttempt: "wha",
   actorToken: "act",
   audit: "aud",
   signInAttempt: "sia",

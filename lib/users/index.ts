@@ -58,3 +58,4 @@ export {
 } from "./avatar";
 export { getUserMetadata, updateUnsafeMetadata, metadataObjectSchema, METADATA_MAX_BYTES, type UserVisibleMetadata, type JsonObject } from "./metadata";
 export { importProviderPicture, isFetchablePictureUrl } from "./provider-picture";
+export { toUserResource, readUserResource, USER_RESOURCE_SELECT, type UserResource } from "./resource";

@@ -1,4 +1,4 @@
-import { FileClock, KeyRound, LayoutDashboard, Settings, Users } from "lucide-react";
+import { FileClock, FileJson, KeyRound, KeySquare, LayoutDashboard, Settings, Users, Webhook } from "lucide-react";
 import { SideNav } from "../SideNav";
 
 /**
@@ -21,7 +21,12 @@ export function AdminNav() {
         },
         {
           label: "Integrations",
-          items: [{ href: "/admin/signing-keys", label: "Signing keys", icon: <KeyRound aria-hidden="true" /> }],
+          items: [
+            { href: "/admin/webhooks", label: "Webhooks", icon: <Webhook aria-hidden="true" /> },
+            { href: "/admin/jwt-templates", label: "JWT templates", icon: <FileJson aria-hidden="true" /> },
+            { href: "/admin/api-keys", label: "API keys", icon: <KeySquare aria-hidden="true" /> },
+            { href: "/admin/signing-keys", label: "Signing keys", icon: <KeyRound aria-hidden="true" /> },
+          ],
         },
       ]}
     />
