@@ -18,6 +18,8 @@ const MAIN_FLOWS = [
   "lib/admin/user-actions.test.ts",
   "lib/users/invitations.test.ts",
   "app/api/admin/**/*.test.ts",
+  // Webhook events are written inside the domain's transactions (with tx only).
+  "lib/webhooks/events.test.ts",
 ];
 
 export default defineConfig({

@@ -233,6 +233,8 @@ async function createTarget(name, size, serverUrl, { sharedHash, hashFor, signIn
     NEXT_TELEMETRY_DISABLED: "1",
     // No SMTP here: the dev inbox is the mail transport, so /api/health (the readiness probe) stays 200.
     DEV_INBOX: "on",
+    // The webhook fan-out row delivers to a receiver on 127.0.0.1 (refused in production otherwise).
+    WEBHOOK_ALLOW_PRIVATE_URLS: "on",
   };
   // DATABASE_POOL_MAX and AUTH_PASSWORD_HASH_WORKERS pass through when set (tuning on bigger machines); defaults otherwise.
   log(`[${name}] migrating ${target.database.name} ...`);
@@ -648,6 +650,10 @@ async function main() {
     }
   }
 
+  // 8b. Integrations (issue 14) on the 1k server: webhook fan-out to a local receiver, template mint.
+  log(`Integrations: ${WEBHOOK_EVENTS} webhook events to a local receiver (vs its own capacity), template vs session token mint ...`);
+  report.integrations = await integrationsScenario(small);
+
   // 9. Index use: plans of the hot queries, and sequential scans the app made under load.
   if (!smoke) await sleep(11_000); // backends flush table statistics within 10 s of going idle
   for (const target of all) {
@@ -681,6 +687,150 @@ async function main() {
   report.durationS = round((Date.now() - startedAt) / 1000, 1);
   report.machine.loadAverageAtEnd = os.loadavg().map((value) => round(value, 2));
   return report;
+}
+
+// --- integrations (issue 14): webhook fan-out and JWT template mint ----------------
+const WEBHOOK_EVENTS = 1_000;
+/** What the portal keeps in flight to one endpoint (lib/webhooks/channel.ts: 2 batches x 16). */
+const WEBHOOK_RECEIVER_CONNECTIONS = 32;
+const MINT_CONNECTIONS = 10;
+
+async function postBench(target, body) {
+  const response = await fetch(`${target.baseUrl}/api/bench/integrations`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`POST /api/bench/integrations ${body.action} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+async function startReceiver(databaseUrl) {
+  const child = start(process.execPath, [path.join(ROOT, "bench", "webhook-receiver.mjs"), databaseUrl], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve, reject) => {
+    let buffered = "";
+    child.stdout.on("data", (chunk) => {
+      buffered += chunk;
+      const line = buffered.split("\n").find((candidate) => candidate.includes('"port"'));
+      if (line) resolve(JSON.parse(line).port);
+    });
+    child.once("exit", (code) => reject(new Error(`webhook receiver exited (${code})`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+const receiverStats = async (receiver) => (await fetch(`${receiver.url}/stats`)).json();
+
+/**
+ * The receiver's own capacity: signed deliveries straight from autocannon at
+ * the concurrency the portal delivers with, each a new svix-id (so each one
+ * is verified and stored, as the portal's are).
+ */
+async function receiverCapacity(receiver, secret) {
+  const { Webhook } = await import("svix");
+  const signer = new Webhook(secret);
+  let n = 0;
+  const result = await load(
+    {
+      url: `${receiver.url}/webhook`,
+      connections: WEBHOOK_RECEIVER_CONNECTIONS,
+      duration: SIZES.verifyQuick ? 3 : 5,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (request) => {
+            const id = `msg_capacity_${++n}`;
+            const timestamp = new Date();
+            const body = JSON.stringify({ type: "user.updated", object: "event", data: { id: `user_${n}` }, timestamp: timestamp.getTime() });
+            return {
+              ...request,
+              body,
+              headers: {
+                "content-type": "application/json",
+                "svix-id": id,
+                "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
+                "svix-signature": signer.sign(id, timestamp, body),
+              },
+            };
+          },
+        },
+      ],
+    },
+    { expect: 204, label: "receiver capacity (POST signed event, verify + store)" },
+  );
+  return checked(result);
+}
+
+/** 1000 events through the real emit path, drained by the server; time to the last one stored. */
+async function fanOutRound(target, receiver) {
+  await fetch(`${receiver.url}/reset`, { method: "POST" });
+  const started = Date.now();
+  await postBench(target, { action: "emit", count: WEBHOOK_EVENTS });
+  const enqueuedAt = Date.now();
+  let stats;
+  await waitFor(
+    `${WEBHOOK_EVENTS} webhook deliveries`,
+    async () => {
+      stats = await receiverStats(receiver);
+      return stats.unique >= WEBHOOK_EVENTS;
+    },
+    { timeoutMs: 120_000, intervalMs: 100 },
+  );
+  const seconds = (stats.lastAt - started) / 1000;
+  return {
+    events: WEBHOOK_EVENTS,
+    enqueueMs: enqueuedAt - started,
+    seconds: round(seconds, 3),
+    deliveredPerSecond: round(WEBHOOK_EVENTS / seconds, 1),
+    duplicates: stats.duplicates,
+    rejected: stats.rejected,
+  };
+}
+
+/** POST /api/auth/session/token with and without a template: the template mint vs the session-token mint. */
+async function mintScenario(target) {
+  const { baseUrl } = target;
+  await postBench(target, { action: "template", name: "bench" });
+  const { cookie } = await signIn(baseUrl, TOKEN_USER);
+  const run = (template) =>
+    load(
+      {
+        url: `${baseUrl}/api/auth/session/token`,
+        method: "POST",
+        connections: MINT_CONNECTIONS,
+        duration: SIZES.verifyQuick ? 3 : 5,
+        headers: { "content-type": "application/json", origin: baseUrl, cookie },
+        body: JSON.stringify(template ? { template } : {}),
+      },
+      { label: `POST /api/auth/session/token ${template ? `{ template: "${template}" }` : "{} (session token)"}`, cpuPid: target.server.pid },
+    ).then(checked);
+  await run("bench"); // warm-up, discarded
+  await run(null);
+  const template = [];
+  const session = [];
+  for (let i = 0; i < (SIZES.verifyQuick ? 1 : 3); i++) {
+    for (const which of ordered(["bench", null], i)) (which ? template : session).push(await run(which));
+  }
+  return { template: combine("template token mint", template), session: combine("session token mint", session) };
+}
+
+async function integrationsScenario(target) {
+  const receiver = await startReceiver(target.database.url);
+  try {
+    const { secret } = await postBench(target, { action: "endpoint", url: `${receiver.url}/webhook` });
+    await fetch(`${receiver.url}/configure`, { method: "POST", body: JSON.stringify({ secret }) });
+    const capacity = [];
+    const fanOut = [];
+    for (let i = 0; i < (SIZES.verifyQuick ? 1 : 2); i++) {
+      await fetch(`${receiver.url}/reset`, { method: "POST" });
+      capacity.push(await receiverCapacity(receiver, secret));
+      fanOut.push(await fanOutRound(target, receiver));
+    }
+    return { webhooks: { capacity: combine("receiver capacity", capacity), fanOut }, mint: await mintScenario(target) };
+  } finally {
+    await stop(receiver.child, { graceMs: 2_000 });
+  }
 }
 
 // --- budgets and output -----------------------------------------------------------
@@ -750,6 +900,30 @@ function budgets(report) {
     0,
     `lazy dictionary chunks in the build: ${pw.dictionaryChunksInBuild.length}`,
   );
+
+  const integ = report.integrations;
+  if (integ) {
+    const capacity = integ.webhooks.capacity.okRps;
+    const fanOut = integ.webhooks.fanOut;
+    const fanOutRatios = fanOut.map((run, i) => run.deliveredPerSecond / integ.webhooks.capacity.perRunOkRps[i]);
+    add(
+      "Webhooks: delivered/s (1000 events) / receiver capacity",
+      median(fanOutRatios),
+      ">=",
+      0.5,
+      `${fanOut.map((run) => run.deliveredPerSecond).join(", ")} / ${capacity} per s; duplicates ${fanOut.map((run) => run.duplicates).join(", ")}`,
+      fanOutRatios,
+    );
+    const mintRatios = paired(okRps(integ.mint.session), okRps(integ.mint.template));
+    add(
+      "JWT template mint cost / session token mint (rps inverse)",
+      median(mintRatios),
+      "<=",
+      2,
+      `${integ.mint.template.okRps} / ${integ.mint.session.okRps} req/s (template / session)`,
+      mintRatios,
+    );
+  }
 
   const p2 = report.phases["100k"];
   if (p2) {

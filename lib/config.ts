@@ -43,6 +43,12 @@ const envSchema = z.object({
   DEV_INBOX: z.enum(["on", "off"]).optional(),
   /** In-process outbox sender for self-hosted servers; off = only /api/cron/outbox sends. */
   OUTBOX_LOOP: z.enum(["on", "off"]).default("on"),
+  /**
+   * Webhook URLs to loopback and private addresses are refused in production (SSRF,
+   * lib/webhooks/url-guard.ts); "on" allows them (a receiver on the same host or
+   * network; the e2e harness). Outside production they are always allowed.
+   */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(["on", "off"]).default("off"),
 });
 
 export type Config = Omit<z.infer<typeof envSchema>, "AUTH_SECRET"> & { AUTH_SECRET: string; OAUTH_PROVIDERS: OAuthProviderEnv[] };

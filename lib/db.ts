@@ -38,6 +38,15 @@ export class DbInsideTransactionError extends Error {
   }
 }
 
+/**
+ * Runs `fn` outside the scope of any enclosing `db.$transaction` callback:
+ * for work that is merely started from inside one and runs on its own later
+ * with `db` (the queue drain kicked by an event written in a transaction).
+ */
+export function outsideTransaction<T>(fn: () => T): T {
+  return insideTransaction.exit(fn);
+}
+
 function refuseInsideTransaction(member: string): void {
   if (!insideTransaction.getStore()) return;
   const error = new DbInsideTransactionError(member);

@@ -87,6 +87,8 @@ async function main() {
       NEXT_TELEMETRY_DISABLED: "1",
       // No SMTP_URL: mail goes to the dev inbox, which e2e reads (on in this production build only for tests).
       DEV_INBOX: "on",
+      // The webhook spec's receiver listens on 127.0.0.1, which production refuses by default (SSRF).
+      WEBHOOK_ALLOW_PRIVATE_URLS: "on",
       // Every e2e request comes from this machine's one IP: scale the S10 limits (still on) so
       // a growing suite never trips the 10-sign-ups-per-hour-per-IP rule (docs/security.md).
       RATE_LIMIT_SCALE: "20",

@@ -14,8 +14,13 @@ const routes = await discoverRoutes();
  * they are checked for the secret instead (app/api/cron/outbox/route.test.ts).
  */
 const BEARER_ROUTES = new Set(["/api/cron/outbox"]);
+/**
+ * The backend API (S9): every route authenticates a secret key (`Authorization: Bearer sk_live_...`,
+ * lib/api `apiHandler`) before anything else, and reads no cookie (app/api/v1/v1.test.ts).
+ */
+const isBackendApi = (path: string) => path.startsWith("/api/v1/");
 const mutating = routes
-  .filter((route) => !BEARER_ROUTES.has(route.path))
+  .filter((route) => !BEARER_ROUTES.has(route.path) && !isBackendApi(route.path))
   .flatMap((route) =>
     Object.entries(route.methods)
       .filter(([method]) => MUTATING_METHODS.has(method))

@@ -92,6 +92,18 @@ const AUDIT_EVENT_TYPES: Record<AuditEventType, true> = {
   "invitation.accepted": true,
   "impersonation.started": true,
   "impersonation.stopped": true,
+  "api_key.created": true,
+  "api_key.revoked": true,
+  "actor_token.created": true,
+  "actor_token.revoked": true,
+  "jwt_template.created": true,
+  "jwt_template.updated": true,
+  "jwt_template.deleted": true,
+  "webhook.endpoint_created": true,
+  "webhook.endpoint_updated": true,
+  "webhook.endpoint_deleted": true,
+  "webhook.secret_rotated": true,
+  "webhook.endpoint_paused": true,
 };
 
 export function auditEventTypes(): string[] {

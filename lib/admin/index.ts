@@ -9,6 +9,7 @@ export {
   userSearchStatements,
   explainUserSearch,
   parseUserIdParam,
+  METADATA_VERSION_SQL,
   USER_SEARCH_DEFAULT_LIMIT,
   USER_SEARCH_MAX_LIMIT,
   USER_SEARCH_MAX_QUERY_LENGTH,

@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
 import { findAccountByEmail } from "@/lib/users";
+import { emitUserUpdated } from "@/lib/webhooks/events";
 
 /**
  * Makes the owner of `email` an admin (S8: the first admin comes from
@@ -22,6 +23,7 @@ export async function promoteToAdmin(
       { type: "user.role_changed", actorId: options.actorId, targetId: user.id, data: { role: "admin", from: user.role, via: options.via ?? null } },
       tx,
     );
+    if (user.role !== "admin") await emitUserUpdated(tx, user.id);
     return { userId: user.id, wasAdmin: user.role === "admin" };
   });
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
+import { emitUserUpdated } from "@/lib/webhooks/events";
 
 /**
  * Admin unlock (S8, S10): clears a lockout and the failed-attempt counter,
@@ -37,6 +38,7 @@ export async function unlockUser(
       },
       tx,
     );
+    await emitUserUpdated(tx, userId, now);
     return { wasLocked };
   });
   return { wasLocked };

@@ -4,6 +4,7 @@ import { db, type Tx } from "@/lib/db";
 import { AppError, type FieldErrors } from "@/lib/errors";
 import { resetMfa } from "@/lib/mfa";
 import { eraseUser, findUserToErase, metadataObjectSchema, normalizeEmail, type JsonObject } from "@/lib/users";
+import { emitSessionEvents, emitUserUpdated } from "@/lib/webhooks/events";
 import { METADATA_VERSION_SQL } from "./users";
 
 /**
@@ -40,11 +41,13 @@ export async function banUser(input: { userId: string }, actor: AdminActor): Pro
     if (!user) throw new AppError("not_found", NO_SUCH_USER);
     if (user.role === "admin") throw new AppError("forbidden", "Admins cannot be banned.");
     await tx.user.update({ where: { id: input.userId }, data: { banned: true } });
+    await emitSessionEvents(tx, "session.revoked", { userId: input.userId, status: "active" }, now);
     const { count } = await tx.session.updateMany({
       where: { userId: input.userId, status: "active" },
       data: { status: "revoked", endedAt: now },
     });
     await audit(tx, actor, "user.banned", input.userId, { endedSessions: count, wasBanned: user.banned });
+    await emitUserUpdated(tx, input.userId, now);
     return { endedSessions: count };
   });
 }
@@ -56,6 +59,7 @@ export async function unbanUser(input: { userId: string }, actor: AdminActor): P
     if (!user) throw new AppError("not_found", NO_SUCH_USER);
     await tx.user.update({ where: { id: input.userId }, data: { banned: false } });
     await audit(tx, actor, "user.unbanned", input.userId, { wasBanned: user.banned });
+    await emitUserUpdated(tx, input.userId, actor.now);
     return { wasBanned: user.banned };
   });
 }
@@ -79,6 +83,7 @@ export async function lockUser(input: { userId: string; minutes?: number }, acto
     if (!user) throw new AppError("not_found", NO_SUCH_USER);
     await tx.user.update({ where: { id: input.userId }, data: { lockedUntil } });
     await audit(tx, actor, "user.locked", input.userId, { by: "admin", minutes, lockedUntil: lockedUntil.toISOString() });
+    await emitUserUpdated(tx, input.userId, now);
     return { lockedUntil };
   });
 }
@@ -184,7 +189,10 @@ export async function updateUserMetadataAsAdmin(
     const after = (await readMetadata(tx, input.userId, false))!;
     // jsonb's text form is canonical (keys in a fixed order): equal text, equal metadata.
     const changed = METADATA_KINDS.filter((kind) => before[kind] !== after[kind]);
-    if (changed.length > 0) await audit(tx, actor, "user.metadata_updated", input.userId, { fields: changed });
+    if (changed.length > 0) {
+      await audit(tx, actor, "user.metadata_updated", input.userId, { fields: changed });
+      await emitUserUpdated(tx, input.userId, actor.now);
+    }
     return {
       metadata: {
         publicMetadata: JSON.parse(after.publicMetadata) as JsonObject,
@@ -200,6 +208,7 @@ export async function updateUserMetadataAsAdmin(
 export async function revokeUserSession(input: { userId: string; sessionId: string }, actor: AdminActor): Promise<void> {
   const now = actor.now ?? new Date();
   await db.$transaction(async (tx) => {
+    await emitSessionEvents(tx, "session.revoked", { id: input.sessionId, userId: input.userId, status: "active" }, now);
     const { count } = await tx.session.updateMany({
       where: { id: input.sessionId, userId: input.userId, status: "active" },
       data: { status: "revoked", endedAt: now },
@@ -215,6 +224,7 @@ export async function revokeAllUserSessions(input: { userId: string }, actor: Ad
   return db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true } });
     if (!user) throw new AppError("not_found", NO_SUCH_USER);
+    await emitSessionEvents(tx, "session.revoked", { userId: input.userId, status: "active" }, now);
     const { count } = await tx.session.updateMany({
       where: { userId: input.userId, status: "active" },
       data: { status: "revoked", endedAt: now },

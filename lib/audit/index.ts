@@ -60,7 +60,24 @@ export type AuditEventType =
   /** An admin opened an actor session as a user (S8); `data.sessionId`, `data.expiresAt`. */
   | "impersonation.started"
   /** It ended: stopped, signed out, expired or ended under it; `data.reason`. */
-  | "impersonation.stopped";
+  | "impersonation.stopped"
+  /** Backend API secret keys (S9): made or revoked by an admin; `data.name`, `data.prefix`. */
+  | "api_key.created"
+  | "api_key.revoked"
+  /** Actor tokens (S9): an impersonation link made or revoked through the backend API; `data.actorId`. */
+  | "actor_token.created"
+  | "actor_token.revoked"
+  /** JWT templates (S9) created, changed or deleted by an admin; `data.name`, `data.algorithm`. */
+  | "jwt_template.created"
+  | "jwt_template.updated"
+  | "jwt_template.deleted"
+  /** Webhook endpoints (S9) changed by an admin; `data.fields` names what an update changed. */
+  | "webhook.endpoint_created"
+  | "webhook.endpoint_updated"
+  | "webhook.endpoint_deleted"
+  | "webhook.secret_rotated"
+  /** The webhook circuit paused an endpoint that had failed every delivery for days (lib/webhooks/channel.ts). */
+  | "webhook.endpoint_paused";
 
 export type AuditEventInput = {
   type: AuditEventType;

@@ -17,6 +17,7 @@ export function createOutageTolerantJWKSet(
 ): JWTVerifyGetKey {
   const remote = createRemoteJWKSet(url, options);
   let fallback: { keys: JWTVerifyGetKey; since: number } | undefined;
+  let lastUnknownKidReload = 0;
 
   return async (protectedHeader, token) => {
     if (fallback && Date.now() - fallback.since < options.cooldownDuration) return fallback.keys(protectedHeader, token);
@@ -25,6 +26,18 @@ export function createOutageTolerantJWKSet(
       fallback = undefined;
       return key;
     } catch (error) {
+      // A key rotated in just after the last fetch: jose will not refetch during its cooldown, so
+      // every token of the new key would bounce until it ends. One extra reload per second at most
+      // (tokens with made-up kids cannot make it fetch more often) picks the new kid up at once.
+      if (error instanceof errors.JWKSNoMatchingKey && remote.coolingDown && Date.now() - lastUnknownKidReload >= UNKNOWN_KID_RELOAD_INTERVAL_MS) {
+        lastUnknownKidReload = Date.now();
+        try {
+          await remote.reload();
+        } catch {
+          throw error;
+        }
+        return remote(protectedHeader, token);
+      }
       const lastGood = remote.jwks();
       // The set's own verdict on this token (no key for its kid...) stands; only a failed fetch falls back.
       if (isKeyLookupVerdict(error) || !lastGood) throw error;
@@ -33,6 +46,9 @@ export function createOutageTolerantJWKSet(
     }
   };
 }
+
+/** How often an unknown `kid` may force a JWKS refetch while jose's cooldown is running. */
+export const UNKNOWN_KID_RELOAD_INTERVAL_MS = 1_000;
 
 function isKeyLookupVerdict(error: unknown): boolean {
   return (

@@ -6,9 +6,13 @@ describe("route rules", () => {
     for (const path of ["/sign-in", "/sign-up", "/api/auth/handshake", "/.well-known/jwks.json", "/api/health"]) {
       expect(isPublicRoute(path)).toBe(true);
     }
-    for (const path of ["/", "/account", "/admin", "/api/auth/session", "/sign-in-evil", "/api/v1/users"]) {
+    for (const path of ["/", "/account", "/admin", "/api/auth/session", "/sign-in-evil", "/api/v1evil", "/api/v10/users"]) {
       expect(isPublicRoute(path)).toBe(false);
     }
+  });
+
+  it("lets the backend API through to its handlers, which check the secret key themselves (S9)", () => {
+    for (const path of ["/api/v1", "/api/v1/users", "/api/v1/users/user_1/ban", "/api/v1/openapi.json"]) expect(isPublicRoute(path)).toBe(true);
   });
 
   it("serves profile pictures publicly (other apps' <img>), and nothing else under /avatars", () => {

@@ -43,6 +43,14 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/sso-callback",
   // Cron-callable; CRON_SECRET guards it in the handler.
   "/api/cron/outbox",
+  // Backend API (S9): servers call it with a secret key (`Authorization: Bearer sk_live_...`), which is
+  // not a session JWT; the handler checks the key (lib/api) and answers 401 itself, in the API's error shape.
+  /^\/api\/v1(\/.*)?$/,
+  // Actor-token links (S9): by the __client cookie and the DB, like the handshake; a browser whose token
+  // went stale still gets there, and one without the actor's session is sent to sign in by the handler.
+  "/api/auth/actor-token",
+  // Why an actor-token link was refused (static text by reason code).
+  "/actor-token",
   // Dev inbox: the page, its JSON, its change check and each email's HTML (all 404 in production unless DEV_INBOX=on).
   "/dev/inbox",
   "/dev/inbox/messages.json",

@@ -4,6 +4,7 @@ export {
   enqueueEmail,
   enqueueNothing,
   drainOutbox,
+  emailChannel,
   kickOutbox,
   RETRY_DELAYS_MS,
   MAX_SEND_ATTEMPTS,

@@ -6,4 +6,5 @@ export { assertSameOrigin, assertSameOriginAction, instanceOrigins } from "./ori
 export { allowedRedirect } from "./redirect";
 export { emailField, passwordField, redirectUrlField, nameField, safeText, idField, tokenField, codeField } from "./schemas";
 export { mediaType } from "./handler";
+export { readAtMost } from "./read-capped";
 export { cachedImageResponse, ifNoneMatchHits, type StoredImage } from "./image-response";

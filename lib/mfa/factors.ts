@@ -8,6 +8,7 @@ import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { getInstanceSettings } from "@/lib/settings";
 import { kickOutbox } from "@/lib/email";
 import { enqueueSms, maskPhoneNumber, normalizePhoneNumber, prepareSms } from "@/lib/sms";
+import { emitUserUpdated } from "@/lib/webhooks/events";
 import {
   assertResendAllowed,
   chargeSend,
@@ -114,6 +115,7 @@ export async function confirmTotpEnrolment(
     const backupCodes = await turnOnMfa(tx, userId, now);
     await tx.user.update({ where: { id: userId }, data: { totpEnabled: true } });
     await recordAuditEvent({ type: "mfa.enrolled", actorId: userId, targetId: userId, ip: actor.ip, userAgent: actor.userAgent, data: { factor: "totp" } }, tx);
+    await emitUserUpdated(tx, userId, now);
     return { backupCodes };
   });
 }
@@ -179,6 +181,7 @@ export async function confirmSmsEnrolment(
     const backupCodes = await turnOnMfa(tx, userId, now);
     await recordAuditEvent({ type: "phone.verified", actorId: userId, targetId: phone.id }, tx);
     await recordAuditEvent({ type: "mfa.enrolled", actorId: userId, targetId: userId, ip: actor.ip, userAgent: actor.userAgent, data: { factor: "sms" } }, tx);
+    await emitUserUpdated(tx, userId, now);
     return { backupCodes };
   });
 }
@@ -210,6 +213,7 @@ export async function resetMfa(userId: string, options: { actorId: string | null
     await tx.backupCode.deleteMany({ where: { userId } });
     await tx.user.update({ where: { id: userId }, data: { mfaEnabled: false, totpEnabled: false, backupCodesEnabled: false } });
     await recordAuditEvent({ type: "mfa.reset", actorId: options.actorId, targetId: userId, ip: options.ip ?? null, userAgent: options.userAgent ?? null }, tx);
+    await emitUserUpdated(tx, userId);
   });
 }
 
@@ -235,5 +239,6 @@ async function removeFactors(userId: string, type: "totp" | "sms", actor: Actor)
       },
     });
     await recordAuditEvent({ type: "mfa.disabled", actorId: userId, targetId: userId, ip: actor.ip, userAgent: actor.userAgent, data: { factor: type, mfaStillOn: left > 0 } }, tx);
+    await emitUserUpdated(tx, userId, actor.now);
   });
 }

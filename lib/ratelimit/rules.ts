@@ -56,6 +56,8 @@ export const RATE_LIMIT_RULES = {
   // Avatar uploads decode and re-encode an image (CPU): per IP before the body is read, and per account.
   avatarUploadPerIp: rule("avatar-upload:ip", 60, HOUR, "ip"),
   avatarUploadPerUser: rule("avatar-upload:user", 30, HOUR, "identifier"),
+  // Backend API (S9, /api/v1): per secret key (the key id, hashed like an identifier), checked after the key.
+  apiPerKey: rule("api:key", 100, 10, "identifier"),
 } as const satisfies Record<string, RateLimitRule>;
 
 const R = RATE_LIMIT_RULES;
@@ -83,6 +85,8 @@ export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
   "/api/auth/email/status": [R.sessionPerIp],
   "/api/auth/handshake": [R.sessionPerIp],
   "/api/auth/session/refresh": [R.sessionPerIp],
+  // getToken({ template }) (S9): a fresh session token or a JWT template token.
+  "/api/auth/session/token": [R.sessionPerIp],
   "/api/account/username": [R.usernameCheckPerIp],
   "/api/account/avatar": [R.avatarUploadPerIp],
   "/api/auth/session/accounts": [R.sessionPerIp],

@@ -3,6 +3,7 @@ import { UAParser } from "ua-parser-js";
 import { recordAuditEvent } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { emitSessionEvents } from "@/lib/webhooks/events";
 
 /**
  * The signed-in user's active devices (S2, S7): one row per active session,
@@ -78,6 +79,7 @@ export async function signOutDevice(
   }
   const now = actor.now ?? new Date();
   await db.$transaction(async (tx) => {
+    await emitSessionEvents(tx, "session.revoked", { id: input.sessionId, userId: input.userId, status: "active" }, now);
     const { count } = await tx.session.updateMany({
       where: { id: input.sessionId, userId: input.userId, status: "active" },
       data: { status: "revoked", endedAt: now },
@@ -99,6 +101,7 @@ export async function signOutOtherDevices(
   return db.$transaction(async (tx) => {
     const current = await tx.session.count({ where: { id: input.currentSessionId, userId: input.userId, status: "active" } });
     if (current !== 1) throw new AppError("session_invalid", "Your session has ended. Please sign in again.");
+    await emitSessionEvents(tx, "session.revoked", { userId: input.userId, status: "active", id: { not: input.currentSessionId } }, now);
     const { count } = await tx.session.updateMany({
       where: { userId: input.userId, status: "active", id: { not: input.currentSessionId } },
       data: { status: "revoked", endedAt: now },

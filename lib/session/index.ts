@@ -1,5 +1,5 @@
 import "server-only";
-export { getActiveSigningKey, getPublicJwks, rotateSigningKey, listSigningKeys, RETIRED_KEY_GRACE_MS, type SigningKeySummary } from "./keys";
+export { getActiveSigningKey, getPublicJwks, rotateSigningKey, listSigningKeys, getPublicKeyPem, publicJwkToPem, RETIRED_KEY_GRACE_MS, type SigningKeySummary } from "./keys";
 export { mintSessionToken, CLOCK_SKEW_SECONDS } from "./tokens";
 export {
   openSession,
@@ -33,4 +33,4 @@ export { listBrowserAccounts, switchActiveSession, type BrowserAccount } from ".
 export { listDevices, signOutDevice, signOutOtherDevices, describeUserAgent, type Device } from "./devices";
 export { ensureClient, isSameClient, isSignedInAs, type ResolvedClient } from "./clients";
 export { requestContext } from "./request-context";
-export { authenticateRequest, requireRequestAuth, requireOwnRequestAuth, auth, currentUser, requireUser, requireAdmin, requireAdminRequest, type AdminRequestAuth, readClientTokenFromCookies, readLastProviderFromCookies, type AuthState } from "./server";
+export { verifyTokenOnServer, authenticateRequest, requireRequestAuth, requireOwnRequestAuth, auth, currentUser, requireUser, requireAdmin, requireAdminRequest, type AdminRequestAuth, readClientTokenFromCookies, readLastProviderFromCookies, type AuthState } from "./server";

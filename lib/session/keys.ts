@@ -1,4 +1,5 @@
 import "server-only";
+import crypto from "node:crypto";
 import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { db, type Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
@@ -91,7 +92,30 @@ export async function getPublicJwks(): Promise<{ keys: JWK[] }> {
   return { keys: rows.map((row) => row.publicJwk as JWK) };
 }
 
-export type SigningKeySummary = { kid: string; algorithm: string; active: boolean; createdAt: Date; retiredAt: Date | null; publishedUntil: Date | null };
+export type SigningKeySummary = {
+  kid: string;
+  algorithm: string;
+  active: boolean;
+  createdAt: Date;
+  retiredAt: Date | null;
+  publishedUntil: Date | null;
+  /** The public key as SPKI PEM, for verifiers configured with a key rather than a JWKS URL (S2). */
+  publicKeyPem: string;
+};
+
+/** A public JWK as SPKI PEM ("-----BEGIN PUBLIC KEY-----"). */
+export function publicJwkToPem(jwk: JWK): string {
+  return crypto.createPublicKey({ key: jwk as crypto.JsonWebKey, format: "jwk" }).export({ type: "spki", format: "pem" }).toString();
+}
+
+/** The public key of a published signing key as PEM, or null when no published key has this kid. */
+export async function getPublicKeyPem(kid: string, now = new Date()): Promise<string | null> {
+  const row = await db.signingKey.findFirst({
+    where: { id: kid, OR: [{ active: true }, { retiredAt: { gt: new Date(now.getTime() - RETIRED_KEY_GRACE_MS) } }] },
+    select: { publicJwk: true },
+  });
+  return row ? publicJwkToPem(row.publicJwk as JWK) : null;
+}
 
 /** Every key still published in the JWKS, newest first (the admin's signing-keys page). */
 export async function listSigningKeys(now = new Date()): Promise<SigningKeySummary[]> {
@@ -99,7 +123,7 @@ export async function listSigningKeys(now = new Date()): Promise<SigningKeySumma
   const rows = await db.signingKey.findMany({
     where: { OR: [{ active: true }, { retiredAt: { gt: new Date(now.getTime() - RETIRED_KEY_GRACE_MS) } }] },
     orderBy: { createdAt: "desc" },
-    select: { id: true, algorithm: true, active: true, createdAt: true, retiredAt: true },
+    select: { id: true, algorithm: true, active: true, createdAt: true, retiredAt: true, publicJwk: true },
   });
   return rows.map((row) => ({
     kid: row.id,
@@ -108,5 +132,6 @@ export async function listSigningKeys(now = new Date()): Promise<SigningKeySumma
     createdAt: row.createdAt,
     retiredAt: row.retiredAt,
     publishedUntil: row.retiredAt ? new Date(row.retiredAt.getTime() + RETIRED_KEY_GRACE_MS) : null,
+    publicKeyPem: publicJwkToPem(row.publicJwk as JWK),
   }));
 }

@@ -7,6 +7,7 @@ import { recordAuditEvent } from "@/lib/audit";
 import { getInstanceSettings, type InstanceSettings } from "@/lib/settings";
 import { mintSessionToken } from "./tokens";
 import type { ResolvedClient } from "./clients";
+import { emitSessionEvents } from "@/lib/webhooks/events";
 import { rememberDevice } from "./known-device";
 
 /** What a session operation needs to know about the request it serves. */
@@ -138,6 +139,7 @@ export async function openSession(
     where: { id: clientId },
     data: { tokenHash: sha256(newClientToken), lastActiveSessionId: session.id },
   });
+  await emitSessionEvents(tx, "session.created", { id: session.id }, now);
   return { sessionId: session.id, clientId, newClientToken, clientCookieMaxAgeSeconds: settings.sessionMaxAgeDays * 86_400 };
 }
 
@@ -328,12 +330,15 @@ export async function signOut(clientToken: string | null, scope: SignOutScope, c
       throw new AppError("forbidden", "Stop impersonating to sign this user out everywhere from the admin pages.");
     }
     if (current.status === "active") {
+      await emitSessionEvents(tx, "session.ended", { id: current.id }, now);
       await tx.session.update({ where: { id: current.id }, data: { status: "ended", endedAt: now } });
     }
     if (scope === "browser") {
+      await emitSessionEvents(tx, "session.ended", { clientId: client.id, status: "active" }, now);
       await tx.session.updateMany({ where: { clientId: client.id, status: "active" }, data: { status: "ended", endedAt: now } });
     }
     if (scope === "all") {
+      await emitSessionEvents(tx, "session.revoked", { userId: current.userId, status: "active" }, now);
       await tx.session.updateMany({
         where: { userId: current.userId, status: "active" },
         data: { status: "revoked", endedAt: now },
@@ -376,10 +381,14 @@ export async function signOut(clientToken: string | null, scope: SignOutScope, c
 /** Revokes one session (admin action, "sign out that device"); its token dies within one lifetime. */
 export async function revokeSession(sessionId: string, options: { actorId?: string | null; now?: Date } = {}): Promise<boolean> {
   const now = options.now ?? new Date();
-  const { count } = await db.session.updateMany({
-    where: { id: sessionId, status: "active" },
-    data: { status: "revoked", endedAt: now },
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.session.updateMany({
+      where: { id: sessionId, status: "active" },
+      data: { status: "revoked", endedAt: now },
+    });
+    if (count === 0) return false;
+    await recordAuditEvent({ type: "session.revoked", actorId: options.actorId ?? null, targetId: sessionId }, tx);
+    await emitSessionEvents(tx, "session.revoked", { id: sessionId }, now);
+    return true;
   });
-  if (count > 0) await recordAuditEvent({ type: "session.revoked", actorId: options.actorId ?? null, targetId: sessionId });
-  return count > 0;
 }

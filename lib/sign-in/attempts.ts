@@ -5,7 +5,16 @@ import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import type { InstanceSettings } from "@/lib/settings";
 import { isSameClient, openSession, type OpenedSession, type RequestContext, type ResolvedClient } from "@/lib/session";
-import { AccessPolicyError, anyBlocked, createUser, isAdminEmail, SIGN_IN_BLOCKED_MESSAGE, type AccessPolicySettings, type ExternalIdentity } from "@/lib/users";
+import {
+  AccessPolicyError,
+  anyBlocked,
+  createUser,
+  isAdminEmail,
+  SIGN_IN_BLOCKED_MESSAGE,
+  type AccessPolicySettings,
+  type ExternalIdentity,
+  type NewUser,
+} from "@/lib/users";
 import type { AttemptStatus } from "@/lib/generated/prisma/client";
 
 /**
@@ -383,6 +392,21 @@ export async function openImpersonationSession(
     input.settings,
     context,
   );
+}
+
+/**
+ * An account made by the backend (S9 `POST /api/v1/users`), not signed up:
+ * no attempt to complete, no session to open, and the sign-up policy (mode,
+ * allow/block lists) does not apply: the backend holding a secret key
+ * decides. It still comes to exist through the one `createUser`, in the
+ * caller's transaction.
+ */
+export function createAccountWithoutSignUp(
+  tx: Tx,
+  input: Omit<NewUser, "signUpPolicy">,
+  context: { ip: string | null; userAgent: string | null; now?: Date },
+): Promise<{ userId: string; emailAddressId: string; role: "user" | "admin" }> {
+  return createUser(tx, { ...input, signUpPolicy: { skip: "created_by_admin" } }, context);
 }
 
 /**

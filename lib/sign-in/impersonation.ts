@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/errors";
 import { randomToken, sha256 } from "@/lib/crypto";
 import { recordAuditEvent } from "@/lib/audit";
@@ -59,7 +59,38 @@ export async function startImpersonation(
   const now = context.now ?? new Date();
   if (input.targetUserId === input.adminId) throw new AppError("forbidden", "You cannot impersonate yourself.");
   await requireRecentVerification({ sessionId: input.adminSessionId, userId: input.adminId }, now);
+  return openImpersonation(
+    { adminId: input.adminId, targetUserId: input.targetUserId, clientToken: input.clientToken, grant: { via: "admin", adminSessionId: input.adminSessionId } },
+    context,
+  );
+}
 
+/**
+ * What lets an impersonation open, besides the admin's own session on this
+ * browser (always required: the impersonation is a layer over it, and ends
+ * with it, lib/session refresh):
+ * - "admin": the admin started it from the user's page, with a recent step-up;
+ *   `adminSessionId` is the session their token names.
+ * - "actor_token": a link made through the backend API (S9, lib/sign-in/actor-tokens.ts);
+ *   `consume` marks it used inside the transaction that opens the session, so it opens one, once.
+ */
+export type ImpersonationGrant =
+  | { via: "admin"; adminSessionId: string }
+  | { via: "actor_token"; actorTokenId: string; consume: (tx: Tx, now: Date) => Promise<void> };
+
+/**
+ * The one way an impersonation opens (S8), whatever granted it: the admin is
+ * re-checked in the DB (an admin, not banned), the user must exist and be
+ * neither an admin nor banned, the session lasts at most an hour and never
+ * beyond the admin's own, and `impersonation.started` is audited in the same
+ * transaction.
+ */
+export async function openImpersonation(
+  input: { adminId: string; targetUserId: string; clientToken: string | null; grant: ImpersonationGrant },
+  context: RequestContext,
+): Promise<StartedImpersonation> {
+  const now = context.now ?? new Date();
+  if (input.targetUserId === input.adminId) throw new AppError("forbidden", "You cannot impersonate yourself.");
   const [admin, target] = await Promise.all([
     db.user.findUnique({ where: { id: input.adminId }, select: { role: true, banned: true } }),
     db.user.findUnique({ where: { id: input.targetUserId }, select: { id: true, role: true, banned: true } }),
@@ -70,19 +101,34 @@ export async function startImpersonation(
   if (target.banned) throw new AppError("forbidden", "A banned user cannot be impersonated. Unban them first.");
   if (!input.clientToken) throw sessionEnded();
   const clientTokenHash = sha256(input.clientToken);
+  const { grant } = input;
 
   // Read before the transaction (one DB connection: lib/db.ts).
   const settings = await getInstanceSettings();
   const opened = await db.$transaction(async (tx) => {
-    const client = await tx.client.findUnique({ where: { tokenHash: clientTokenHash }, select: { id: true } });
+    const client = await tx.client.findUnique({ where: { tokenHash: clientTokenHash }, select: { id: true, lastActiveSessionId: true } });
     // The admin's own session, on this very browser: the impersonation sits on top of it.
     const adminSession = client
       ? await tx.session.findFirst({
-          where: { id: input.adminSessionId, userId: input.adminId, clientId: client.id, actorId: null, status: "active", expiresAt: { gt: now } },
+          where: {
+            ...(grant.via === "admin" ? { id: grant.adminSessionId } : {}),
+            userId: input.adminId,
+            clientId: client.id,
+            actorId: null,
+            status: "active",
+            expiresAt: { gt: now },
+          },
+          orderBy: { lastActiveAt: "desc" },
           select: { id: true, expiresAt: true },
         })
       : null;
     if (!client || !adminSession) throw sessionEnded();
+    const current = client.lastActiveSessionId
+      ? await tx.session.findUnique({ where: { id: client.lastActiveSessionId }, select: { actorId: true, status: true } })
+      : null;
+    // One impersonation at a time per browser: a second would leave the first open underneath, unreachable by "Stop".
+    if (current?.actorId && current.status === "active") throw new AppError("conflict", "Stop the current impersonation first.");
+    if (grant.via === "actor_token") await grant.consume(tx, now);
     const hourFromNow = new Date(now.getTime() + IMPERSONATION_MAX_MS);
     const expiresAt = adminSession.expiresAt < hourFromNow ? adminSession.expiresAt : hourFromNow;
     const session = await openImpersonationSession(
@@ -97,7 +143,12 @@ export async function startImpersonation(
         targetId: target.id,
         ip: context.ip,
         userAgent: context.userAgent,
-        data: { sessionId: session.sessionId, adminSessionId: adminSession.id, expiresAt: expiresAt.toISOString() },
+        data: {
+          sessionId: session.sessionId,
+          adminSessionId: adminSession.id,
+          expiresAt: expiresAt.toISOString(),
+          ...(grant.via === "actor_token" ? { via: "actor_token", actorTokenId: grant.actorTokenId } : {}),
+        },
       },
       tx,
     );

@@ -1,5 +1,6 @@
 import "server-only";
 export { signInWithPassword, LOCKOUT_THRESHOLD, LOCKOUT_DURATION_MS, type SignInResult } from "./password-sign-in";
+export { createAccountWithoutSignUp } from "./attempts";
 export {
   EMAIL_ATTEMPT_TTL_MS,
   PASSWORD_ATTEMPT_TTL_MS,
@@ -57,3 +58,17 @@ export {
   type StoppedImpersonation,
 } from "./impersonation";
 export { startPasskeySignIn, finishPasskeySignIn, type PasskeySignInStart } from "./passkey-sign-in";
+export {
+  createActorToken,
+  revokeActorToken,
+  consumeActorToken,
+  ActorTokenError,
+  actorTokenUrl,
+  ACTOR_TOKEN_PATH,
+  ACTOR_TOKEN_MAX_SECONDS,
+  ACTOR_TOKEN_DEFAULT_SECONDS,
+  type ActorTokenFailure,
+  type ActorTokenStatus,
+  type ActorTokenSummary,
+  type ActorTokenRequester,
+} from "./actor-tokens";

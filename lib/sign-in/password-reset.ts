@@ -24,6 +24,7 @@ import {
 } from "@/lib/verification";
 import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { createSignInAttempt, finishSignIn, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
+import { emitSessionEvents, emitUserUpdated } from "@/lib/webhooks/events";
 import { assertSignInMethodEnabled } from "./methods";
 
 /**
@@ -168,7 +169,9 @@ export async function completePasswordReset(
       },
       tx,
     );
+    await emitUserUpdated(tx, user.id, now);
     if (input.signOutOtherDevices) {
+      await emitSessionEvents(tx, "session.revoked", { userId: user.id, status: "active" }, now);
       await tx.session.updateMany({
         where: { userId: user.id, status: "active" },
         data: { status: "revoked", endedAt: now },

@@ -8,7 +8,7 @@ export {
   type SmsTemplate,
   type SmsTemplateName,
 } from "./templates";
-export { enqueueSms, deliveredSmsPayload } from "./outbox";
+export { enqueueSms, deliveredSmsPayload, smsChannel, SMS_RETRY_DELAYS_MS } from "./outbox";
 export { getSmsTransport, devSmsTransport, type SmsTransport, type OutgoingSms } from "./transport";
 export { twilioTransport, TwilioError, TWILIO_API_BASE, TWILIO_TIMEOUT_MS } from "./twilio";
 export { getSmsConfig, loadSmsConfig, type SmsConfig, type TwilioConfig } from "./config";

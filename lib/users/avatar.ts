@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
+import { emitUserUpdated } from "@/lib/webhooks/events";
 import { enforceRateLimit, RATE_LIMIT_RULES } from "@/lib/ratelimit";
 import { contentEtag, reencodeImageUpload, type ImageUploadRules, type ReencodedImage } from "@/lib/images";
 import { getAccountProfile, type AccountProfile, type ChangeContext } from "./profile";
@@ -83,6 +84,7 @@ export async function setAvatar(userId: string, bytes: Uint8Array, context: Chan
       },
       tx,
     );
+    await emitUserUpdated(tx, userId);
     return (await getAccountProfile(userId, tx))!;
   });
 }
@@ -110,6 +112,7 @@ export async function removeAvatar(userId: string, context: ChangeContext): Prom
         },
         tx,
       );
+      await emitUserUpdated(tx, userId);
     }
     return (await getAccountProfile(userId, tx))!;
   });

@@ -6,6 +6,7 @@ import { assertPasswordPolicy, hashPassword, verifyPassword } from "@/lib/passwo
 import { enforceRateLimit, RATE_LIMIT_RULES } from "@/lib/ratelimit";
 import { requireRecentVerification } from "@/lib/mfa";
 import { getInstanceSettings } from "@/lib/settings";
+import { emitSessionEvents, emitUserUpdated } from "@/lib/webhooks/events";
 
 /**
  * Change (or, for a passwordless account, set) the password (S3): with the
@@ -58,6 +59,9 @@ export async function changePassword(
   const { hash, cost } = await hashPassword(input.newPassword);
   return db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash: hash, passwordCost: cost, passwordChangedAt: now } });
+    if (input.signOutOtherDevices) {
+      await emitSessionEvents(tx, "session.revoked", { userId: user.id, status: "active", id: { not: input.sessionId } }, now);
+    }
     const { count } = input.signOutOtherDevices
       ? await tx.session.updateMany({
           where: { userId: user.id, status: "active", id: { not: input.sessionId } },
@@ -77,6 +81,7 @@ export async function changePassword(
       },
       tx,
     );
+    await emitUserUpdated(tx, user.id, now);
     return { signedOutSessions: count };
   });
 }

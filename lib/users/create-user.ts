@@ -4,6 +4,8 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { emitWebhookEvent } from "@/lib/webhooks/events";
+import { readUserResource } from "./resource";
 import { isAdminEmail } from "./email";
 import { acceptInvitation, checkInvitationById } from "./invitations";
 import { assertSignUpAllowed, type AccessPolicySettings } from "./sign-up-policy";
@@ -22,6 +24,8 @@ export type NewUser = {
   imageUrl?: string | null;
   /** The OAuth identity the account was made with (S5): linked in the same transaction. */
   externalAccount?: ExternalIdentity | null;
+  /** Metadata to start with (an account made through the backend API, S9), each already checked (lib/users metadataObjectSchema). */
+  metadata?: { publicMetadata?: Record<string, unknown>; privateMetadata?: Record<string, unknown>; unsafeMetadata?: Record<string, unknown> };
   /** How the account was made, for the audit log: "password", "email_code", "email_link", ... */
   method: string;
   /**
@@ -89,6 +93,9 @@ export async function createUser(
         firstName: input.firstName || null,
         lastName: input.lastName || null,
         imageUrl: input.imageUrl ?? null,
+        publicMetadata: (input.metadata?.publicMetadata ?? {}) as object,
+        privateMetadata: (input.metadata?.privateMetadata ?? {}) as object,
+        unsafeMetadata: (input.metadata?.unsafeMetadata ?? {}) as object,
         passwordHash: input.passwordHash ?? null,
         passwordCost: input.passwordCost ?? null,
         passwordChangedAt: input.passwordHash ? now : null,
@@ -132,6 +139,7 @@ export async function createUser(
     },
     tx,
   );
+  await emitWebhookEvent(tx, "user.created", () => readUserResource(tx, userId), now);
   return { userId, emailAddressId, role };
 }
 

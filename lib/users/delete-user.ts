@@ -4,6 +4,7 @@ import { sha256 } from "@/lib/crypto";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { requireRecentVerification } from "@/lib/mfa";
+import { emitWebhookEvent } from "@/lib/webhooks/events";
 import { normalizeEmail } from "./email";
 
 /** What the user types to confirm: their primary email address, or this word. */
@@ -127,5 +128,6 @@ export async function eraseUser(
   const sessionIds = (await tx.session.findMany({ where: { userId: user.id }, select: { id: true } })).map((row) => row.id);
   await tx.client.updateMany({ where: { lastActiveSessionId: { in: sessionIds } }, data: { lastActiveSessionId: null } });
   await tx.user.delete({ where: { id: user.id } });
+  await emitWebhookEvent(tx, "user.deleted", { id: user.id, object: "user", deleted: true }, now);
   return { emailSha256: verifiedEmails.map((address) => sha256(address.emailNormalized)), endedSessions: sessions };
 }

@@ -10,6 +10,7 @@ import {
   preparePrimaryEmailChangedNotice,
   sendEmailAddressVerification,
 } from "@/lib/verification";
+import { emitUserUpdated } from "@/lib/webhooks/events";
 import { normalizeEmail } from "./email";
 
 /**
@@ -90,6 +91,7 @@ export async function addEmailAddress(
       { type: "email.added", actorId: input.userId, targetId: id, ip: actor.ip, userAgent: actor.userAgent },
       tx,
     );
+    await emitUserUpdated(tx, input.userId, now);
     return id;
   });
 
@@ -149,6 +151,7 @@ export async function setPrimaryEmailAddress(
       },
       tx,
     );
+    await emitUserUpdated(tx, input.userId, now);
   });
   if (notice) kickOutbox();
 }
@@ -188,6 +191,7 @@ export async function removeEmailAddress(
       },
       tx,
     );
+    await emitUserUpdated(tx, input.userId, actor.now);
   });
 }
 

@@ -39,6 +39,8 @@ export {
   updateProfile,
   checkUsername,
   profileChangesSchema,
+  profileNameField,
+  usernameField,
   type AccountProfile,
   type ChangeContext,
   type ProfileChanges,

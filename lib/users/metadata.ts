@@ -3,6 +3,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
+import { emitUserUpdated } from "@/lib/webhooks/events";
 import type { ChangeContext } from "./profile";
 
 /**
@@ -110,6 +111,7 @@ export async function updateUnsafeMetadata(userId: string, value: unknown, conte
         },
         tx,
       );
+      await emitUserUpdated(tx, userId);
     }
     return { publicMetadata: asObject(user.publicMetadata), unsafeMetadata: parsed.data };
   });

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { safeText } from "@/lib/http/schemas";
+import { emitUserUpdated } from "@/lib/webhooks/events";
 import { USERNAME_TAKEN_MESSAGE, normalizeUsername, usernameProblem } from "./username";
 
 /**
@@ -132,6 +133,7 @@ export async function updateProfile(userId: string, changes: ProfileChanges, con
         { type: "user.updated", actorId: context.actorId, targetId: userId, ip: context.ip, userAgent: context.userAgent, data: { fields } },
         tx,
       );
+      await emitUserUpdated(tx, userId);
       return toAccountProfile(updated);
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { enqueueEmail, kickOutbox, prepareEmail, type PreparedEmail } from "@/lib/email";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { emitUserUpdated } from "@/lib/webhooks/events";
 import {
   assertResendAllowed,
   assertUsable,
@@ -117,6 +118,7 @@ async function markVerified(tx: Tx, emailAddressId: string, now: Date): Promise<
     throw error;
   }
   await recordAuditEvent({ type: "email.verified", actorId: address.userId, targetId: emailAddressId }, tx);
+  await emitUserUpdated(tx, address.userId, now);
 }
 
 /**

@@ -3,6 +3,9 @@
 import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { getJson, withSession } from "../api";
 import { broadcastSessionEvent, onSessionEvent } from "./session-events";
+import { getToken } from "./get-token";
+
+export { getToken, GetTokenError, type GetTokenOptions } from "./get-token";
 
 /**
  * The client API for pages of this app (S7): `useUser()`, `useSession()`,
@@ -78,9 +81,10 @@ export function useUser(): { user: ClientUser | null; isSignedIn: boolean; refre
   return { user, isSignedIn: user !== null, refreshUser };
 }
 
-export function useSession(): { session: ClientSession | null; isSignedIn: boolean } {
+/** The session, and `getToken({ template? })` for a JWT to send to another service (S9). */
+export function useSession(): { session: ClientSession | null; isSignedIn: boolean; getToken: typeof getToken } {
   const { session } = useSessionState();
-  return { session, isSignedIn: session !== null };
+  return { session, isSignedIn: session !== null, getToken };
 }
 
 /** The signed-in user when inside a provider, else null (components usable on both sides). */

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { StepUpProvider } from "@/app/_components/account/step-up";
 import { Badge } from "@/app/_components/admin/Badge";
 import { formatDateTime } from "@/app/_components/admin/labels";
-import { PageHeader } from "@/app/_components/admin/PageHeader";
+import { PageHeader, Panel } from "@/app/_components/admin/PageHeader";
+import { PublicKeyPem } from "@/app/_components/admin/PublicKeyPem";
 import { RotateKeyButton } from "@/app/_components/admin/RotateKeyButton";
 import { listSigningKeys } from "@/lib/session";
 import { requireAdmin } from "@/lib/session/server";
@@ -22,6 +23,10 @@ export default async function SigningKeysPage() {
             Session tokens are signed ES256 with the active key. Other apps verify them with the public keys at{" "}
             <a href="/.well-known/jwks.json" className="font-medium text-foreground underline underline-offset-2">
               /.well-known/jwks.json
+            </a>
+            . Services that take a key instead of a URL can use each key&apos;s PEM below; OpenID discovery is at{" "}
+            <a href="/.well-known/openid-configuration" className="font-medium text-foreground underline underline-offset-2">
+              /.well-known/openid-configuration
             </a>
             .
           </>
@@ -52,6 +57,21 @@ export default async function SigningKeysPage() {
             ))}
           </tbody>
         </table>
+      </div>
+      <div className="mt-6">
+        <Panel
+          id="public-keys"
+          title="Public keys (PEM)"
+          description="For verifiers configured with a PEM key rather than the JWKS URL. After a rotation, add the new key before the old one leaves the JWKS."
+        >
+          <ul className="grid gap-4">
+            {keys.map((key) => (
+              <li key={key.kid}>
+                <PublicKeyPem kid={key.kid} pem={key.publicKeyPem} open={key.active} />
+              </li>
+            ))}
+          </ul>
+        </Panel>
       </div>
     </StepUpProvider>
   );

@@ -1,0 +1,16 @@
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { handler, json } from "@/lib/http";
+import { requestContext, requireAdminRequest } from "@/lib/session";
+import { disableWebhookEndpoint, parseWebhookEndpointId } from "@/lib/webhooks";
+
+const body = z.strictObject({});
+
+/** Turns the endpoint off: nothing is queued to it and what is queued fails, until enabled. */
+export async function POST(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return handler({ authorize: requireAdminRequest, body }, async ({ request, auth }) => {
+    const { ip, userAgent } = requestContext(request);
+    return json({ endpoint: await disableWebhookEndpoint(parseWebhookEndpointId(id), { actorId: auth.userId, ip, userAgent }) });
+  })(request);
+}

@@ -1,0 +1,55 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { benchRoutesEnabled } from "@/lib/bench";
+import { db } from "@/lib/db";
+import { errorResponse, json } from "@/lib/http";
+import { createJwtTemplate } from "@/lib/jwt-templates";
+import { kickBackgroundWork } from "@/lib/background";
+import { createWebhookEndpoint, emitWebhookEvent, exampleEventData, revealWebhookSecret } from "@/lib/webhooks";
+
+export const dynamic = "force-dynamic";
+
+const BENCH_ACTOR = { actorId: "bench", ip: null, userAgent: "bench" };
+/** Events per transaction when emitting: how a busy instance commits them (many changes, each its own). */
+const EMIT_CHUNK = 50;
+
+const body = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("endpoint"), url: z.string().url() }),
+  z.object({ action: z.literal("emit"), count: z.number().int().min(1).max(10_000) }),
+  z.object({ action: z.literal("template"), name: z.string().min(1).max(64) }),
+]);
+
+/**
+ * POST /api/bench/integrations, for the benchmark's integration rows (issue 14):
+ * `endpoint` subscribes a receiver (lib/webhooks createWebhookEndpoint) and
+ * answers its secret; `emit` writes `count` user.updated events through the
+ * real emit path (`emitWebhookEvent`, in transactions) and kicks the drain;
+ * `template` creates an instance-key JWT template. 404 unless AUTH_BENCH_ROUTES=1.
+ */
+export async function POST(request: NextRequest): Promise<Response> {
+  if (!benchRoutesEnabled()) return NextResponse.json({ message: "Not found." }, { status: 404 });
+  try {
+    const input = body.parse(await request.json());
+    if (input.action === "endpoint") {
+      const endpoint = await createWebhookEndpoint({ url: input.url, events: [] }, BENCH_ACTOR);
+      return json({ endpointId: endpoint.id, secret: (await revealWebhookSecret(endpoint.id)).secret });
+    }
+    if (input.action === "template") {
+      const template = await createJwtTemplate(
+        { name: input.name, claims: JSON.stringify({ email: "{{user.primary_email_address}}", role: "{{user.role}}", meta: "{{user.public_metadata}}" }) },
+        BENCH_ACTOR,
+      );
+      return json({ templateId: template.id });
+    }
+    const data = exampleEventData("user.updated");
+    for (let done = 0; done < input.count; done += EMIT_CHUNK) {
+      await db.$transaction(async (tx) => {
+        for (let i = done; i < Math.min(input.count, done + EMIT_CHUNK); i++) await emitWebhookEvent(tx, "user.updated", data);
+      });
+    }
+    kickBackgroundWork();
+    return json({ emitted: input.count });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,16 @@
+import "server-only";
+export {
+  drainQueue,
+  simpleChannel,
+  maxAttempts,
+  GiveUpError,
+  QUEUE_LEASE_MS,
+  DEFAULT_BATCH_SIZE,
+  type QueueRow,
+  type QueueChannel,
+  type ChannelBatch,
+  type DrainResult,
+  type DrainOptions,
+} from "./queue";
+export { kickDrain } from "./kick";
+export { startQueueLoop } from "./loop";

@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { resetConfigCache } from "@/lib/config";
+import { newId } from "@/lib/ids";
+import { drainQueue, GiveUpError, kickDrain, QUEUE_LEASE_MS, simpleChannel, type QueueChannel, type QueueRow } from "./index";
+
+// The queue with channels made up here ("test-..." rows): what mail, SMS and webhooks all rely on.
+
+async function enqueue(channel: string, count: number, now = new Date()): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => newId("outbox"));
+  await db.outboxMessage.createMany({
+    data: ids.map((id, n) => ({ id, channel, to: `to-${n}`, template: "t", payload: { n }, nextAttemptAt: now, createdAt: now })),
+  });
+  return ids;
+}
+
+const uniqueChannel = () => `test-${newId("outbox").slice(-8)}`;
+
+afterEach(() => {
+  delete process.env.OUTBOX_LOOP;
+  resetConfigCache();
+});
+
+describe("drainQueue", () => {
+  it("sends a channel's batch at most `concurrency` at a time, and marks every row", async () => {
+    const name = uniqueChannel();
+    const ids = await enqueue(name, 10);
+    let inFlight = 0;
+    let most = 0;
+    const channel = simpleChannel({
+      name,
+      retryDelaysMs: [1_000],
+      concurrency: 3,
+      async send() {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+      },
+    });
+    expect(await drainQueue([channel], { ids, limit: 10 })).toEqual({ claimed: 10, sent: 10, retried: 0, failed: 0 });
+    expect(most).toBe(3);
+    const rows = await db.outboxMessage.findMany({ where: { id: { in: ids } } });
+    expect(rows.every((row) => row.status === "sent" && row.sentAt !== null && row.attempts === 1)).toBe(true);
+  });
+
+  it("claims batch after batch while they come back full, for up to maxDurationMs; one batch otherwise", async () => {
+    const name = uniqueChannel();
+    const ids = await enqueue(name, 7);
+    const channel = simpleChannel({ name, retryDelaysMs: [], send: async () => {} });
+    expect(await drainQueue([channel], { ids, limit: 3 })).toMatchObject({ claimed: 3 });
+    expect(await drainQueue([channel], { ids, limit: 3, maxDurationMs: 10_000 })).toMatchObject({ claimed: 4, sent: 4 });
+  });
+
+  it("retries on the channel's schedule; a GiveUpError fails the row at once; onGiveUp hears of each give-up", async () => {
+    const name = uniqueChannel();
+    const now = new Date();
+    const [retry, giveUp] = await enqueue(name, 2, now);
+    const gaveUp: string[] = [];
+    const channel = simpleChannel({
+      name,
+      retryDelaysMs: [7_000],
+      async send(row) {
+        if (row.id === giveUp) throw new GiveUpError("no point");
+        throw new Error("try later");
+      },
+      onGiveUp: (row, reason) => gaveUp.push(`${row.id}: ${reason}`),
+    });
+    expect(await drainQueue([channel], { now, ids: [retry!, giveUp!] })).toMatchObject({ claimed: 2, retried: 1, failed: 1 });
+    expect(gaveUp).toEqual([`${giveUp}: no point`]);
+    const row = await db.outboxMessage.findUniqueOrThrow({ where: { id: retry } });
+    expect(row).toMatchObject({ status: "pending", lastError: "try later" });
+    expect(row.nextAttemptAt.getTime()).toBe(now.getTime() + 7_000);
+    // The second attempt is the last one (one retry delay): failed.
+    expect(await drainQueue([channel], { now: row.nextAttemptAt, ids: [retry!] })).toMatchObject({ failed: 1 });
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id: retry } })).toMatchObject({ status: "failed", attempts: 2 });
+  });
+
+  it("keeps what keptAfterSend returns as the payload of a sent row (undefined keeps it as it was)", async () => {
+    const name = uniqueChannel();
+    const [scrubbed, kept] = await enqueue(name, 2);
+    const channel = simpleChannel({
+      name,
+      retryDelaysMs: [],
+      send: async () => {},
+      keptAfterSend: (row) => (row.id === scrubbed ? { scrubbed: true } : undefined),
+    });
+    await drainQueue([channel], { ids: [scrubbed!, kept!] });
+    expect((await db.outboxMessage.findUniqueOrThrow({ where: { id: scrubbed } })).payload).toEqual({ scrubbed: true });
+    expect((await db.outboxMessage.findUniqueOrThrow({ where: { id: kept } })).payload).toEqual({ n: 1 });
+  });
+
+  it("a worker whose lease ran out cannot mark the row another worker took over", async () => {
+    const name = uniqueChannel();
+    const now = new Date();
+    const [id] = await enqueue(name, 1, now);
+    let release!: () => void;
+    let started!: () => void;
+    const sending = new Promise<void>((resolve) => (started = resolve));
+    const slow: QueueChannel = {
+      name,
+      retryDelaysMs: [1_000],
+      openBatch: () => ({
+        async send() {
+          started();
+          await new Promise<void>((resolve) => (release = resolve));
+          throw new Error("too late");
+        },
+      }),
+    };
+    const stale = drainQueue([slow], { now, ids: [id!] });
+    await sending;
+    // Worker A is stuck past its lease: worker B claims the row again and delivers it.
+    const fast = simpleChannel({ name, retryDelaysMs: [1_000], send: async () => {} });
+    expect(await drainQueue([fast], { now: new Date(now.getTime() + QUEUE_LEASE_MS + 1), ids: [id!] })).toMatchObject({ claimed: 1, sent: 1 });
+    release();
+    await stale;
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+  });
+
+  it("opens one batch per channel with its rows, and closes it before the rows are marked", async () => {
+    const name = uniqueChannel();
+    const ids = await enqueue(name, 3);
+    const seen: { opened?: string[]; statusAtClose?: string[] } = {};
+    const channel: QueueChannel = {
+      name,
+      retryDelaysMs: [],
+      concurrency: 2,
+      openBatch: (rows: QueueRow[]) => {
+        seen.opened = rows.map((row) => row.id).sort();
+        return {
+          send: async () => {},
+          async close() {
+            seen.statusAtClose = (await db.outboxMessage.findMany({ where: { id: { in: ids } } })).map((row) => row.status);
+          },
+        };
+      },
+    };
+    await drainQueue([channel], { ids });
+    expect(seen.opened).toEqual([...ids].sort());
+    expect(seen.statusAtClose).toEqual(["sending", "sending", "sending"]);
+  });
+});
+
+describe("kickDrain (outside a request: no after())", () => {
+  it("runs the drain at once, coalescing kicks that come during it into one more run", async () => {
+    let runs = 0;
+    let finish!: () => void;
+    const drain = async () => {
+      runs++;
+      if (runs === 1) await new Promise<void>((resolve) => (finish = resolve));
+    };
+    kickDrain(drain);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    kickDrain(drain);
+    kickDrain(drain);
+    expect(runs).toBe(1);
+    finish();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runs).toBe(2);
+  });
+
+  it("does nothing when only a post-response kick was asked for, or with OUTBOX_LOOP=off", async () => {
+    let runs = 0;
+    kickDrain(async () => void runs++, { onlyAfterResponse: true });
+    process.env.OUTBOX_LOOP = "off";
+    resetConfigCache();
+    kickDrain(async () => void runs++);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runs).toBe(0);
+  });
+
+  it("a drain kicked from inside a transaction runs outside it: it may use db on its own", async () => {
+    const result = new Promise<number>((resolve, reject) => {
+      void db.$transaction(async () => {
+        kickDrain(async () => {
+          try {
+            resolve(await db.outboxMessage.count({ where: { channel: "none" } }));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+    });
+    expect(await result).toBe(0);
+  });
+});

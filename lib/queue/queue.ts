@@ -1,0 +1,263 @@
+import "server-only";
+import { db } from "@/lib/db";
+
+/**
+ * The one durable queue (S12) behind mail, SMS and webhooks: rows of
+ * OutboxMessage, each with a `channel` that says how it is sent. A message is
+ * written in the same transaction as the change that causes it and sent later
+ * by `drainQueue` (in-process loop, cron route, or a kick after the response).
+ *
+ * Claiming takes rows with FOR UPDATE SKIP LOCKED and leases them (status
+ * "sending", nextAttemptAt = lease end), so concurrent workers, in one process
+ * or many, never hold the same row, and a worker that dies mid-send leaves a
+ * row that is claimed again once the lease has run out. Delivery is
+ * therefore at-least-once: a crash between the receiver's "OK" and our "sent"
+ * write sends again, with the same id (Message-ID, svix-id) so receivers can
+ * recognise it. Only the worker holding the current lease (same attempt
+ * number, still "sending") may mark a row.
+ *
+ * This module knows nothing of mail or webhooks: channels (lib/email,
+ * lib/sms, lib/webhooks) say how their rows are sent and retried, and
+ * lib/background composes them into the drain everything calls.
+ */
+
+/** A claimed row not marked within this time is considered abandoned and claimed again. */
+export const QUEUE_LEASE_MS = 2 * 60_000;
+/** Rows claimed per batch by default. */
+export const DEFAULT_BATCH_SIZE = 50;
+
+/** A claimed row, as a channel sees it. `attempts` counts this attempt. */
+export type QueueRow = {
+  id: string;
+  channel: string;
+  to: string;
+  template: string;
+  payload: unknown;
+  attempts: number;
+  createdAt: Date;
+};
+
+/** One claimed batch of a channel's rows: what is loaded once for all of them, and written once after. */
+export type ChannelBatch = {
+  /** Sends one row. Throwing is a failed attempt (retried per the schedule); a `GiveUpError` fails the row at once. */
+  send(row: QueueRow): Promise<void>;
+  /** The payload a sent row keeps (e.g. without its live code); undefined keeps it as it is. */
+  keptAfterSend?(row: QueueRow): object | undefined;
+  /** After every row was tried and BEFORE they are marked (a crash in between re-sends, never loses): e.g. the delivery log. */
+  close?(): Promise<void>;
+};
+
+export type QueueChannel = {
+  /** The OutboxMessage.channel value this channel sends. */
+  name: string;
+  /** Delay before retry n (after failed attempt n); after the last one the row is failed. */
+  retryDelaysMs: readonly number[];
+  /** Rows of this channel sent at once within a batch (default 1). */
+  concurrency?: number;
+  /** Rows claimed per batch when the drain does not say (default DEFAULT_BATCH_SIZE). */
+  batchSize?: number;
+  /** Batches of this channel in progress at once per drain (default 1); up to lanes x concurrency sends in flight. */
+  lanes?: number;
+  openBatch(rows: QueueRow[], now: Date): Promise<ChannelBatch> | ChannelBatch;
+  /** Called once when a row is given up on (its last retry failed, or a GiveUpError), e.g. to log it. */
+  onGiveUp?(row: QueueRow, reason: string): void;
+};
+
+/** Thrown by a channel's `send` when retrying cannot help (e.g. the webhook endpoint was deleted): the row fails now. */
+export class GiveUpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GiveUpError";
+  }
+}
+
+/** A channel with no per-batch state: send one row at a time through `send`. */
+export function simpleChannel(channel: {
+  name: string;
+  retryDelaysMs: readonly number[];
+  concurrency?: number;
+  send(row: QueueRow): Promise<void>;
+  keptAfterSend?(row: QueueRow): object | undefined;
+  onGiveUp?(row: QueueRow, reason: string): void;
+}): QueueChannel {
+  const { send, keptAfterSend, ...rest } = channel;
+  return { ...rest, openBatch: () => ({ send, keptAfterSend }) };
+}
+
+/** Attempts a row of this channel gets in all: the first plus one per retry delay. */
+export function maxAttempts(channel: Pick<QueueChannel, "retryDelaysMs">): number {
+  return channel.retryDelaysMs.length + 1;
+}
+
+export type DrainResult = { claimed: number; sent: number; retried: number; failed: number };
+
+export type DrainOptions = {
+  /** The time the run acts at (tests drive time with it); default: the clock. */
+  now?: Date;
+  /** Rows claimed per batch (default: each channel's batchSize). */
+  limit?: number;
+  /** Restricts the run to these rows (an admin's "send now", tests). */
+  ids?: string[];
+  /**
+   * Keep claiming batches while the last one was full, for up to this long
+   * (the loop, the cron route, a kick). Default: one batch.
+   */
+  maxDurationMs?: number;
+};
+
+type Outcome =
+  | { row: QueueRow; status: "sent"; at: Date; kept: object | undefined }
+  | { row: QueueRow; status: "pending"; at: Date; error: string; nextAttemptAt: Date }
+  | { row: QueueRow; status: "failed"; at: Date; error: string };
+
+/**
+ * Sends due rows of `channels`, each through its channel, and marks them.
+ * Safe to run from any number of processes at once. Each channel claims and
+ * sends its own batches side by side, so a slow webhook receiver never holds
+ * up a sign-in code. Rows of channels not listed are never claimed (nor burnt).
+ */
+export async function drainQueue(channels: readonly QueueChannel[], options: DrainOptions = {}): Promise<DrainResult> {
+  const settled = await Promise.allSettled(channels.map((channel) => drainChannel(channel, options)));
+  const total: DrainResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+  for (const result of settled) {
+    if (result.status === "rejected") throw result.reason;
+    add(total, result.value);
+  }
+  return total;
+}
+
+async function drainChannel(channel: QueueChannel, options: DrainOptions): Promise<DrainResult> {
+  const total: DrainResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+  // Lanes claim and send their own batches side by side (SKIP LOCKED keeps them apart):
+  // while one waits on the database, the other keeps requests in flight.
+  const lanes = await Promise.all(Array.from({ length: channel.lanes ?? 1 }, () => drainLane(channel, options)));
+  for (const lane of lanes) add(total, lane);
+  return total;
+}
+
+async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<DrainResult> {
+  const total: DrainResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+  const limit = options.limit ?? channel.batchSize ?? DEFAULT_BATCH_SIZE;
+  const started = Date.now();
+  // Pipelined: while one batch writes its log and marks, the next one is claimed and sent.
+  let finishing: Promise<DrainResult> | null = null;
+  try {
+    for (;;) {
+      const sent = await sendBatch(channel, limit, options);
+      if (finishing) add(total, await finishing);
+      finishing = finishBatch(channel, sent);
+      // Awaited below; until then a failure must not count as unhandled.
+      finishing.catch(() => {});
+      const more = options.maxDurationMs !== undefined && sent.rows.length === limit && Date.now() - started < options.maxDurationMs;
+      if (!more) break;
+    }
+  } finally {
+    // Whatever happens to a later batch, the one already sent is marked (or left leased, if that fails too).
+    if (finishing) add(total, await finishing);
+  }
+  return total;
+}
+
+function add(total: DrainResult, result: DrainResult): void {
+  total.claimed += result.claimed;
+  total.sent += result.sent;
+  total.retried += result.retried;
+  total.failed += result.failed;
+}
+
+type SentBatch = { rows: QueueRow[]; batch: ChannelBatch | null; outcomes: Outcome[] };
+
+async function sendBatch(channel: QueueChannel, limit: number, options: DrainOptions): Promise<SentBatch> {
+  const clock = () => options.now ?? new Date();
+  const rows = await claimDueRows(channel.name, clock(), limit, options.ids);
+  if (rows.length === 0) return { rows, batch: null, outcomes: [] };
+  const batch = await channel.openBatch(rows, clock());
+  const outcomes: Outcome[] = [];
+  await forEachWithConcurrency(rows, channel.concurrency ?? 1, async (row) => {
+    try {
+      await batch.send(row);
+      outcomes.push({ row, status: "sent", at: clock(), kept: batch.keptAfterSend?.(row) });
+    } catch (error) {
+      outcomes.push(failedAttempt(channel, row, error, clock()));
+    }
+  });
+  return { rows, batch, outcomes };
+}
+
+async function finishBatch(channel: QueueChannel, { rows, batch, outcomes }: SentBatch): Promise<DrainResult> {
+  const result: DrainResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
+  if (!batch) return result;
+  await batch.close?.();
+  await markOutcomes(outcomes);
+  for (const outcome of outcomes) {
+    if (outcome.status === "sent") result.sent++;
+    else if (outcome.status === "pending") result.retried++;
+    else {
+      result.failed++;
+      channel.onGiveUp?.(outcome.row, outcome.error);
+    }
+  }
+  return result;
+}
+
+function failedAttempt(channel: QueueChannel, row: QueueRow, error: unknown, at: Date): Outcome {
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  if (error instanceof GiveUpError || row.attempts >= maxAttempts(channel)) return { row, status: "failed", at, error: message };
+  const delay = channel.retryDelaysMs[Math.min(row.attempts, channel.retryDelaysMs.length) - 1]!;
+  return { row, status: "pending", at, error: message, nextAttemptAt: new Date(at.getTime() + delay) };
+}
+
+async function claimDueRows(channel: string, now: Date, limit: number, ids?: string[]): Promise<QueueRow[]> {
+  const leaseUntil = new Date(now.getTime() + QUEUE_LEASE_MS);
+  // One statement: the sub-select locks due rows (skipping rows another worker holds)
+  // and the update leases them, so a row is never claimed twice.
+  return db.$queryRaw<QueueRow[]>`
+    UPDATE "OutboxMessage" AS message
+    SET status = 'sending', attempts = message.attempts + 1, "nextAttemptAt" = ${leaseUntil}, "updatedAt" = ${now}
+    WHERE message.id IN (
+      SELECT id FROM "OutboxMessage"
+      WHERE channel = ${channel} AND status IN ('pending', 'sending') AND "nextAttemptAt" <= ${now}
+        AND (${ids ?? null}::text[] IS NULL OR id = ANY(${ids ?? null}::text[]))
+      ORDER BY "nextAttemptAt"
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING message.id, message.channel, message."to", message.template, message.payload, message.attempts, message."createdAt"`;
+}
+
+/**
+ * Marks a batch's rows in one statement; a row whose lease another worker
+ * took over in the meantime (its attempt number moved on) is left to that worker.
+ */
+async function markOutcomes(outcomes: Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const column = <T>(pick: (outcome: Outcome) => T) => outcomes.map(pick);
+  // Timestamps travel as ISO text: the columns are timestamp(3) holding UTC, and a cast to timestamp drops the "Z".
+  await db.$executeRaw`
+    UPDATE "OutboxMessage" AS message
+    SET status = outcome.status::"OutboxStatus",
+      "sentAt" = CASE WHEN outcome.status = 'sent' THEN outcome.at::timestamp(3) ELSE message."sentAt" END,
+      "nextAttemptAt" = COALESCE(outcome.next::timestamp(3), message."nextAttemptAt"),
+      "lastError" = outcome.error,
+      payload = COALESCE(outcome.payload::jsonb, message.payload),
+      "updatedAt" = outcome.at::timestamp(3)
+    FROM unnest(
+      ${column((o) => o.row.id)}::text[],
+      ${column((o) => o.row.attempts)}::int[],
+      ${column((o) => o.status)}::text[],
+      ${column((o) => o.at.toISOString())}::text[],
+      ${column((o) => (o.status === "pending" ? o.nextAttemptAt.toISOString() : null))}::text[],
+      ${column((o) => (o.status === "sent" ? null : o.error))}::text[],
+      ${column((o) => (o.status === "sent" && o.kept ? JSON.stringify(o.kept) : null))}::text[]
+    ) AS outcome(id, attempts, status, at, next, error, payload)
+    WHERE message.id = outcome.id AND message.status = 'sending' AND message.attempts = outcome.attempts`;
+}
+
+/** Runs `work` over `items`, at most `concurrency` at a time. */
+async function forEachWithConcurrency<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}

@@ -1,0 +1,218 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { decryptSecret } from "@/lib/crypto";
+import { newId } from "@/lib/ids";
+import { recordAuditEvent } from "@/lib/audit";
+import { GiveUpError, type ChannelBatch, type QueueChannel, type QueueRow } from "@/lib/queue";
+import { postWebhook, webhookSigners, type WebhookResponse, type WebhookSigners } from "./delivery";
+import type { WebhookEventPayload } from "./events";
+import { assertDeliverableUrl } from "./url-guard";
+
+/**
+ * The webhook channel of the queue (S9): each row (channel "webhook", `to` =
+ * endpoint id) is one event for one endpoint. Every attempt is logged
+ * (WebhookAttempt: status, latency, response excerpt); 2xx delivers, anything
+ * else is retried on Svix's schedule, then failed.
+ */
+
+/** Delays before retry n (after failed attempt n), as Svix: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; then failed. */
+export const WEBHOOK_RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000];
+/**
+ * The circuit: an endpoint that has failed every delivery since this long ago
+ * (`failingSince`, cleared by any success) is paused at its next failure: its
+ * pending messages are failed and nothing more is sent or queued to it until
+ * an admin enables it again. Longer than one message's whole retry schedule
+ * (about 28 h), so one bad event never trips it; only a receiver gone for days.
+ */
+export const WEBHOOK_CIRCUIT_OPEN_AFTER_MS = 5 * 24 * 3_600_000;
+/** Deliveries in flight at once per batch; two batches (lanes) run side by side, so up to 32 per drain. */
+export const WEBHOOK_CONCURRENCY = 16;
+const WEBHOOK_LANES = 2;
+/**
+ * Rows claimed per batch. With the lease (2 min) it bounds the worst case: a
+ * batch of receivers that all time out takes 100 / 16 x 15 s, well within it.
+ */
+export const WEBHOOK_BATCH_SIZE = 100;
+
+export type WebhookChannelOptions = {
+  /** Per-request time limit (default WEBHOOK_TIMEOUT_MS). */
+  timeoutMs?: number;
+  concurrency?: number;
+};
+
+const ENDPOINT_SELECT = {
+  id: true,
+  url: true,
+  secretEncrypted: true,
+  previousSecretEncrypted: true,
+  previousSecretExpiresAt: true,
+  disabled: true,
+  failingSince: true,
+  pausedAt: true,
+} as const;
+
+type Endpoint = {
+  id: string;
+  url: string;
+  secretEncrypted: string;
+  previousSecretEncrypted: string | null;
+  previousSecretExpiresAt: Date | null;
+  disabled: boolean;
+  failingSince: Date | null;
+  pausedAt: Date | null;
+};
+
+const PAUSED_MESSAGE = "The endpoint is paused: it failed every delivery for 5 days. Enable it again to resume.";
+
+export function webhookChannel(options: WebhookChannelOptions = {}): QueueChannel {
+  return {
+    name: "webhook",
+    retryDelaysMs: WEBHOOK_RETRY_DELAYS_MS,
+    concurrency: options.concurrency ?? WEBHOOK_CONCURRENCY,
+    batchSize: WEBHOOK_BATCH_SIZE,
+    lanes: WEBHOOK_LANES,
+    openBatch: (rows, now) => openWebhookBatch(rows, now, options),
+    onGiveUp: (row, reason) =>
+      console.warn(`[webhooks] giving up on ${row.id} (${row.template}) to ${row.to} after ${row.attempts} attempts: ${reason}`),
+  };
+}
+
+/** Why a row cannot go to this endpoint at all (no send, the row fails now), or null. */
+function undeliverable(endpoint: Endpoint | undefined): string | null {
+  if (!endpoint) return "The endpoint was deleted.";
+  if (endpoint.disabled) return "The endpoint is disabled.";
+  if (endpoint.pausedAt) return PAUSED_MESSAGE;
+  return null;
+}
+
+function signersFor(endpoint: Endpoint, now: Date): WebhookSigners {
+  const secrets = [decryptSecret(endpoint.secretEncrypted, "webhook-secret")];
+  if (endpoint.previousSecretEncrypted && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
+    secrets.push(decryptSecret(endpoint.previousSecretEncrypted, "webhook-secret"));
+  }
+  return webhookSigners(secrets);
+}
+
+/** Once per batch and endpoint: the endpoint row, its signers and its URL check are shared by all its rows. */
+async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookChannelOptions): Promise<ChannelBatch> {
+  const endpointIds = [...new Set(rows.map((row) => row.to))];
+  const endpoints = new Map<string, Endpoint>(
+    (await db.webhookEndpoint.findMany({ where: { id: { in: endpointIds } }, select: ENDPOINT_SELECT })).map((endpoint) => [endpoint.id, endpoint]),
+  );
+  const signers = new Map<string, WebhookSigners>();
+  const urlChecks = new Map<string, Promise<string | null>>();
+  const attempts: AttemptRow[] = [];
+  /** Each endpoint's latest outcome in this batch: true = delivered. */
+  const lastOutcome = new Map<string, boolean>();
+  const pausing = new Set<string>();
+
+  // The SSRF rule again at send time (DNS may have changed since the URL was saved): null = allowed, else why not.
+  const checkUrl = (endpoint: Endpoint) => {
+    let check = urlChecks.get(endpoint.id);
+    if (!check) {
+      check = assertDeliverableUrl(endpoint.url).then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      urlChecks.set(endpoint.id, check);
+    }
+    return check;
+  };
+
+  return {
+    async send(row) {
+      const endpoint = endpoints.get(row.to);
+      const refusal = pausing.has(row.to) ? PAUSED_MESSAGE : undeliverable(endpoint);
+      if (refusal || !endpoint) throw new GiveUpError(refusal ?? "The endpoint was deleted.");
+      const payload = row.payload as WebhookEventPayload;
+      const refusedUrl = await checkUrl(endpoint);
+      let response: WebhookResponse;
+      if (refusedUrl) {
+        response = { statusCode: null, latencyMs: 0, excerpt: `Not sent: ${refusedUrl}`, ok: false };
+      } else {
+        let endpointSigners = signers.get(endpoint.id);
+        if (!endpointSigners) signers.set(endpoint.id, (endpointSigners = signersFor(endpoint, now)));
+        response = await postWebhook(endpoint.url, payload, endpointSigners, { timeoutMs: options.timeoutMs });
+      }
+      attempts.push({
+        id: newId("webhookAttempt"),
+        messageId: row.id,
+        endpointId: endpoint.id,
+        attempt: row.attempts,
+        statusCode: response.statusCode,
+        latencyMs: response.latencyMs,
+        responseExcerpt: response.excerpt,
+        createdAt: new Date(),
+      });
+      lastOutcome.set(endpoint.id, response.ok);
+      if (response.ok) return;
+      const reason = response.statusCode === null ? (response.excerpt ?? "No response.") : `HTTP ${response.statusCode}${response.excerpt ? `: ${response.excerpt.slice(0, 200)}` : ""}`;
+      if (endpoint.failingSince && now.getTime() - endpoint.failingSince.getTime() >= WEBHOOK_CIRCUIT_OPEN_AFTER_MS) {
+        pausing.add(endpoint.id);
+        throw new GiveUpError(`${reason} — ${PAUSED_MESSAGE}`);
+      }
+      throw new Error(reason);
+    },
+
+    // Before the rows are marked: a crash here re-sends (at-least-once), it never loses a message.
+    async close() {
+      if (attempts.length > 0) await logAttempts(attempts);
+      // Conditional writes, not what this batch read: a batch running alongside may have changed it since.
+      for (const [endpointId, delivered] of lastOutcome) {
+        if (delivered) {
+          await db.webhookEndpoint.updateMany({ where: { id: endpointId, failingSince: { not: null } }, data: { failingSince: null } });
+        } else {
+          await db.webhookEndpoint.updateMany({ where: { id: endpointId, failingSince: null }, data: { failingSince: now } });
+        }
+      }
+      for (const endpointId of pausing) await pauseEndpoint(endpoints.get(endpointId)!, now);
+    },
+  };
+}
+
+type AttemptRow = {
+  id: string;
+  messageId: string;
+  endpointId: string;
+  attempt: number;
+  statusCode: number | null;
+  latencyMs: number;
+  responseExcerpt: string | null;
+  createdAt: Date;
+};
+
+/** A batch's delivery log in one statement (a fan-out writes many rows per second). */
+async function logAttempts(attempts: AttemptRow[]): Promise<void> {
+  const column = <T>(pick: (attempt: AttemptRow) => T) => attempts.map(pick);
+  // Timestamps as ISO text: the column is timestamp(3) holding UTC, and the cast drops the "Z".
+  await db.$executeRaw`
+    INSERT INTO "WebhookAttempt" (id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")
+    SELECT id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt"::timestamp(3)
+    FROM unnest(
+      ${column((a) => a.id)}::text[], ${column((a) => a.messageId)}::text[], ${column((a) => a.endpointId)}::text[],
+      ${column((a) => a.attempt)}::int[], ${column((a) => a.statusCode)}::int[], ${column((a) => a.latencyMs)}::int[],
+      ${column((a) => a.responseExcerpt)}::text[], ${column((a) => a.createdAt.toISOString())}::text[]
+    ) AS attempt(id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")`;
+}
+
+/** The circuit opens: the endpoint is paused (audited once) and its waiting messages are failed. */
+async function pauseEndpoint(endpoint: Endpoint, now: Date): Promise<void> {
+  const url = new URL(endpoint.url);
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.webhookEndpoint.updateMany({ where: { id: endpoint.id, pausedAt: null }, data: { pausedAt: now } });
+    if (count === 0) return; // another worker paused it first
+    await tx.outboxMessage.updateMany({
+      where: { channel: "webhook", to: endpoint.id, status: "pending" },
+      data: { status: "failed", lastError: PAUSED_MESSAGE },
+    });
+    await recordAuditEvent(
+      {
+        type: "webhook.endpoint_paused",
+        targetId: endpoint.id,
+        // Without credentials or query string (some receivers put a token there), as the endpoint's own audit events.
+        data: { url: `${url.origin}${url.pathname}`, failingSince: endpoint.failingSince?.toISOString() ?? null },
+      },
+      tx,
+    );
+  });
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ActorToken" ADD COLUMN     "revokedAt" TIMESTAMP(3);
+
