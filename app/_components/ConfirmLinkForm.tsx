@@ -5,10 +5,11 @@ import { useRef, useState } from "react";
 import { errorCode, navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
+import { PasskeySignUpStep } from "./PasskeySignUpStep";
 import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
 
 type ConfirmResponse = {
-  status: "complete" | "verified_elsewhere" | "email_verified" | "needs_second_factor" | "open_on_original_device";
+  status: "complete" | "verified_elsewhere" | "email_verified" | "needs_second_factor" | "needs_passkey" | "open_on_original_device";
   redirectUrl?: string;
   attemptId?: string;
   methods?: SecondFactorMethods;
@@ -60,6 +61,7 @@ export function ConfirmLinkForm({
   const [busy, setBusy] = useState<"confirm" | "deny" | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
+  const [passkeyStep, setPasskeyStep] = useState<{ attemptId: string; redirectUrl?: string | null } | null>(null);
   const statusRef = useRef<HTMLParagraphElement>(null);
 
   function settle(next: Phase) {
@@ -92,7 +94,11 @@ export function ConfirmLinkForm({
     } else if (status === "verified_elsewhere") settle("approved");
     else if (status === "email_verified") settle("address");
     else if (status === "open_on_original_device") settle("original_device");
-    else {
+    else if (status === "needs_passkey" && result.data.attemptId) {
+      // A passkey sign-up (S13): the address is verified; the passkey can be created right here.
+      setPasskeyStep({ attemptId: result.data.attemptId, redirectUrl });
+      setBusy(null);
+    } else {
       const next = secondFactorChallenge(result.data);
       if (next) {
         // Its code field takes focus when it appears.
@@ -116,6 +122,7 @@ export function ConfirmLinkForm({
 
   // The link did its part (first factor); the second factor follows on this page.
   if (challenge) return <SecondFactorStep {...challenge} />;
+  if (passkeyStep) return <PasskeySignUpStep {...passkeyStep} />;
 
   const done = phase !== "ready" && phase !== "verifying" && phase !== "verified";
   return (

@@ -6,6 +6,7 @@ import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { CodeField } from "./CodeField";
 import { isCompleteCode } from "./code-input";
+import { PasskeySignUpStep } from "./PasskeySignUpStep";
 import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
 import { useCountdown } from "./useCountdown";
 
@@ -14,7 +15,7 @@ export type CodePhase = "sent" | "verifying" | "verified" | "expired" | "used" |
 
 type VerifyResponse = { status: string; redirectUrl?: string; attemptId?: string; methods?: SecondFactorMethods };
 type StatusResponse = {
-  status: "pending" | "complete" | "needs_second_factor" | "expired" | "failed";
+  status: "pending" | "complete" | "needs_second_factor" | "needs_passkey" | "expired" | "failed";
   redirectUrl?: string;
   attemptId?: string;
   methods?: SecondFactorMethods;
@@ -61,6 +62,8 @@ export function EmailCodeStep({
   const [resendIn, setResendIn] = useCountdown(resendAfter);
   const [resending, setResending] = useState(false);
   const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
+  // A passkey sign-up (S13): the address is verified, the passkey comes next.
+  const [passkeyStep, setPasskeyStep] = useState<{ attemptId: string; redirectUrl?: string | null } | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   // Set synchronously, unlike `phase`: the auto-submit at six digits, Enter and a click on
   // "Verify code" can all arrive before React re-renders, and only the first may post.
@@ -77,7 +80,7 @@ export function EmailCodeStep({
 
   // Same-device completion: poll until the attempt is complete, dead, or waiting for its second factor.
   useEffect(() => {
-    if (phase !== "sent" || challenge) return;
+    if (phase !== "sent" || challenge || passkeyStep) return;
     const controller = new AbortController();
     let missedPolls = 0;
     const timer = setInterval(async () => {
@@ -98,6 +101,7 @@ export function EmailCodeStep({
         const { status, redirectUrl } = result.data;
         if (status === "complete") complete(redirectUrl);
         else if (status === "needs_second_factor") setChallenge(secondFactorChallenge(result.data));
+        else if (status === "needs_passkey") setPasskeyStep({ attemptId, redirectUrl });
         else if (status === "expired") setPhase("expired");
         else if (status === "failed") setPhase("failed");
       } catch {
@@ -108,7 +112,7 @@ export function EmailCodeStep({
       controller.abort();
       clearInterval(timer);
     };
-  }, [attemptId, phase, challenge, complete]);
+  }, [attemptId, phase, challenge, passkeyStep, complete]);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -136,6 +140,7 @@ export function EmailCodeStep({
     if (result.ok) {
       if (result.data.status === "complete") return complete(result.data.redirectUrl);
       setPhase("sent");
+      if (result.data.status === "needs_passkey") return setPasskeyStep({ attemptId, redirectUrl: result.data.redirectUrl });
       const next = secondFactorChallenge(result.data);
       if (next) setChallenge(next);
       else setFormError("Sign-in could not be completed. Please try again.");
@@ -177,6 +182,7 @@ export function EmailCodeStep({
   }
 
   if (challenge) return <SecondFactorStep {...challenge} />;
+  if (passkeyStep) return <PasskeySignUpStep {...passkeyStep} />;
 
   const statusText = phase === "sent" ? notice : (notice ?? PHASE_MESSAGE[phase]);
   const canEnterCode = phase === "sent" || phase === "verifying";

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRef, useState, type FormEvent, type ReactNode } from "react";
 import { navigate, postJson } from "./api";
+import { AddPasskeyOffer, shouldOfferPasskey } from "./AddPasskeyOffer";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
@@ -14,7 +15,7 @@ import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, ty
 type Field = "email" | "password";
 const FIELDS: readonly Field[] = ["email", "password"];
 
-type SignInResponse = { status: string; redirectUrl?: string; attemptId?: string; methods?: SecondFactorMethods };
+type SignInResponse = { status: string; redirectUrl?: string; attemptId?: string; methods?: SecondFactorMethods; userId?: string };
 type EmailSentResponse = { status: "sent"; attemptId: string; resendAfter: number };
 
 function validate(email: string, password: string): Partial<Record<Field, string>> {
@@ -46,6 +47,7 @@ export function SignInForm({
   const [sendingCode, setSendingCode] = useState(false);
   const [emailStep, setEmailStep] = useState<{ email: string; attemptId: string; resendAfter: number } | null>(null);
   const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
+  const [passkeyOffer, setPasskeyOffer] = useState<{ userId: string; redirectUrl: string } | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const passkey = usePasskeySignIn({ redirectUrl, onError: setFormError });
@@ -81,8 +83,16 @@ export function SignInForm({
 
     if (result.ok) {
       if (result.data.status === "complete") {
+        const target = result.data.redirectUrl || "/";
+        // Signed in by password with nothing pending: offer a passkey once on this device (S13).
+        const userId = result.data.userId;
+        if (methods.passkey && userId && (await shouldOfferPasskey(userId))) {
+          setSubmitting(false);
+          setPasskeyOffer({ userId, redirectUrl: target });
+          return;
+        }
         // Keep the button busy: the page is about to be replaced.
-        navigate(result.data.redirectUrl || "/");
+        navigate(target);
         return;
       }
       setSubmitting(false);
@@ -130,6 +140,7 @@ export function SignInForm({
   const emailContents = methods.emailCode && methods.emailLink ? "code_and_link" : methods.emailCode ? "code" : "link";
   const emailButtonLabel = methods.emailCode ? "Email me a sign-in code" : "Email me a sign-in link";
 
+  if (passkeyOffer) return <AddPasskeyOffer {...passkeyOffer} />;
   if (challenge) return <SecondFactorStep {...challenge} />;
 
   if (emailStep) {

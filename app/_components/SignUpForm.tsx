@@ -1,6 +1,7 @@
 "use client";
 
-import { useRef, useState, type FormEvent, type ReactNode } from "react";
+import { KeyRound } from "lucide-react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { navigate, postJson } from "./api";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
@@ -15,12 +16,12 @@ type Errors = Partial<Record<Field, string>>;
 
 type SignUpResponse = { status: string; redirectUrl?: string; attemptId?: string; resendAfter?: number };
 
-function validate(values: Record<Field, string>): Errors {
+function validate(values: Record<Field, string>, withPassword: boolean): Errors {
   const errors: Errors = {};
   const email = values.email.trim();
   if (!email) errors.email = "Enter your email address.";
   else if (!/^[^\s@]+@[^\s@]+$/.test(email)) errors.email = "Enter a valid email address.";
-  if (!values.password) errors.password = "Enter a password.";
+  if (withPassword && !values.password) errors.password = "Enter a password.";
   if (values.firstName.trim().length > 100) errors.firstName = "Use at most 100 characters.";
   if (values.lastName.trim().length > 100) errors.lastName = "Use at most 100 characters.";
   return errors;
@@ -32,6 +33,7 @@ export function SignUpForm({
   minLength,
   social,
   invitation,
+  passkey = false,
 }: {
   redirectUrl?: string;
   minScore?: number;
@@ -41,6 +43,8 @@ export function SignUpForm({
   social?: ReactNode;
   /** An admin's invitation (S8): the address it was sent to is fixed, and the token goes with the sign-up. */
   invitation?: { token: string; email: string };
+  /** Sign-up with a passkey instead of a password is on here (S13); offered where the browser supports WebAuthn. */
+  passkey?: boolean;
 }) {
   const [values, setValues] = useState<Record<Field, string>>({ firstName: "", lastName: "", email: invitation?.email ?? "", password: "" });
   const [fieldErrors, setFieldErrors] = useState<Errors>({});
@@ -49,12 +53,28 @@ export function SignUpForm({
   const [verification, setVerification] = useState<{ email: string; attemptId: string; resendAfter: number } | null>(
     null,
   );
+  const [passkeySupported, setPasskeySupported] = useState(false);
+  const [withPasskey, setWithPasskey] = useState(false);
   const refs = {
     firstName: useRef<HTMLInputElement>(null),
     lastName: useRef<HTMLInputElement>(null),
     email: useRef<HTMLInputElement>(null),
     password: useRef<HTMLInputElement>(null),
   };
+
+  // The library loads only where the setting is on; until it answers, the password form shows as usual.
+  useEffect(() => {
+    if (!passkey) return;
+    let cancelled = false;
+    import("@simplewebauthn/browser")
+      .then(({ browserSupportsWebAuthn }) => {
+        if (!cancelled) setPasskeySupported(browserSupportsWebAuthn());
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [passkey]);
 
   function focusFirstInvalid(errors: Errors) {
     const first = FIELDS.find((field) => errors[field]);
@@ -69,7 +89,7 @@ export function SignUpForm({
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (submitting) return;
-    const local = validate(values);
+    const local = validate(values, !withPasskey);
     if (Object.keys(local).length > 0) {
       setFieldErrors(local);
       setFormError(null);
@@ -83,10 +103,11 @@ export function SignUpForm({
     const firstName = values.firstName.trim();
     const lastName = values.lastName.trim();
     const result = await postJson<SignUpResponse>(
-      "/api/auth/sign-up",
+      withPasskey ? "/api/auth/sign-up/passkey" : "/api/auth/sign-up",
       {
         email: values.email.trim(),
-        password: values.password,
+        // S13: no password at all for a passkey sign-up; the email is verified first, then the passkey is made.
+        ...(withPasskey ? {} : { password: values.password }),
         ...(firstName ? { firstName } : {}),
         ...(lastName ? { lastName } : {}),
         ...(redirectUrl ? { redirectUrl } : {}),
@@ -174,25 +195,48 @@ export function SignUpForm({
           onChange={(event) => update("email", event.target.value)}
           error={fieldErrors.email}
         />
-        <PasswordField
-          ref={refs.password}
-          id="password"
-          name="password"
-          label="Password"
-          autoComplete="new-password"
-          required
-          value={values.password}
-          onValueChange={(value) => update("password", value)}
-          userInputs={[values.email, values.firstName, values.lastName]}
-          minScore={minScore}
-          minLength={minLength}
-          error={fieldErrors.password}
-        />
+        {withPasskey ? (
+          <p className="mt-2 text-sm text-muted-foreground">
+            After you verify your email address, this device creates a passkey for the account: you sign in with your fingerprint, face or screen
+            lock, without a password.
+          </p>
+        ) : (
+          <PasswordField
+            ref={refs.password}
+            id="password"
+            name="password"
+            label="Password"
+            autoComplete="new-password"
+            required
+            value={values.password}
+            onValueChange={(value) => update("password", value)}
+            userInputs={[values.email, values.firstName, values.lastName]}
+            minScore={minScore}
+            minLength={minLength}
+            error={fieldErrors.password}
+          />
+        )}
         <FormAlert id="sign-up-error" message={formError} />
         <Button type="submit" variant="primary" fullWidth loading={submitting} className="mt-3">
           Create account
         </Button>
       </form>
+      {passkey && passkeySupported ? (
+        <Button
+          type="button"
+          variant="ghost"
+          fullWidth
+          disabled={submitting}
+          onClick={() => {
+            setWithPasskey((current) => !current);
+            setFieldErrors((current) => (current.password ? { ...current, password: undefined } : current));
+            setFormError(null);
+          }}
+        >
+          <KeyRound aria-hidden="true" className="size-4" />
+          {withPasskey ? "Use a password instead" : "Use a passkey instead of a password"}
+        </Button>
+      ) : null}
     </div>
   );
 }

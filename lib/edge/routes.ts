@@ -12,6 +12,10 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   /^\/sign-up\/.*/,
   "/api/auth/sign-in",
   "/api/auth/sign-up",
+  // Sign-up with a passkey (S13): the email first, then the new passkey, before any session exists.
+  "/api/auth/sign-up/passkey",
+  "/api/auth/sign-up/passkey/options",
+  "/api/auth/sign-up/passkey/verify",
   // Passkey sign-in (S7): the challenge and the signed answer, before any session exists.
   "/api/auth/passkey/options",
   "/api/auth/passkey/verify",

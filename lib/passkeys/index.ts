@@ -2,6 +2,9 @@ import "server-only";
 export {
   startPasskeyRegistration,
   finishPasskeyRegistration,
+  passkeySignUpRegistrationOptions,
+  verifyPasskeySignUpRegistration,
+  storePasskey,
   passkeyAuthenticationOptions,
   verifyPasskeyAssertion,
   listPasskeys,
@@ -13,4 +16,5 @@ export {
   type PasskeyContext,
   type PasskeySummary,
   type VerifiedPasskey,
+  type NewPasskeyCredential,
 } from "./passkeys";

@@ -73,7 +73,11 @@ const summary = (row: {
 
 // --- challenges -----------------------------------------------------------------------
 
-type ChallengeOwner = { purpose: "registration"; userId: string } | { purpose: "authentication"; attemptId: string };
+/** Registration for a signed-in user; sign-in for a sign-in attempt; registration for a passkey sign-up's attempt (S13). */
+type ChallengeOwner =
+  | { purpose: "registration"; userId: string }
+  | { purpose: "authentication"; attemptId: string }
+  | { purpose: "sign_up"; attemptId: string };
 
 async function storeChallenge(challenge: string, owner: ChallengeOwner, now: Date): Promise<void> {
   // Old challenges are worthless: swept here, so the table stays small without a job.
@@ -84,7 +88,7 @@ async function storeChallenge(challenge: string, owner: ChallengeOwner, now: Dat
       challenge,
       purpose: owner.purpose,
       userId: owner.purpose === "registration" ? owner.userId : null,
-      attemptId: owner.purpose === "authentication" ? owner.attemptId : null,
+      attemptId: owner.purpose === "registration" ? null : owner.attemptId,
       expiresAt: new Date(now.getTime() + PASSKEY_CHALLENGE_TTL_MS),
       createdAt: now,
     },
@@ -126,6 +130,98 @@ const refused = () => new AppError("invalid_credentials", "This passkey could no
 
 // --- registration ---------------------------------------------------------------------
 
+/** Options for `startRegistration` of a new passkey for `user` (whose id is the user handle). */
+async function registrationOptions(
+  user: { id: string; name: string; displayName: string; existing: { credentialId: string; transports: string[] }[] },
+  context: PasskeyContext,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { rpID } = await relyingPartyFor(context.issuer);
+  return generateRegistrationOptions({
+    rpName: RP_NAME(),
+    rpID,
+    userName: user.name,
+    userDisplayName: user.displayName,
+    // The user handle the authenticator returns at sign-in: our user id.
+    userID: new TextEncoder().encode(user.id),
+    attestationType: "none",
+    excludeCredentials: user.existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
+    // Discoverable (sign in without typing an address) and user-verified (it counts as two factors).
+    authenticatorSelection: { residentKey: "required", userVerification: "required" },
+    timeout: PASSKEY_CHALLENGE_TTL_MS,
+  });
+}
+
+/** A registration response checked against its challenge and this relying party; nothing stored yet. */
+export type NewPasskeyCredential = {
+  credentialId: string;
+  publicKey: Uint8Array;
+  counter: number;
+  transports: string[];
+  deviceType: string;
+  backedUp: boolean;
+  aaguid: string;
+};
+
+async function verifyRegistration(response: RegistrationResponseJSON, expectedChallenge: string, context: PasskeyContext): Promise<NewPasskeyCredential> {
+  const { rpID, origin } = await relyingPartyFor(context.issuer);
+  let verification;
+  try {
+    verification = await verifyRegistrationResponse({
+      response,
+      expectedChallenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      requireUserVerification: true,
+    });
+  } catch {
+    throw refused();
+  }
+  if (!verification.verified) throw refused();
+  const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
+  return {
+    credentialId: credential.id,
+    publicKey: credential.publicKey,
+    counter: credential.counter,
+    transports: credential.transports ?? [],
+    deviceType: credentialDeviceType,
+    backedUp: credentialBackedUp,
+    aaguid,
+  };
+}
+
+/** Stores a verified credential (public key only) for `userId`, audited `passkey.added`, in the caller's transaction. */
+export async function storePasskey(
+  tx: Tx,
+  input: { userId: string; credential: NewPasskeyCredential; name?: string | null },
+  context: PasskeyContext,
+): Promise<PasskeySummary> {
+  const now = context.now ?? new Date();
+  const { credential } = input;
+  const name = input.name?.trim().slice(0, NAME_MAX) || authenticatorName(credential.aaguid) || defaultName(credential.backedUp);
+  const taken = await tx.passkey.findUnique({ where: { credentialId: credential.credentialId }, select: { id: true } });
+  if (taken) throw new AppError("conflict", "This passkey is already registered.");
+  const row = await tx.passkey.create({
+    data: {
+      id: newId("passkey"),
+      userId: input.userId,
+      credentialId: credential.credentialId,
+      publicKey: Buffer.from(credential.publicKey),
+      counter: BigInt(credential.counter),
+      transports: credential.transports,
+      deviceType: credential.deviceType,
+      backedUp: credential.backedUp,
+      name,
+      aaguid: credential.aaguid === "00000000-0000-0000-0000-000000000000" ? null : credential.aaguid,
+      createdAt: now,
+    },
+  });
+  await recordAuditEvent(
+    { type: "passkey.added", actorId: input.userId, targetId: input.userId, ip: context.ip, userAgent: context.userAgent, data: { passkeyId: row.id, name } },
+    tx,
+  );
+  return summary(row);
+}
+
 /** Step 1 of adding a passkey: options for `startRegistration`. Needs a recent verification. */
 export async function startPasskeyRegistration(
   verifier: Verifier,
@@ -137,20 +233,15 @@ export async function startPasskeyRegistration(
   const user = await getUserProfile(verifier.userId);
   if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
   const existing = await db.passkey.findMany({ where: { userId: user.id }, select: { credentialId: true, transports: true } });
-  const { rpID } = await relyingPartyFor(context.issuer);
-  const options = await generateRegistrationOptions({
-    rpName: RP_NAME(),
-    rpID,
-    userName: user.email ?? user.id,
-    userDisplayName: [user.firstName, user.lastName].filter(Boolean).join(" ") || (user.email ?? ""),
-    // The user handle the authenticator returns at sign-in: our user id.
-    userID: new TextEncoder().encode(user.id),
-    attestationType: "none",
-    excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
-    // Discoverable (sign in without typing an address) and user-verified (it counts as two factors).
-    authenticatorSelection: { residentKey: "required", userVerification: "required" },
-    timeout: PASSKEY_CHALLENGE_TTL_MS,
-  });
+  const options = await registrationOptions(
+    {
+      id: user.id,
+      name: user.email ?? user.id,
+      displayName: [user.firstName, user.lastName].filter(Boolean).join(" ") || (user.email ?? ""),
+      existing,
+    },
+    context,
+  );
   await storeChallenge(options.challenge, { purpose: "registration", userId: user.id }, now);
   return options;
 }
@@ -164,47 +255,38 @@ export async function finishPasskeyRegistration(
   const now = context.now ?? new Date();
   await requireRecentVerification(verifier, now);
   const expectedChallenge = await consumeChallenge(input.response.response.clientDataJSON, { purpose: "registration", userId: verifier.userId }, now);
-  const { rpID, origin } = await relyingPartyFor(context.issuer);
-  let verification;
-  try {
-    verification = await verifyRegistrationResponse({
-      response: input.response,
-      expectedChallenge,
-      expectedOrigin: origin,
-      expectedRPID: rpID,
-      requireUserVerification: true,
-    });
-  } catch {
-    throw refused();
-  }
-  if (!verification.verified) throw refused();
-  const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
-  const name = input.name?.trim().slice(0, NAME_MAX) || authenticatorName(aaguid) || defaultName(credentialBackedUp);
+  const credential = await verifyRegistration(input.response, expectedChallenge, context);
+  return db.$transaction((tx) => storePasskey(tx, { userId: verifier.userId, credential, name: input.name }, { ...context, now }));
+}
 
-  return db.$transaction(async (tx) => {
-    const taken = await tx.passkey.findUnique({ where: { credentialId: credential.id }, select: { id: true } });
-    if (taken) throw new AppError("conflict", "This passkey is already registered.");
-    const row = await tx.passkey.create({
-      data: {
-        id: newId("passkey"),
-        userId: verifier.userId,
-        credentialId: credential.id,
-        publicKey: Buffer.from(credential.publicKey),
-        counter: BigInt(credential.counter),
-        transports: credential.transports ?? [],
-        deviceType: credentialDeviceType,
-        backedUp: credentialBackedUp,
-        name,
-        aaguid: aaguid === "00000000-0000-0000-0000-000000000000" ? null : aaguid,
-        createdAt: now,
-      },
-    });
-    await recordAuditEvent(
-      { type: "passkey.added", actorId: verifier.userId, targetId: verifier.userId, ip: context.ip, userAgent: context.userAgent, data: { passkeyId: row.id, name } },
-      tx,
-    );
-    return summary(row);
-  });
+// --- sign-up with a passkey (S13) -------------------------------------------------------
+
+/**
+ * Options for a passkey sign-up's passkey: the account does not exist yet;
+ * `userId` is the id it will get (chosen when the email was verified), so
+ * the passkey's user handle names it. The challenge belongs to the attempt.
+ */
+export async function passkeySignUpRegistrationOptions(
+  input: { attemptId: string; userId: string; email: string; displayName: string },
+  context: PasskeyContext,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const now = context.now ?? new Date();
+  const options = await registrationOptions(
+    { id: input.userId, name: input.email, displayName: input.displayName || input.email, existing: [] },
+    context,
+  );
+  await storeChallenge(options.challenge, { purpose: "sign_up", attemptId: input.attemptId }, now);
+  return options;
+}
+
+/** A passkey sign-up's registration response, checked against its attempt's challenge (single use) and this relying party. */
+export async function verifyPasskeySignUpRegistration(
+  input: { attemptId: string; response: RegistrationResponseJSON },
+  context: PasskeyContext,
+): Promise<NewPasskeyCredential> {
+  const now = context.now ?? new Date();
+  const expectedChallenge = await consumeChallenge(input.response.response.clientDataJSON, { purpose: "sign_up", attemptId: input.attemptId }, now);
+  return verifyRegistration(input.response, expectedChallenge, context);
 }
 
 const defaultName = (backedUp: boolean) => (backedUp ? "Synced passkey" : "Passkey");

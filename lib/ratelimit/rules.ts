@@ -66,6 +66,10 @@ const R = RATE_LIMIT_RULES;
 export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
   "/api/auth/sign-in": [R.signInPerIp],
   "/api/auth/sign-up": [R.signUpPerIp],
+  // Passkey sign-up (S13): the start counts as a sign-up; options make a challenge; verify checks a signature.
+  "/api/auth/sign-up/passkey": [R.signUpPerIp],
+  "/api/auth/sign-up/passkey/options": [R.verifyPerIp],
+  "/api/auth/sign-up/passkey/verify": [R.verifyPerIp],
   // Passkey sign-in (S7): options make an attempt and a challenge; verify checks a signature.
   "/api/auth/passkey/options": [R.signInPerIp],
   "/api/auth/passkey/verify": [R.verifyPerIp],

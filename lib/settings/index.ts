@@ -8,6 +8,8 @@ export {
   forgetCachedSettings,
   setSettingsCacheTtlForTests,
   settingsPatchSchema,
+  passkeySignUpEnabled,
+  PASSKEY_SIGN_UP_NEEDS_PASSKEYS,
   type InstanceSettings,
   type InstanceSettingsPatch,
   type VersionedSettings,

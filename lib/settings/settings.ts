@@ -63,6 +63,11 @@ const fields = {
     .max(253, "Use at most 253 characters.")
     .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, "Enter a domain name such as example.com.")
     .nullable(),
+  /**
+   * S13: sign up with a passkey instead of a password (the email is verified first). Off by
+   * default; works only while `passkeySignIn` is on too (a passkey-only account needs it).
+   */
+  passkeySignUp: z.boolean(),
   /** S8: who may create an account: anyone, only the allowlist, or only invited addresses (and the allowlist). */
   signUpMode: z.enum(["public", "restricted", "invitation"], "Choose public, restricted or invitation."),
   /** S8: email addresses and domains that may sign up while sign-ups are restricted. */
@@ -104,6 +109,13 @@ const fields = {
 } as const;
 
 type Fields = typeof fields;
+
+export const PASSKEY_SIGN_UP_NEEDS_PASSKEYS = "Turn on passkeys (Sign-in methods) before sign-up with a passkey.";
+
+/** S13: passkey sign-up is offered and accepted only while passkeys are on as well. */
+export function passkeySignUpEnabled(settings: Pick<InstanceSettings, "passkeySignIn" | "passkeySignUp">): boolean {
+  return settings.passkeySignIn && settings.passkeySignUp;
+}
 export type InstanceSettings = { [K in keyof Fields]: z.infer<Fields[K]> };
 export type InstanceSettingsPatch = Partial<InstanceSettings>;
 export type VersionedSettings = { settings: InstanceSettings; version: number };
@@ -126,6 +138,7 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     oauthSignIn: true,
     passkeySignIn: true,
     passkeyRpId: null,
+    passkeySignUp: false,
     signUpMode: "public",
     allowlist: [],
     blocklist: [],
@@ -246,6 +259,10 @@ export async function updateInstanceSettings(
     }
     const after = parseStoredSettings(data, defaults).settings;
     assertSomeSignInMethod(after);
+    // Turning passkey sign-up on needs passkeys on; turning passkeys off later leaves it stored but inert.
+    if (parsed.data.passkeySignUp && !after.passkeySignIn) {
+      throw new AppError("validation_failed", PASSKEY_SIGN_UP_NEEDS_PASSKEYS, { fields: { passkeySignUp: [PASSKEY_SIGN_UP_NEEDS_PASSKEYS] } });
+    }
     const changed: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of Object.keys(parsed.data) as (keyof InstanceSettings)[]) {
       if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {

@@ -33,6 +33,7 @@ import type { AttemptStatus } from "@/lib/generated/prisma/client";
  *
  * Sign-in: needs_first_factor -> (needs_second_factor) -> complete.
  * Sign-up: needs_verification -> complete.
+ * Sign-up with a passkey (S13): needs_verification -> needs_passkey -> complete.
  */
 
 /** Strategies that prove the first factor. MFA, OAuth and passkeys add theirs here. */
@@ -64,11 +65,15 @@ export type Attempt = {
   userAgent: string | null;
   /** Sign-in attempts only (0 for sign-ups): wrong second-factor codes so far (S6). */
   secondFactorFailures: number;
+  /** Sign-up attempts only (false for sign-ins): the account is made with a passkey, not a password (S13). */
+  passkey: boolean;
 };
 
 /** Sign-in attempts by email stay open this long (resends extend it); password attempts only need the MFA step. */
 export const EMAIL_ATTEMPT_TTL_MS = 30 * 60_000;
 export const PASSWORD_ATTEMPT_TTL_MS = 10 * 60_000;
+/** A passkey sign-up whose email is verified has this long to create its passkey (S13). */
+export const PASSKEY_SIGN_UP_TTL_MS = 10 * 60_000;
 
 export const attemptGone = () =>
   new AppError("not_found", "This sign-in request has expired or belongs to another browser. Start again.");
@@ -117,6 +122,8 @@ export type SignUpFields = {
   external?: ExternalIdentity | null;
   /** The invitation the sign-up presented (S8), already checked; createUser checks and accepts it. */
   invitationId?: string | null;
+  /** S13: the account gets a passkey instead of a password, after the email is verified. */
+  passkey?: boolean;
 };
 
 export async function createSignUpAttempt(
@@ -140,6 +147,7 @@ export async function createSignUpAttempt(
       externalProviderUserId: input.external?.providerUserId ?? null,
       externalProfile: input.external ? (input.external as object) : undefined,
       invitationId: input.invitationId ?? null,
+      passkey: input.passkey ?? false,
       redirectUrl: input.redirectUrl ?? null,
       ip: context.ip,
       userAgent: context.userAgent?.slice(0, 512) ?? null,
@@ -162,14 +170,14 @@ export async function loadAttempt(attemptId: string, tx: Tx = db): Promise<Attem
       include: { client: { select: { tokenHash: true } } },
     });
     return row
-      ? { ...row, kind: "sign_up", clientTokenHash: row.client.tokenHash, identifier: row.emailAddress ?? "", secondFactorFailures: 0 }
+      ? { ...row, kind: "sign_up", clientTokenHash: row.client.tokenHash, identifier: row.emailAddress ?? "", secondFactorFailures: 0, passkey: row.passkey }
       : null;
   }
   const row = await tx.signInAttempt.findUnique({
     where: { id: attemptId },
     include: { client: { select: { tokenHash: true } } },
   });
-  return row ? { ...row, kind: "sign_in", clientTokenHash: row.client.tokenHash, identifier: row.identifier ?? "" } : null;
+  return row ? { ...row, kind: "sign_in", clientTokenHash: row.client.tokenHash, identifier: row.identifier ?? "", passkey: false } : null;
 }
 
 /** The attempt, only for the browser (client) that started it; to anyone else it does not exist. */
@@ -410,13 +418,34 @@ export function createAccountWithoutSignUp(
 }
 
 /**
+ * A passkey sign-up's email is verified (S13): no account yet. The attempt
+ * waits for the passkey (`needs_passkey`, 10 minutes) with the id the account
+ * will get: the passkey is registered for that id (its user handle), and
+ * `finishSignUp` makes the account with it once the passkey verifies.
+ */
+export async function awaitSignUpPasskey(tx: Tx, attempt: Pick<Attempt, "kind" | "id" | "clientId">, now: Date): Promise<{ userId: string }> {
+  const userId = newId("user");
+  await advanceAttempt(
+    tx,
+    attempt,
+    { from: ["needs_verification"], to: "needs_passkey", data: { userId, expiresAt: new Date(now.getTime() + PASSKEY_SIGN_UP_TTL_MS) } },
+    now,
+  );
+  return { userId };
+}
+
+/**
  * The last step of every sign-up: the attempt completes (once), the account
- * is made by the one `createUser`, and its first session opens here.
+ * is made by the one `createUser`, and its first session opens here. A
+ * passkey sign-up finishes only from `needs_passkey` (its passkey verified:
+ * step "passkey"), with the id its passkey was registered for.
  */
 export async function finishSignUp(
   tx: Tx,
   input: {
     attempt: Pick<Attempt, "kind" | "id" | "clientId">;
+    /** Which proof finishes it: the emailed code or link (default), or a passkey sign-up's passkey. */
+    step?: "verification" | "passkey";
     client: ResolvedClient;
     /** The address was proved by a code or link (false only with verification at sign-up off). */
     emailVerified: boolean;
@@ -427,12 +456,18 @@ export async function finishSignUp(
   context: RequestContext,
 ): Promise<{ userId: string; role: "user" | "admin"; opened: OpenedSession }> {
   const now = context.now ?? new Date();
-  await advanceAttempt(tx, input.attempt, { from: ["needs_verification"], to: "complete" }, now);
+  const step = input.step ?? "verification";
+  await advanceAttempt(tx, input.attempt, { from: [step === "passkey" ? "needs_passkey" : "needs_verification"], to: "complete" }, now);
   const fields = await tx.signUpAttempt.findUniqueOrThrow({ where: { id: input.attempt.id } });
+  // A passkey sign-up never completes without its passkey, nor a password sign-up with one.
+  if (fields.passkey !== (step === "passkey") || (step === "passkey" && !fields.userId)) {
+    throw new AppError("conflict", "This sign-up needs another step.");
+  }
   const external = fields.externalProvider ? (fields.externalProfile as ExternalIdentity | null) : null;
   const created = await createUser(
     tx,
     {
+      userId: step === "passkey" ? fields.userId! : undefined,
       email: fields.emailAddress ?? "",
       emailNormalized: fields.emailAddress ?? "",
       emailVerified: input.emailVerified,

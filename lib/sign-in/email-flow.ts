@@ -26,6 +26,7 @@ import {
 } from "@/lib/verification";
 import {
   abandonAttempt,
+  awaitSignUpPasskey,
   belongsToBrowser,
   createSignInAttempt,
   EMAIL_ATTEMPT_TTL_MS,
@@ -62,7 +63,11 @@ export type EmailSent = { status: "sent"; attemptId: string; resendAfter: number
 
 export type EmailFlowResult =
   | { status: "complete"; redirectUrl: string | null; session: StartedSession }
-  | { status: "needs_second_factor"; attemptId: string; redirectUrl: string | null; methods: SecondFactorMethods };
+  | { status: "needs_second_factor"; attemptId: string; redirectUrl: string | null; methods: SecondFactorMethods }
+  /** A passkey sign-up (S13): the email is verified; the browser that asked creates the passkey next. */
+  | PasskeyStep;
+
+export type PasskeyStep = { status: "needs_passkey"; attemptId: string; redirectUrl: string | null };
 
 export type LinkConfirmation =
   | EmailFlowResult
@@ -88,6 +93,7 @@ export type AttemptStatus =
   | { status: "pending"; expiresAt: string }
   | { status: "complete"; redirectUrl: string | null; session?: StartedSession }
   | { status: "needs_second_factor"; attemptId: string; redirectUrl: string | null; methods: SecondFactorMethods }
+  | PasskeyStep
   | { status: "expired" }
   | { status: "failed" };
 
@@ -293,6 +299,7 @@ async function settledAttemptStatus(attempt: Pick<Attempt, "id" | "redirectUrl">
     return { status: "needs_second_factor", attemptId: current.id, redirectUrl: current.redirectUrl, methods: await secondFactorMethods(current.userId) };
   }
   if (current?.status === "complete") return { status: "complete", redirectUrl: current.redirectUrl };
+  if (current?.status === "needs_passkey") return { status: "needs_passkey", attemptId: current.id, redirectUrl: current.redirectUrl };
   // Still open (the other request has not moved it on yet): the next poll will tell.
   if (current && isOpenAttempt(current)) return { status: "pending", expiresAt: current.expiresAt.toISOString() };
   return { status: "failed" };
@@ -311,6 +318,9 @@ export async function emailAttemptStatus(
   }
   // Sessions open only on the attempt's own client: complete means this browser is signed in.
   if (attempt.status === "complete") return { status: "complete", redirectUrl: attempt.redirectUrl };
+  if (attempt.status === "needs_passkey") {
+    return attempt.expiresAt > now ? { status: "needs_passkey", attemptId: attempt.id, redirectUrl: attempt.redirectUrl } : { status: "expired" };
+  }
   if (attempt.status === "abandoned") return { status: "failed" };
   const verification = await latestForAttempt(attempt.id);
   if (!verification) return { status: "expired" };
@@ -360,12 +370,18 @@ async function finishAttempt(
 
   const outcome = await db.$transaction(async (tx) => {
     if (input.verificationId) await consumeVerification(tx, input.verificationId, now, { confirmed: input.factor === "email_link" });
+    if (attempt.kind === "sign_up" && attempt.passkey) {
+      // The address is proved; the account is made only once its passkey verifies (lib/sign-up/passkey-sign-up.ts).
+      await awaitSignUpPasskey(tx, attempt, now);
+      return { status: "needs_passkey" as const };
+    }
     if (attempt.kind === "sign_up") {
       const done = await finishSignUp(tx, { attempt, client, emailVerified: true, method: input.factor, settings }, context);
       return { status: "complete" as const, ...done };
     }
     return finishSignIn(tx, { attempt, user: user!, factor: input.factor, client, verifiedEmail: attempt.identifier, settings }, context);
   });
+  if (outcome.status === "needs_passkey") return { status: "needs_passkey", attemptId: attempt.id, redirectUrl: attempt.redirectUrl };
   if (outcome.status === "needs_second_factor") {
     const methods = await secondFactorMethods(user!.id);
     return { status: "needs_second_factor", attemptId: attempt.id, redirectUrl: attempt.redirectUrl, methods };

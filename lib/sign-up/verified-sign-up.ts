@@ -73,6 +73,7 @@ export async function startVerifiedSignUp(
         lastName: input.lastName,
         external: taken ? null : input.external,
         invitationId: taken ? null : input.invitationId,
+        passkey: input.passkey,
         redirectUrl: input.redirectUrl,
         ttlMs: EMAIL_ATTEMPT_TTL_MS,
       },

@@ -11,6 +11,8 @@ import { acceptInvitation, checkInvitationById } from "./invitations";
 import { assertSignUpAllowed, type AccessPolicySettings } from "./sign-up-policy";
 
 export type NewUser = {
+  /** An id chosen before the account exists: a passkey sign-up's (S13), already the passkey's user handle. */
+  userId?: string;
   /** As typed (display); `emailNormalized` is what lookups use. */
   email: string;
   emailNormalized: string;
@@ -83,7 +85,7 @@ export async function createUser(
     if (held) throw new AppError("email_taken", EMAIL_TAKEN_MESSAGE, { fields: { email: [EMAIL_TAKEN_MESSAGE] } });
   }
   const role = input.emailVerified && isAdminEmail(input.emailNormalized) ? "admin" : "user";
-  const userId = newId("user");
+  const userId = input.userId ?? newId("user");
   const emailAddressId = newId("identification");
   try {
     await tx.user.create({

@@ -7,7 +7,7 @@ import { firstParam, readRedirectUrl, type SearchParams } from "@/app/_component
 import { SignUpForm } from "@/app/_components/SignUpForm";
 import { sendSignedInVisitorOn } from "@/app/_components/signedInVisitor";
 import { SocialButtons } from "@/app/_components/SocialButtons";
-import { getInstanceSettings, type InstanceSettings } from "@/lib/settings";
+import { getInstanceSettings, passkeySignUpEnabled, type InstanceSettings } from "@/lib/settings";
 import { inspectInvitation, type InvitationInspection } from "@/lib/users";
 
 export const metadata: Metadata = { title: "Create your account" };
@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 
 export default async function SignUpPage({ searchParams }: { searchParams: SearchParams }) {
   const [redirectUrl, policy, invitation] = await Promise.all([readRedirectUrl(searchParams), signUpPolicy(), readInvitation(searchParams)]);
-  const { minScore, minLength, signUpMode } = policy;
+  const { minScore, minLength, signUpMode, passkey } = policy;
   const invited = invitation?.inspection.state === "valid" ? { token: invitation.token, email: invitation.inspection.email } : undefined;
   const { addingAccount } = await sendSignedInVisitorOn(redirectUrl);
   const { instanceName } = await pageBranding();
@@ -32,6 +32,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
           minScore={minScore}
           minLength={minLength}
           invitation={invited}
+          passkey={passkey}
           // An invitation is for one address, through this form; providers would sign up whatever address they hold.
           social={invited ? undefined : <SocialButtons redirectUrl={redirectUrl} />}
         />
@@ -41,12 +42,18 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
 }
 
 /** The live meter should judge by the instance's settings; if settings can't be read, the policy defaults apply. */
-async function signUpPolicy(): Promise<{ minScore?: number; minLength?: number; signUpMode: InstanceSettings["signUpMode"] }> {
+async function signUpPolicy(): Promise<{ minScore?: number; minLength?: number; signUpMode: InstanceSettings["signUpMode"]; passkey: boolean }> {
   try {
     const settings = await getInstanceSettings();
-    return { minScore: settings.passwordMinScore, minLength: settings.passwordMinLength, signUpMode: settings.signUpMode };
+    return {
+      minScore: settings.passwordMinScore,
+      minLength: settings.passwordMinLength,
+      signUpMode: settings.signUpMode,
+      // S13: "Use a passkey instead of a password" (the server refuses it when off anyway).
+      passkey: passkeySignUpEnabled(settings),
+    };
   } catch {
-    return { signUpMode: "public" };
+    return { signUpMode: "public", passkey: false };
   }
 }
 

@@ -4,7 +4,7 @@ import { useCallback, useRef, useState } from "react";
 import { StepUpProvider, useStepUp } from "../../account/step-up";
 import { fetchAdminSettings, patchAdminSettings, type AdminSettings, type InvitationSummary, type VersionedAdminSettings } from "./settings-api";
 import { same, SettingsContext, type SaveOutcome, type SettingsContextValue } from "./settings-context";
-import { EmailLinksSection, PasswordsSection, SessionsSection, SignInMethodsSection } from "./sections";
+import { EmailLinksSection, PasskeysSection, PasswordsSection, SessionsSection, SignInMethodsSection } from "./sections";
 import { SignUpSection } from "./SignUpSection";
 
 /**
@@ -76,6 +76,7 @@ function Sections({ initial, oauthProviderCount, invitations }: { initial: Versi
     <SettingsContext value={{ settings: current.settings, save }}>
       <div key={generation} className="grid grid-cols-1 gap-6">
         <SignInMethodsSection oauthProviderCount={oauthProviderCount} />
+        <PasskeysSection />
         <SignUpSection invitations={invitations} />
         <PasswordsSection />
         <SessionsSection />

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
-import { FieldError, inputClassName } from "../../TextField";
+import { FieldError, inputClassName, TextField } from "../../TextField";
 import { pick, same, SettingsCard, useAdminSettings, useSectionSave } from "./settings-context";
 import { GroupError, NumberField, parseWholeNumber, SwitchRow } from "./fields";
 
@@ -303,6 +303,90 @@ export function EmailLinksSection() {
         description="A link opened on another device may approve the sign-in for the browser that asked, after showing its browser, system, IP address and time with a “This wasn’t me” button. Off, the other device is told to open the link on the device that asked, or to type the code there: someone who types a victim’s address never gets a session from the victim’s click."
         checked={crossDevice}
         onCheckedChange={setCrossDevice}
+      />
+    </SettingsCard>
+  );
+}
+
+const PASSKEY_KEYS = ["passkeySignUp", "passkeyRpId"] as const;
+
+/**
+ * Passkeys (S13) beyond the on/off switch in "Sign-in methods": sign-up with a
+ * passkey instead of a password, and the relying party id (a parent domain of
+ * this site's host, so sibling apps can use the same passkeys).
+ */
+export function PasskeysSection() {
+  const id = useId();
+  const { settings } = useAdminSettings();
+  const saved = pick(settings, PASSKEY_KEYS);
+  const [signUp, setSignUp] = useState(saved.passkeySignUp);
+  const [rpId, setRpId] = useState(saved.passkeyRpId ?? "");
+  const { submit, saving, fieldErrors, formError, clearError } = useSectionSave({ title: "Passkeys", keys: PASSKEY_KEYS });
+  const passkeysOn = settings.passkeySignIn;
+
+  async function onSubmit() {
+    // Blank = this host; the server checks the domain (and that it is one) and lower-cases it.
+    const next = await submit({ passkeySignUp: signUp, passkeyRpId: rpId.trim() || null });
+    if (next) {
+      setSignUp(next.passkeySignUp);
+      setRpId(next.passkeyRpId ?? "");
+    }
+  }
+
+  return (
+    <SettingsCard
+      id="passkeys"
+      title="Passkeys"
+      description={
+        passkeysOn
+          ? "Passkeys are on (Sign-in methods). A passkey is a complete, phishing-resistant sign-in with the device’s fingerprint, face or screen lock."
+          : "Passkeys are off (Sign-in methods): these settings apply once they are turned on."
+      }
+      dirty={signUp !== saved.passkeySignUp || (rpId.trim() || null) !== saved.passkeyRpId}
+      saving={saving}
+      formError={formError}
+      onSubmit={onSubmit}
+    >
+      <div>
+        <SwitchRow
+          id={`${id}-sign-up`}
+          label="Sign up with a passkey"
+          description={
+            passkeysOn
+              ? "The sign-up form offers “Use a passkey instead of a password”: the email address is verified first, then the device creates the passkey. Such accounts have no password."
+              : "Needs passkeys turned on under Sign-in methods."
+          }
+          checked={signUp}
+          // Turning it on needs passkeys on; turning it off is always allowed.
+          disabled={!passkeysOn && !signUp}
+          onCheckedChange={(checked) => {
+            setSignUp(checked);
+            clearError("passkeySignUp");
+          }}
+        />
+        <FieldError id={`${id}-sign-up-error`} error={fieldErrors.passkeySignUp} className={fieldErrors.passkeySignUp ? "mt-1.5" : ""} />
+      </div>
+      <TextField
+        id={`${id}-rp-id`}
+        label="Relying party id"
+        labelAside={<span className="text-xs text-muted-foreground">Optional</span>}
+        value={rpId}
+        placeholder="This site’s host"
+        autoComplete="off"
+        spellCheck={false}
+        className="max-w-md"
+        error={fieldErrors.passkeyRpId}
+        describedBy={`${id}-rp-id-hint`}
+        below={
+          <p id={`${id}-rp-id-hint`} className="mt-1.5 text-sm text-muted-foreground">
+            A parent domain of this site’s host, e.g. example.com for auth.example.com; blank = this host. Passkeys are bound to it: changing it
+            makes the passkeys already added stop working.
+          </p>
+        }
+        onChange={(event) => {
+          setRpId(event.target.value);
+          clearError("passkeyRpId");
+        }}
       />
     </SettingsCard>
   );

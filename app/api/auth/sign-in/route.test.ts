@@ -17,7 +17,8 @@ describe("POST /api/auth/sign-in", () => {
     const { email, password, userId } = await signedUpUser();
     const { response, jar, body } = await signIn({ email: email.toUpperCase(), password, redirectUrl: "/?tab=profile" });
     expect(response.status).toBe(200);
-    expect(body).toEqual({ status: "complete", redirectUrl: "/?tab=profile" });
+    // The user id keys the browser's one-time passkey offer (S13).
+    expect(body).toEqual({ status: "complete", redirectUrl: "/?tab=profile", userId });
     const claims = decodeJwtPayload(jar.values.get(SESSION_COOKIE)!);
     expect(claims.sub).toBe(userId);
     const attempt = await db.signInAttempt.findFirstOrThrow({ where: { createdSessionId: claims.sid as string } });

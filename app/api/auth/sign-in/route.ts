@@ -21,7 +21,8 @@ export const POST = handler({ body }, async ({ request, body }) => {
     setClientCookie(response, request, newClientToken);
     return response;
   }
-  const response = json({ status: result.status, redirectUrl });
+  // The user id keys the browser's one-time "add a passkey" offer (S13) to this user on this device.
+  const response = json({ status: result.status, redirectUrl, userId: result.session.userId });
   setAuthCookies(response, request, result.session);
   return response;
 });
