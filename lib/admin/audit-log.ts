@@ -1,10 +1,9 @@
 import "server-only";
-import { z } from "zod";
 import type { AuditEventType } from "@/lib/audit";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { clampLimit } from "./users";
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from "@/lib/pagination";
 
 /**
  * The audit log for admins (S8): filtered, newest first, keyset pages on
@@ -112,27 +111,6 @@ export function auditEventTypes(): string[] {
 
 // --- pages ---------------------------------------------------------------------------
 
-const cursorSchema = z.tuple([z.iso.datetime(), z.string().min(1).max(64)]);
-
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
-}
-
-function decodeCursor(value: string): { createdAt: Date; id: string } {
-  let decoded: unknown = null;
-  try {
-    decoded = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-  } catch {
-    // Falls through to the schema's refusal.
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) {
-    throw new AppError("validation_failed", "This page link is no longer valid. Start from the first page.", {
-      fields: { cursor: ["Invalid cursor."] },
-    });
-  }
-  return { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
-}
 
 function whereFor(filters: AuditFilters, after: { createdAt: Date; id: string } | null): Prisma.AuditEventWhereInput {
   const and: Prisma.AuditEventWhereInput[] = [];
@@ -148,7 +126,7 @@ function whereFor(filters: AuditFilters, after: { createdAt: Date; id: string } 
 
 async function readPage(filters: AuditFilters, cursor: string | null, limit: number): Promise<{ events: AuditRow[]; nextCursor: string | null }> {
   const rows = await db.auditEvent.findMany({
-    where: whereFor(filters, cursor ? decodeCursor(cursor) : null),
+    where: whereFor(filters, cursor ? decodeCreatedAtCursor(cursor) : null),
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
   });
@@ -168,7 +146,7 @@ async function readPage(filters: AuditFilters, cursor: string | null, limit: num
       data: typeof row.data === "object" && row.data !== null && !Array.isArray(row.data) ? (row.data as Record<string, unknown>) : {},
       createdAt: row.createdAt,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    nextCursor: rows.length > limit && last ? encodeCreatedAtCursor(last) : null,
   };
 }
 

@@ -1,5 +1,4 @@
 import "server-only";
-import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { OutboxStatus, Prisma } from "@/lib/generated/prisma/client";
@@ -7,6 +6,7 @@ import { webhookBody } from "./delivery";
 import { WEBHOOK_CHANNEL } from "./endpoints";
 import type { WebhookEventPayload } from "./events";
 import { replayWebhookMessage } from "./examples";
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from "@/lib/pagination";
 
 /**
  * An endpoint's delivery log (S9): its OutboxMessage rows (channel "webhook",
@@ -56,25 +56,6 @@ export type WebhookDeliveryQuery = {
   status?: OutboxStatus;
 };
 
-const cursorSchema = z.tuple([z.iso.datetime(), z.string().min(1).max(64)]);
-
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
-}
-
-function decodeCursor(value: string): { createdAt: Date; id: string } {
-  let decoded: unknown = null;
-  try {
-    decoded = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-  } catch {
-    // Falls through to the schema's refusal.
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) {
-    throw new AppError("validation_failed", "This page link is no longer valid. Start from the first page.", { fields: { cursor: ["Invalid cursor."] } });
-  }
-  return { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
-}
 
 async function assertEndpointExists(endpointId: string): Promise<void> {
   const endpoint = await db.webhookEndpoint.findUnique({ where: { id: endpointId }, select: { id: true } });
@@ -143,7 +124,7 @@ async function withAttempts(rows: DeliveryRecord[]): Promise<WebhookDeliveryRow[
 export async function listWebhookDeliveries(endpointId: string, query: WebhookDeliveryQuery = {}): Promise<WebhookDeliveryPage> {
   await assertEndpointExists(endpointId);
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? DELIVERY_PAGE_DEFAULT_LIMIT), 1), DELIVERY_PAGE_MAX_LIMIT);
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeCreatedAtCursor(query.cursor) : null;
   const and: Prisma.OutboxMessageWhereInput[] = [{ channel: WEBHOOK_CHANNEL, to: endpointId }];
   if (query.status) and.push({ status: query.status });
   // Keyset: rows after (createdAt, id) in descending order; "createdAt <= k" alone is an index range.
@@ -155,7 +136,7 @@ export async function listWebhookDeliveries(endpointId: string, query: WebhookDe
     select: deliverySelect,
   });
   const page = rows.slice(0, limit);
-  return { deliveries: await withAttempts(page), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+  return { deliveries: await withAttempts(page), nextCursor: rows.length > limit ? encodeCreatedAtCursor(page[page.length - 1]!) : null };
 }
 
 /** One delivery of this endpoint, or null (another endpoint's message is not this one's). */

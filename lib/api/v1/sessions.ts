@@ -1,5 +1,4 @@
 import "server-only";
-import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { mintTemplateToken } from "@/lib/jwt-templates";
@@ -7,6 +6,7 @@ import { revokeSession, verifyTokenOnServer } from "@/lib/session";
 import { SESSION_RESOURCE_SELECT, toSessionResource as toSessionJson } from "@/lib/session/resource";
 import type { SessionStatus } from "@/lib/generated/prisma/client";
 import { apiError } from "../errors";
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from "@/lib/pagination";
 
 /**
  * Sessions through the backend API (S9): a user's sessions, revoking one,
@@ -35,23 +35,6 @@ export type SessionResource = ReturnType<typeof toSessionResource>;
 
 export const SESSION_LIST_DEFAULT_LIMIT = 25;
 
-const cursorSchema = z.tuple([z.iso.datetime(), z.string().min(1).max(64)]);
-
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
-}
-
-function decodeCursor(value: string): { createdAt: Date; id: string } {
-  let decoded: unknown = null;
-  try {
-    decoded = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-  } catch {
-    decoded = null;
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) throw new AppError("validation_failed", "Invalid cursor.", { fields: { cursor: ["Invalid cursor: pass next_cursor from the previous page."] } });
-  return { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
-}
 
 /**
  * A user's sessions, newest first, keyset-paginated. "expired" also finds
@@ -67,7 +50,7 @@ export async function listSessionResources(input: {
 }): Promise<{ data: SessionResource[]; next_cursor: string | null }> {
   const now = input.now ?? new Date();
   const limit = input.limit ?? SESSION_LIST_DEFAULT_LIMIT;
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const after = input.cursor ? decodeCreatedAtCursor(input.cursor, "Invalid cursor: pass next_cursor from the previous page.") : null;
   const user = await db.user.findUnique({ where: { id: input.userId }, select: { id: true } });
   if (!user) throw new AppError("not_found", "No such user.", { fields: { userId: ["No such user."] } });
   const statusWhere =
@@ -90,7 +73,7 @@ export async function listSessionResources(input: {
   });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { data: page.map((row) => toSessionResource(row, now)), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return { data: page.map((row) => toSessionResource(row, now)), next_cursor: rows.length > limit && last ? encodeCreatedAtCursor(last) : null };
 }
 
 async function sessionOrNotFound(sessionId: string, now = new Date()): Promise<SessionResource> {

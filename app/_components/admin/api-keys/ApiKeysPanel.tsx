@@ -12,7 +12,7 @@ import { postJson } from "../../api";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "../../ui/dialog";
 import { Badge } from "../Badge";
 import { formatDateTime } from "../labels";
-import { CopySecretButton } from "./CopySecretButton";
+import { CopyButton } from "../CopyButton";
 
 /** A key as the admin route lists it (dates as ISO strings). */
 export type ApiKeyRow = {
@@ -182,7 +182,7 @@ function CreateKeyDialog({ onCreated }: { onCreated: (created: Created) => void 
                 onFocus={(event) => event.currentTarget.select()}
                 className="h-10 w-full rounded-md border border-border bg-muted px-3 font-mono text-xs text-foreground"
               />
-              <CopySecretButton value={created.secret} />
+              <CopyButton value={created.secret} label="key" className="justify-self-start" />
             </div>
             <DialogFooter>
               <Button onClick={() => onOpenChange(false)}>Done</Button>
