@@ -691,14 +691,16 @@ async function main() {
 
 // --- integrations (issue 14): webhook fan-out and JWT template mint ----------------
 const WEBHOOK_EVENTS = 1_000;
-/** What the portal keeps in flight to one endpoint (lib/webhooks/channel.ts: 2 batches x 16). */
-const WEBHOOK_RECEIVER_CONNECTIONS = 32;
+/** What the portal keeps in flight to one endpoint (lib/webhooks/channel.ts: 2 lanes x 32). */
+const WEBHOOK_RECEIVER_CONNECTIONS = 64;
 const MINT_CONNECTIONS = 10;
 
 async function postBench(target, body) {
+  // Not a public route: it carries a signed-in __session, as /api/bench/db-read does.
+  target.benchCookie ??= (await signIn(target.baseUrl, TOKEN_USER)).cookie;
   const response = await fetch(`${target.baseUrl}/api/bench/integrations`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", cookie: target.benchCookie },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -762,7 +764,13 @@ async function receiverCapacity(receiver, secret) {
   return checked(result);
 }
 
-/** 1000 events through the real emit path, drained by the server; time to the last one stored. */
+/**
+ * 1000 events through the real emit path (committed in one transaction),
+ * then drained by the server (kicked after the response, as every change is);
+ * delivery time runs from the commit of the last event to the last one stored.
+ * The emit time is reported on its own: it is the cost the changing
+ * transactions pay, not delivery.
+ */
 async function fanOutRound(target, receiver) {
   await fetch(`${receiver.url}/reset`, { method: "POST" });
   const started = Date.now();
@@ -777,10 +785,11 @@ async function fanOutRound(target, receiver) {
     },
     { timeoutMs: 120_000, intervalMs: 100 },
   );
-  const seconds = (stats.lastAt - started) / 1000;
+  const seconds = (stats.lastAt - enqueuedAt) / 1000;
   return {
     events: WEBHOOK_EVENTS,
     enqueueMs: enqueuedAt - started,
+    firstDeliveryAfterEnqueueMs: stats.firstAt - enqueuedAt,
     seconds: round(seconds, 3),
     deliveredPerSecond: round(WEBHOOK_EVENTS / seconds, 1),
     duplicates: stats.duplicates,

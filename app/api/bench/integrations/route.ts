@@ -10,8 +10,6 @@ import { createWebhookEndpoint, emitWebhookEvent, exampleEventData, revealWebhoo
 export const dynamic = "force-dynamic";
 
 const BENCH_ACTOR = { actorId: "bench", ip: null, userAgent: "bench" };
-/** Events per transaction when emitting: how a busy instance commits them (many changes, each its own). */
-const EMIT_CHUNK = 50;
 
 const body = z.discriminatedUnion("action", [
   z.object({ action: z.literal("endpoint"), url: z.string().url() }),
@@ -23,7 +21,7 @@ const body = z.discriminatedUnion("action", [
  * POST /api/bench/integrations, for the benchmark's integration rows (issue 14):
  * `endpoint` subscribes a receiver (lib/webhooks createWebhookEndpoint) and
  * answers its secret; `emit` writes `count` user.updated events through the
- * real emit path (`emitWebhookEvent`, in transactions) and kicks the drain;
+ * real emit path (`emitWebhookEvent`, in one transaction) and kicks the drain;
  * `template` creates an instance-key JWT template. 404 unless AUTH_BENCH_ROUTES=1.
  */
 export async function POST(request: NextRequest): Promise<Response> {
@@ -42,11 +40,14 @@ export async function POST(request: NextRequest): Promise<Response> {
       return json({ templateId: template.id });
     }
     const data = exampleEventData("user.updated");
-    for (let done = 0; done < input.count; done += EMIT_CHUNK) {
-      await db.$transaction(async (tx) => {
-        for (let i = done; i < Math.min(input.count, done + EMIT_CHUNK); i++) await emitWebhookEvent(tx, "user.updated", data);
-      });
-    }
+    // One transaction: no event is visible to a drain (the server's loop) before all are, so the
+    // benchmark's delivery time starts at one commit.
+    await db.$transaction(
+      async (tx) => {
+        for (let i = 0; i < input.count; i++) await emitWebhookEvent(tx, "user.updated", data);
+      },
+      { timeout: 120_000 },
+    );
     kickBackgroundWork();
     return json({ emitted: input.count });
   } catch (error) {
