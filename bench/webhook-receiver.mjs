@@ -20,6 +20,7 @@ if (!databaseUrl) throw new Error("usage: webhook-receiver.mjs <database url>");
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
 await pool.query("CREATE TABLE IF NOT EXISTS bench_received_event (svix_id text PRIMARY KEY, type text NOT NULL, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())");
 let verifier = null;
+const CAPACITY_ID_PREFIX = "msg_capacity_";
 
 let seen = new Set();
 let counters = { received: 0, duplicates: 0, rejected: 0, firstAt: null, lastAt: null };
@@ -66,6 +67,11 @@ async function receive(request, response, body) {
     await pool.query("INSERT INTO bench_received_event (svix_id, type, body) VALUES ($1, $2, $3) ON CONFLICT (svix_id) DO NOTHING", [id, event.type, body]);
   } catch {
     response.writeHead(500).end();
+    return;
+  }
+  // The capacity probe's own requests (still in flight when a fan-out round resets) never count as deliveries.
+  if (id.startsWith(CAPACITY_ID_PREFIX)) {
+    response.writeHead(204).end();
     return;
   }
   counters.received++;
