@@ -700,7 +700,7 @@ async function postBench(target, body) {
   target.benchCookie ??= (await signIn(target.baseUrl, TOKEN_USER)).cookie;
   const response = await fetch(`${target.baseUrl}/api/bench/integrations`, {
     method: "POST",
-    headers: { "content-type": "application/json", cookie: target.benchCookie },
+    headers: { "content-type": "application/json", origin: target.baseUrl, cookie: target.benchCookie },
     body: JSON.stringify(body),
   });
   const text = await response.text();

@@ -3,6 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { Webhook } from "svix";
 import type { WebhookEventPayload } from "./events";
+import { guardedLookup } from "./url-guard";
 
 /**
  * One webhook request (S9), Svix-compatible so any receiver using the
@@ -99,6 +100,9 @@ function post(url: URL, headers: Record<string, string>, body: string, timeoutMs
       {
         method: "POST",
         agent,
+        // The address connected to is the address checked: a DNS answer that changed since
+        // assertDeliverableUrl (rebinding) reaches nothing private.
+        lookup: guardedLookup,
         headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
         signal: AbortSignal.timeout(timeoutMs),
       },

@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { benchRoutesEnabled } from "@/lib/bench";
 import { db } from "@/lib/db";
-import { errorResponse, json } from "@/lib/http";
+import { assertSameOrigin, errorResponse, json } from "@/lib/http";
 import { createJwtTemplate } from "@/lib/jwt-templates";
 import { kickBackgroundWork } from "@/lib/background";
 import { createWebhookEndpoint, emitWebhookEvent, exampleEventData, revealWebhookSecret } from "@/lib/webhooks";
@@ -25,8 +25,10 @@ const body = z.discriminatedUnion("action", [
  * `template` creates an instance-key JWT template. 404 unless AUTH_BENCH_ROUTES=1.
  */
 export async function POST(request: NextRequest): Promise<Response> {
-  if (!benchRoutesEnabled()) return NextResponse.json({ message: "Not found." }, { status: 404 });
   try {
+    // A state-changing route like any other: a cross-site page gets 403 first (S10).
+    assertSameOrigin(request);
+    if (!benchRoutesEnabled()) return NextResponse.json({ message: "Not found." }, { status: 404 });
     const input = body.parse(await request.json());
     if (input.action === "endpoint") {
       const endpoint = await createWebhookEndpoint({ url: input.url, events: [] }, BENCH_ACTOR);
