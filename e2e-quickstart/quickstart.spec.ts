@@ -5,6 +5,9 @@ import { HomePage } from "../e2e/pages/HomePage";
 import { SignInPage } from "../e2e/pages/SignInPage";
 import { SignUpPage } from "../e2e/pages/SignUpPage";
 import { AdminPage } from "../e2e/pages/AdminPage";
+import { WebhooksPage } from "../e2e/pages/WebhooksPage";
+import { startReceiver } from "../e2e/helpers/webhook-receiver";
+import { Webhook } from "svix";
 import { openInboxFor, pause, sendEmailLikeAPerson, watchForProblems } from "./walk";
 
 // The README's quick start as a new user lives it: `npm run dev` with no config (embedded PGlite on
@@ -212,5 +215,42 @@ test.describe("quick start: a new user's whole walk in one browser", () => {
     await pause();
     await console_.open("Audit log");
     await expect(page.getByRole("table", { name: /Audit events/ }).getByText("impersonation.stopped", { exact: true }).first()).toBeVisible();
+  });
+
+  test("the admin connects a webhook receiver; a real change to a user reaches it, signed, and shows as delivered", async () => {
+    // `npm run dev` is not production: a receiver on 127.0.0.1 is allowed with nothing configured (docs/webhooks.md).
+    const receiver = await startReceiver();
+    try {
+      const console_ = new AdminPage(page);
+      await console_.open("Webhooks");
+      await pause();
+      const webhooks = new WebhooksPage(page);
+      await webhooks.addEndpoint({ url: receiver.url, description: "Quick start receiver" });
+      await pause();
+      const secret = await webhooks.revealSecret();
+      await pause();
+      // A real change, through the one domain function behind it, on the embedded database's one connection.
+      await console_.open("Users");
+      await console_.searchUsers(user.email.slice(0, 12));
+      await console_.openUser(user.email);
+      await pause();
+      await console_.confirmAction("Ban", "Ban user");
+      await expect(console_.badge("Banned")).toBeVisible();
+      await pause();
+      await console_.confirmAction("Unban", "Unban");
+      await expect(console_.badge("Banned")).toBeHidden();
+      const userUpdated = () => receiver.received.filter((delivery) => JSON.parse(delivery.body).type === "user.updated");
+      await expect.poll(() => userUpdated().length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      const [first] = userUpdated();
+      new Webhook(secret).verify(first!.body, first!.headers as Record<string, string>);
+      expect(JSON.parse(first!.body).data.email_addresses[0].email_address).toBe(user.email);
+      await pause();
+      await console_.open("Webhooks");
+      const listed = page.getByRole("row").filter({ has: page.getByRole("link", { name: receiver.url }) });
+      await expect(listed).toContainText("Active");
+      await expect(listed).toContainText("Delivered");
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ export class AdminPage {
     this.nav = page.getByRole("navigation", { name: "Admin" });
   }
 
-  async open(section: "Overview" | "Users" | "Audit log" | "Settings" | "Signing keys"): Promise<void> {
+  async open(section: "Overview" | "Users" | "Audit log" | "Settings" | "Webhooks" | "JWT templates" | "API keys" | "Signing keys"): Promise<void> {
     await this.nav.getByRole("link", { name: section, exact: true }).click();
     await expect(this.page.getByRole("heading", { level: 1, name: section })).toBeVisible();
   }
