@@ -25,7 +25,8 @@ export function PublicKeyPem({ kid, pem, open = false }: { kid: string; pem: str
         Public key <code className="font-mono text-xs">{kid}</code> (PEM)
       </summary>
       <div className="mt-2 grid gap-2">
-        <pre className="overflow-x-auto rounded-md border border-border bg-muted p-3 font-mono text-xs">
+        {/* Focusable: on a narrow screen the PEM scrolls sideways, and keyboard users must reach it. */}
+        <pre tabIndex={0} role="region" aria-label={`Public key ${kid} (PEM)`} className="overflow-x-auto rounded-md border border-border bg-muted p-3 font-mono text-xs focus-visible:outline-2 focus-visible:outline-ring">
           {pem}
         </pre>
         <div className="flex flex-wrap gap-2">
