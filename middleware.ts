@@ -71,7 +71,12 @@ function unauthorized(hasToken: boolean): NextResponse {
 }
 
 export async function middleware(request: NextRequest): Promise<NextResponse> {
-  const headers = securityHeaders({ nonce: createNonce(), environment: process.env.NODE_ENV, pathname: request.nextUrl.pathname });
+  const headers = securityHeaders({
+    nonce: createNonce(),
+    environment: process.env.NODE_ENV,
+    pathname: request.nextUrl.pathname,
+    turnstile: Boolean(process.env.TURNSTILE_SITE_KEY),
+  });
   const response = await route(request, headers["Content-Security-Policy"]!);
   applySecurityHeaders(response.headers, headers);
   return response;

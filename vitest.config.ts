@@ -20,6 +20,8 @@ const MAIN_FLOWS = [
   "app/api/admin/**/*.test.ts",
   // Webhook events are written inside the domain's transactions (with tx only).
   "lib/webhooks/events.test.ts",
+  // Bot protection sits in front of every sign-up and risky sign-in (its single-use record is its own write).
+  "lib/bot-protection/bot-protection.test.ts",
 ];
 
 export default defineConfig({

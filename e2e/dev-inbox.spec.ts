@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { postAsPage } from "./helpers/api";
+import { solvedBotCheck } from "./helpers/bot-check";
 import { waitForEmail } from "./helpers/inbox";
 import { STRONG_PASSWORD, uniqueEmail } from "./helpers/users";
 
@@ -32,7 +33,7 @@ async function recordViolations(page: Page): Promise<() => Promise<string[]>> {
 
 /** Starts a sign-up through the API (as the sign-up page would): the portal emails a code and a link. */
 async function signUpByApi(request: Parameters<typeof postAsPage>[0], email: string): Promise<void> {
-  const response = await postAsPage(request, "/api/auth/sign-up", { email, password: STRONG_PASSWORD });
+  const response = await postAsPage(request, "/api/auth/sign-up", { email, password: STRONG_PASSWORD, botSolution: await solvedBotCheck(request) });
   expect(response.status(), await response.text()).toBe(200);
 }
 

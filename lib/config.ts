@@ -49,19 +49,34 @@ const envSchema = z.object({
    * network; the e2e harness). Outside production they are always allowed.
    */
   WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(["on", "off"]).default("off"),
+  /**
+   * S10: the default of the bot-protection setting (admins change it in /admin/settings).
+   * "off" is for test suites that post forms without a browser; the product default is on.
+   */
+  BOT_PROTECTION: z.enum(["on", "off"]).default("on"),
+  /**
+   * S10: Cloudflare Turnstile, for teams who prefer it to the built-in proof of work. Both keys
+   * or neither. Read by the middleware too: the CSP allows Cloudflare's frame only when set.
+   */
+  TURNSTILE_SITE_KEY: z.string().min(1).optional(),
+  TURNSTILE_SECRET_KEY: z.string().min(1).optional(),
 });
 
 export type Config = Omit<z.infer<typeof envSchema>, "AUTH_SECRET"> & { AUTH_SECRET: string; OAUTH_PROVIDERS: OAuthProviderEnv[] };
 
 /**
- * An OAuth provider configured in the environment (S5): the four presets as
- * OAUTH_<GOOGLE|GITHUB|MICROSOFT|DISCORD>_CLIENT_ID / _CLIENT_SECRET, and any
- * number of generic OpenID Connect providers as OAUTH_OIDC_<ID>_ISSUER,
- * _CLIENT_ID, _CLIENT_SECRET and optional _NAME.
+ * An OAuth provider configured in the environment (S5): the presets as
+ * OAUTH_<GOOGLE|GITHUB|MICROSOFT|DISCORD|FACEBOOK|X|LINKEDIN|GITLAB>_CLIENT_ID /
+ * _CLIENT_SECRET (GitLab also _ISSUER for a self-managed instance), Apple as
+ * OAUTH_APPLE_CLIENT_ID (the Services ID), _TEAM_ID, _KEY_ID and _PRIVATE_KEY
+ * (the .p8 file's PEM; "\n" escapes allowed), and any number of generic OpenID
+ * Connect providers as OAUTH_OIDC_<ID>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and
+ * optional _NAME. For Apple, `clientSecret` holds the private key.
  */
-export type OAuthProviderEnv = { id: string; clientId: string; clientSecret: string; issuer?: string; name?: string };
+export type OAuthProviderEnv = { id: string; clientId: string; clientSecret: string; issuer?: string; name?: string; teamId?: string; keyId?: string };
 
-const OAUTH_PRESETS = ["google", "github", "microsoft", "discord"] as const;
+const OAUTH_PRESETS = ["google", "github", "microsoft", "discord", "facebook", "x", "linkedin", "gitlab"] as const;
+const OAUTH_RESERVED: readonly string[] = [...OAUTH_PRESETS, "apple"];
 
 export function parseOAuthProviderEnv(env: NodeJS.ProcessEnv): { providers: OAuthProviderEnv[]; problems: string[] } {
   const providers: OAuthProviderEnv[] = [];
@@ -79,6 +94,23 @@ export function parseOAuthProviderEnv(env: NodeJS.ProcessEnv): { providers: OAut
     const credentials = pair(`OAUTH_${preset.toUpperCase()}`);
     if (credentials) providers.push({ id: preset, ...credentials });
   }
+  const gitlabIssuer = value("OAUTH_GITLAB_ISSUER");
+  if (gitlabIssuer) {
+    const gitlab = providers.find((provider) => provider.id === "gitlab");
+    if (!URL.canParse(gitlabIssuer)) problems.push("  OAUTH_GITLAB_ISSUER: must be a URL such as https://gitlab.example.com");
+    else if (gitlab) gitlab.issuer = gitlabIssuer;
+  }
+  const apple = {
+    clientId: value("OAUTH_APPLE_CLIENT_ID"),
+    teamId: value("OAUTH_APPLE_TEAM_ID"),
+    keyId: value("OAUTH_APPLE_KEY_ID"),
+    privateKey: value("OAUTH_APPLE_PRIVATE_KEY")?.replaceAll("\\n", "\n"),
+  };
+  if (Object.values(apple).some(Boolean)) {
+    const missing = (["CLIENT_ID", "TEAM_ID", "KEY_ID", "PRIVATE_KEY"] as const).filter((suffix) => !value(`OAUTH_APPLE_${suffix}`));
+    for (const suffix of missing) problems.push(`  OAUTH_APPLE_${suffix}: required for Sign in with Apple (with the other OAUTH_APPLE_* variables)`);
+    if (missing.length === 0) providers.push({ id: "apple", clientId: apple.clientId!, clientSecret: apple.privateKey!, teamId: apple.teamId, keyId: apple.keyId });
+  }
   const generic = new Set<string>();
   for (const key of Object.keys(env)) {
     const match = /^OAUTH_OIDC_([A-Z0-9_]+?)_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME)$/.exec(key);
@@ -91,7 +123,7 @@ export function parseOAuthProviderEnv(env: NodeJS.ProcessEnv): { providers: OAut
     const credentials = pair(prefix);
     if (!issuer) problems.push(`  ${prefix}_ISSUER: required for a generic OpenID Connect provider (its issuer URL)`);
     else if (!URL.canParse(issuer)) problems.push(`  ${prefix}_ISSUER: must be a URL such as https://login.example.com`);
-    if ((OAUTH_PRESETS as readonly string[]).includes(id)) problems.push(`  ${prefix}_*: "${id}" is a built-in provider; pick another name`);
+    if (OAUTH_RESERVED.includes(id)) problems.push(`  ${prefix}_*: "${id}" is a built-in provider; pick another name`);
     if (issuer && URL.canParse(issuer) && credentials) providers.push({ id, issuer, name: value(`${prefix}_NAME`), ...credentials });
     else if (!credentials && issuer) problems.push(`  ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET: required`);
   }

@@ -23,7 +23,7 @@ export function safeEqual(a: string, b: string): boolean {
  * Purposes for AUTH_SECRET-derived keys. Each purpose gets its own key (HKDF),
  * so a key leaked for one use cannot decrypt another's data.
  */
-export type SecretPurpose = "signing-key" | "totp-secret" | "oauth-client-secret" | "oauth-flow" | "webhook-secret" | "jwt-template-secret";
+export type SecretPurpose = "signing-key" | "totp-secret" | "oauth-client-secret" | "oauth-flow" | "oauth-form-post-user" | "webhook-secret" | "jwt-template-secret";
 
 const macKeys = new Map<string, Buffer>();
 
@@ -42,6 +42,15 @@ export function keyedHash(purpose: "backup-code", value: string): string {
     macKeys.set(cacheKey, key);
   }
   return crypto.createHmac("sha256", key).update(value).digest("hex");
+}
+
+/**
+ * An AUTH_SECRET-derived secret (hex) for libraries that take their HMAC key as
+ * a string (the bot-protection challenges, altcha-lib): its own key per purpose.
+ */
+export function derivedSecret(purpose: "bot-challenge" | "bot-challenge-key"): string {
+  const secret = getConfig().AUTH_SECRET;
+  return Buffer.from(crypto.hkdfSync("sha256", secret, "auth-portal", `secret:${purpose}`, 32)).toString("hex");
 }
 
 const keyCache = new Map<string, Buffer>();

@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   account_locked: 423,
   rate_limited: 429,
+  /** Bot protection (S10): solve the challenge (or a fresh one) and send the request again. */
+  bot_challenge_required: 428,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

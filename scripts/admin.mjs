@@ -5,6 +5,11 @@
 //   npm run admin -- oauth <provider> --client-id <id> --client-secret <secret|-> [--issuer <url>] [--name <label>] [--disable]
 //                                      store an OAuth provider in the instance settings (secret encrypted;
 //                                      "-" reads the secret from stdin, keeping it out of shell history)
+//   npm run admin -- oauth apple --client-id <services id> --team-id <id> --key-id <id> --private-key <file.p8|->
+//                                      Sign in with Apple: the key signs the client secret (docs/oauth.md)
+//   npm run admin -- import <file> [--format portal|clerk|auth0] [--dry-run]
+//                                      import users with their password digests (docs/importing.md): idempotent
+//                                      by external id; exit code 1 when any row failed (each is listed)
 // Uses DATABASE_URL; without it, opens the embedded database in <data dir>/pglite (PORTAL_DATA_DIR, default .data)
 // (stop `npm run dev` first: the embedded database takes one process at a time).
 // Both commands are audited, with "cli" as the channel and no acting user.
@@ -16,7 +21,7 @@ import { ROOT } from "./lib/proc.mjs";
 import { dataDir } from "./lib/secret.mjs";
 
 const USAGE =
-  "usage: npm run admin -- promote <email> | unlock <email> | oauth <provider> --client-id <id> --client-secret <secret|-> [--issuer <url>] [--name <label>] [--disable]";
+  "usage: npm run admin -- promote <email> | unlock <email> | oauth <provider> --client-id <id> --client-secret <secret|-> [--issuer <url>] [--name <label>] [--disable] | import <file> [--format portal|clerk|auth0] [--dry-run]";
 let parsed;
 try {
   parsed = parseArgs({
@@ -25,9 +30,14 @@ try {
     options: {
       "client-id": { type: "string" },
       "client-secret": { type: "string" },
+      "team-id": { type: "string" },
+      "key-id": { type: "string" },
+      "private-key": { type: "string" },
       issuer: { type: "string" },
       name: { type: "string" },
       disable: { type: "boolean" },
+      format: { type: "string", default: "portal" },
+      "dry-run": { type: "boolean" },
     },
   });
 } catch (error) {
@@ -35,7 +45,12 @@ try {
   process.exit(2);
 }
 const [command, email] = parsed.positionals;
-if (!["promote", "unlock", "oauth"].includes(command) || !email || (command === "oauth" && !parsed.values["client-id"])) {
+if (
+  !["promote", "unlock", "oauth", "import"].includes(command) ||
+  !email ||
+  (command === "oauth" && !parsed.values["client-id"]) ||
+  (command === "import" && !["portal", "clerk", "auth0"].includes(parsed.values.format))
+) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -65,16 +80,56 @@ const jiti = createJiti(import.meta.url, {
   jsx: { runtime: "automatic" },
 });
 
+/** `import <file>`: progress every 5% of a large file, then the summary and every failed row; 1 if any row failed. */
+async function importCommand(file, format, dryRun) {
+  const { readFile } = await import("node:fs/promises");
+  const content = await readFile(path.resolve(process.cwd(), file), "utf8");
+  const { importUsersFromFile } = await jiti.import(path.join(ROOT, "lib", "import", "index.ts"));
+  let lastStep = 0;
+  const summary = await importUsersFromFile(content, format, {
+    dryRun,
+    context: { ip: null, userAgent: "cli" },
+    onProgress: ({ done, total, created, updated, unchanged, failed }) => {
+      const step = Math.floor((done / total) * 20);
+      if (total < 1000 || step === lastStep || done === total) return;
+      lastStep = step;
+      console.log(`${done}/${total} (${Math.floor((done / total) * 100)}%): ${created} created, ${updated} updated, ${unchanged} unchanged, ${failed} failed`);
+    },
+  });
+  console.log(
+    `${dryRun ? "Dry run (nothing was written): " : ""}${summary.total} rows: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.failed.length} failed.`,
+  );
+  for (const failure of summary.failed) {
+    // Field messages the summary line does not already say.
+    const more = Object.entries(failure.fields ?? {}).flatMap(([field, messages]) => messages.filter((message) => !failure.message.includes(message)).map((message) => `${field}: ${message}`));
+    const fields = more.length > 0 ? ` (${more.join("; ")})` : "";
+    console.log(`  row ${failure.row}${failure.externalId ? ` [${failure.externalId}]` : ""}: ${failure.message}${fields}`);
+  }
+  return summary.failed.length > 0 ? 1 : 0;
+}
+
 let exitCode = 0;
 try {
   const admin = await jiti.import(path.join(ROOT, "lib", "admin", "index.ts"));
-  if (command === "promote") {
+  if (command === "import") {
+    exitCode = await importCommand(email, parsed.values.format, parsed.values["dry-run"] === true);
+  } else if (command === "promote") {
     const { userId, wasAdmin } = await admin.promoteToAdmin(email, { actorId: null, via: "cli" });
     console.log(wasAdmin ? `${email} (${userId}) is already an admin.` : `${email} (${userId}) is now an admin.`);
   } else if (command === "oauth") {
     const secret = parsed.values["client-secret"] === "-" ? await readStdin() : parsed.values["client-secret"];
+    const keyFile = parsed.values["private-key"];
+    const privateKey = keyFile === "-" ? await readStdin() : keyFile ? (await import("node:fs")).readFileSync(keyFile, "utf8") : undefined;
     await admin.saveOAuthProvider(
-      { id: email, clientId: parsed.values["client-id"], clientSecret: secret || undefined, issuer: parsed.values.issuer, name: parsed.values.name, enabled: !parsed.values.disable },
+      {
+        id: email,
+        clientId: parsed.values["client-id"],
+        clientSecret: secret || undefined,
+        issuer: parsed.values.issuer,
+        name: parsed.values.name,
+        enabled: !parsed.values.disable,
+        ...(email === "apple" ? { teamId: parsed.values["team-id"], keyId: parsed.values["key-id"], privateKey: privateKey || undefined } : {}),
+      },
       { actorId: null },
     );
     console.log(`OAuth provider "${email}" ${parsed.values.disable ? "saved and disabled" : "saved"}. Redirect URI: <AUTH_URL>/api/auth/oauth/${email}/callback`);

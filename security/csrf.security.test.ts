@@ -19,11 +19,20 @@ const BEARER_ROUTES = new Set(["/api/cron/outbox"]);
  * lib/api `apiHandler`) before anything else, and reads no cookie (app/api/v1/v1.test.ts).
  */
 const isBackendApi = (path: string) => path.startsWith("/api/v1/");
+/**
+ * An identity provider's cross-site form POST (OAuth `response_mode=form_post`,
+ * Apple): it comes from the provider's origin by design, so no Origin check.
+ * The POST changes nothing and sets no cookie: it only 303s to the callback's
+ * GET, where state, PKCE and the SameSite=Lax flow cookie refuse a forged or
+ * replayed answer (lib/oauth/apple.test.ts › refuses a form post whose state
+ * is not this browser's flow). Checked below: other providers get 404.
+ */
+const PROVIDER_FORM_POST_ROUTES = new Set(["POST /api/auth/oauth/sample_provider/callback"]);
 const mutating = routes
   .filter((route) => !BEARER_ROUTES.has(route.path) && !isBackendApi(route.path))
   .flatMap((route) =>
     Object.entries(route.methods)
-      .filter(([method]) => MUTATING_METHODS.has(method))
+      .filter(([method]) => MUTATING_METHODS.has(method) && !PROVIDER_FORM_POST_ROUTES.has(`${method} ${route.path}`))
       .map(([method, run]) => ({ path: route.path, method, run: run! })),
   );
 
@@ -38,6 +47,23 @@ function crossSite(path: string, method: string, headers: Record<string, string>
 describe("CSRF: cross-origin POST to each mutating route -> 403", () => {
   it("exempts only bearer-secret machine routes, which exist", () => {
     expect(routes.map((route) => route.path)).toEqual(expect.arrayContaining([...BEARER_ROUTES]));
+  });
+
+  it("exempts a provider's form post only where it exists, and it changes nothing for a provider that does not answer by form post", async () => {
+    for (const entry of PROVIDER_FORM_POST_ROUTES) {
+      const [method, path] = entry.split(" ") as [string, string];
+      const run = routes.find((route) => route.path === path)?.methods[method];
+      expect(run, entry).toBeDefined();
+      const response = await run!(
+        new NextRequest(new URL(path, ORIGIN), {
+          method,
+          headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+          body: "code=attacker-code&state=attacker-state",
+        }),
+      );
+      expect(response.status).toBe(404);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
   });
 
   it("found the mutating routes", () => {

@@ -39,7 +39,16 @@ export function accountClaims(login: string): Record<string, unknown> {
   return claims;
 }
 
-export async function startOidcProvider(options: { port?: number; redirectUris: string[]; clientId?: string; clientSecret?: string }): Promise<TestOidcProvider> {
+export async function startOidcProvider(options: {
+  port?: number;
+  redirectUris: string[];
+  clientId?: string;
+  clientSecret?: string;
+  /** false: like LinkedIn, a client without PKCE is served (default: PKCE required). */
+  pkceRequired?: boolean;
+  /** How the client authenticates at the token endpoint (default client_secret_basic; LinkedIn: client_secret_post). */
+  tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post";
+}): Promise<TestOidcProvider> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -54,10 +63,10 @@ export async function startOidcProvider(options: { port?: number; redirectUris: 
         redirect_uris: options.redirectUris,
         grant_types: ["authorization_code"],
         response_types: ["code"],
-        token_endpoint_auth_method: "client_secret_basic",
+        token_endpoint_auth_method: options.tokenEndpointAuthMethod ?? "client_secret_basic",
       },
     ],
-    pkce: { required: () => true },
+    pkce: { required: () => options.pkceRequired ?? true },
     claims: {
       openid: ["sub"],
       email: ["email", "email_verified"],

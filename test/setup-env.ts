@@ -6,6 +6,8 @@ import { inject } from "vitest";
 process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-0123456789";
 process.env.AUTH_BCRYPT_COST ??= "4";
 process.env.AUTH_URL ??= "http://localhost:3000";
+// Most suites post sign-up forms without a browser; the bot-protection tests turn it on per database (S10).
+process.env.BOT_PROTECTION ??= "off";
 process.env.ADMIN_EMAILS ??= "signup-admin@example.com,middleware-admin@example.com";
 (process.env as Record<string, string>).NODE_ENV = "test";
 

@@ -187,7 +187,7 @@ export function EmailCodeStep({
   const statusText = phase === "sent" ? notice : (notice ?? PHASE_MESSAGE[phase]);
   const canEnterCode = phase === "sent" || phase === "verifying";
   const withCode = contents !== "link";
-  const sentWhat = contents === "code_and_link" ? "a 6-digit code and a link" : withCode ? "a 6-digit code" : "a sign-in link";
+  const sentWhat = contents === "code_and_link" ? "a 6-digit code and a link" : withCode ? "a 6-digit code" : "a link";
   const hint =
     contents === "code_and_link"
       ? "Enter the code below, or open the link in the email. Both work for 10 minutes."

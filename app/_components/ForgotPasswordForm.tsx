@@ -9,6 +9,10 @@ import { EmailField } from "./EmailField";
 import { CodeField } from "./CodeField";
 import { isCompleteCode } from "./code-input";
 import { useCountdown } from "./useCountdown";
+import { BotCheckStatus } from "./bot-check/HoneypotField";
+import { useBotCheck, type BotCheckConfig } from "./bot-check/useBotCheck";
+
+const BOT_CHECK_OFF: BotCheckConfig = { enabled: false };
 
 type SentResponse = { status: "sent"; resetId: string; resendAfter: number };
 type VerifiedResponse = { status: "verified"; token: string };
@@ -23,11 +27,15 @@ export function ForgotPasswordForm({
   minScore,
   minLength,
   initialEmail = "",
+  botCheck = BOT_CHECK_OFF,
 }: {
   minScore?: number;
   minLength?: number;
   initialEmail?: string;
+  /** S10: loaded only when the server asks for a check (sends near their limits). */
+  botCheck?: BotCheckConfig;
 }) {
+  const check = useBotCheck(botCheck);
   const [email, setEmail] = useState(initialEmail);
   const [step, setStep] = useState<"email" | "code" | "password">("email");
   const [resetId, setResetId] = useState("");
@@ -64,7 +72,7 @@ export function ForgotPasswordForm({
     setBusy(true);
     setFormError(null);
     setFieldErrors({});
-    const result = await postJson<SentResponse>(
+    const result = await check.post<SentResponse>(
       "/api/auth/password-reset/send",
       { email: email.trim() },
       { fields: ["email"] },
@@ -162,6 +170,7 @@ export function ForgotPasswordForm({
           <p role="status" aria-live="polite" className="min-h-5 text-sm text-muted-foreground">
             {status}
           </p>
+          {check.element}
           <FormAlert id="forgot-error" message={formError} />
           <Button type="submit" variant="primary" fullWidth loading={busy}>
             Verify code
@@ -206,10 +215,12 @@ export function ForgotPasswordForm({
         }}
         error={fieldErrors.email}
       />
+      {check.element}
       <FormAlert id="forgot-error" message={formError} />
       <Button type="submit" variant="primary" fullWidth loading={busy} className="mt-1">
         Send reset code
       </Button>
+      <BotCheckStatus waiting={busy && check.waiting} error={check.error} />
     </form>
   );
 }

@@ -8,8 +8,8 @@ import { Button } from "./Button";
 import { ProviderMark } from "./ProviderMark";
 
 /**
- * "Continue with …" buttons for every configured provider (S5), on top of
- * the sign-in and sign-up forms, and "Connect" on the account side. A click
+ * "Continue with …" buttons for every configured provider (S5), above the
+ * sign-in and sign-up forms (or below them, S8), and "Connect" on the account side. A click
  * asks the server to start the flow (it sets the browser-bound cookie) and
  * then goes to the provider. The provider this browser used last is marked.
  */
@@ -19,12 +19,15 @@ export function OAuthButtons({
   redirectUrl,
   intent = "sign_in",
   divider = true,
+  placement = "top",
 }: {
   providers: PublicProvider[];
   lastUsed?: string | null;
   redirectUrl?: string;
   intent?: "sign_in" | "connect";
   divider?: boolean;
+  /** Below a form (S8 setting), the "or" divider goes above the buttons. */
+  placement?: "top" | "bottom";
 }) {
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -48,6 +51,7 @@ export function OAuthButtons({
   const compact = providers.length > 2;
   return (
     <div className="grid gap-4">
+      {divider && placement === "bottom" ? <OrDivider /> : null}
       <div className={compact ? "grid grid-cols-2 gap-2" : "grid gap-2"}>
         {providers.map((provider) => {
           const last = provider.id === lastUsed;
@@ -75,13 +79,17 @@ export function OAuthButtons({
         })}
       </div>
       <FormAlert message={error} />
-      {divider ? (
-        <div className="flex items-center gap-3 text-xs text-muted-foreground" role="separator" aria-label="or">
-          <span className="h-px flex-1 bg-border" />
-          <span aria-hidden="true">or</span>
-          <span className="h-px flex-1 bg-border" />
-        </div>
-      ) : null}
+      {divider && placement === "top" ? <OrDivider /> : null}
+    </div>
+  );
+}
+
+function OrDivider() {
+  return (
+    <div className="flex items-center gap-3 text-xs text-muted-foreground" role="separator" aria-label="or">
+      <span className="h-px flex-1 bg-border" />
+      <span aria-hidden="true">or</span>
+      <span className="h-px flex-1 bg-border" />
     </div>
   );
 }

@@ -2,7 +2,9 @@
 
 import Link from "next/link";
 import { useRef, useState, type FormEvent, type ReactNode } from "react";
-import { navigate, postJson } from "./api";
+import { navigate } from "./api";
+import { BotCheckStatus, HoneypotField, honeypotBody } from "./bot-check/HoneypotField";
+import { useBotCheck, type BotCheckConfig } from "./bot-check/useBotCheck";
 import { AddPasskeyOffer, shouldOfferPasskey } from "./AddPasskeyOffer";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
@@ -14,6 +16,8 @@ import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, ty
 
 type Field = "email" | "password";
 const FIELDS: readonly Field[] = ["email", "password"];
+
+const BOT_CHECK_OFF: BotCheckConfig = { enabled: false };
 
 type SignInResponse = { status: string; redirectUrl?: string; attemptId?: string; methods?: SecondFactorMethods; userId?: string };
 type EmailSentResponse = { status: "sent"; attemptId: string; resendAfter: number };
@@ -33,11 +37,17 @@ export function SignInForm({
   redirectUrl,
   social,
   methods = { password: true, emailCode: true, emailLink: true, passkey: true },
+  socialPlacement = "top",
+  botCheck = BOT_CHECK_OFF,
 }: {
   redirectUrl?: string;
   /** Provider buttons (S5), shown above the fields until the form moves on to a code or second step. */
   social?: ReactNode;
   methods?: SignInFormMethods;
+  /** S8: provider buttons above the form (default) or below it. */
+  socialPlacement?: "top" | "bottom";
+  /** S10: a bot check, loaded only when the server asks for one (risk signals), then solved on its own. */
+  botCheck?: BotCheckConfig;
 }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -51,6 +61,8 @@ export function SignInForm({
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const passkey = usePasskeySignIn({ redirectUrl, onError: setFormError });
+  const [honeypot, setHoneypot] = useState("");
+  const check = useBotCheck(botCheck);
 
   function focusFirstInvalid(errors: Partial<Record<Field, string>>) {
     if (errors.email) emailRef.current?.focus();
@@ -75,9 +87,9 @@ export function SignInForm({
     setSubmitting(true);
     setFormError(null);
     setFieldErrors({});
-    const result = await postJson<SignInResponse>(
+    const result = await check.post<SignInResponse>(
       "/api/auth/sign-in",
-      { email: email.trim(), password, ...(redirectUrl ? { redirectUrl } : {}) },
+      { email: email.trim(), password, ...(redirectUrl ? { redirectUrl } : {}), ...honeypotBody(honeypot) },
       { fields: FIELDS },
     );
 
@@ -121,9 +133,9 @@ export function SignInForm({
     setSendingCode(true);
     setFormError(null);
     setFieldErrors({});
-    const result = await postJson<EmailSentResponse>(
+    const result = await check.post<EmailSentResponse>(
       "/api/auth/email/send",
-      { email: email.trim(), intent: "sign_in", ...(redirectUrl ? { redirectUrl } : {}) },
+      { email: email.trim(), intent: "sign_in", ...(redirectUrl ? { redirectUrl } : {}), ...honeypotBody(honeypot) },
       { fields: ["email"] },
     );
     setSendingCode(false);
@@ -167,7 +179,7 @@ export function SignInForm({
 
   return (
     <div className="grid gap-4">
-      {social}
+      {socialPlacement === "top" ? social : null}
       <form
         method="post"
         noValidate
@@ -180,7 +192,7 @@ export function SignInForm({
               }
         }
         aria-busy={submitting || sendingCode || undefined}
-        className="grid gap-1"
+        className="relative grid gap-1"
       >
         <EmailField
           ref={emailRef}
@@ -222,6 +234,8 @@ export function SignInForm({
             error={fieldErrors.password}
           />
         ) : null}
+        <HoneypotField value={honeypot} onChange={setHoneypot} />
+        {check.element}
         <FormAlert id="sign-in-error" message={formError} />
         {methods.password ? (
           <Button type="submit" variant="primary" fullWidth loading={submitting} disabled={sendingCode} className="mt-3">
@@ -232,6 +246,7 @@ export function SignInForm({
             {emailButtonLabel}
           </Button>
         )}
+        <BotCheckStatus waiting={(submitting || sendingCode) && check.waiting} error={check.error} />
       </form>
       {methods.password && emailSignIn ? (
         <>
@@ -246,6 +261,7 @@ export function SignInForm({
         </>
       ) : null}
       {methods.passkey ? <PasskeySignInButton busy={passkey.busy} disabled={submitting || sendingCode} onClick={() => void passkey.signIn()} /> : null}
+      {socialPlacement === "bottom" ? social : null}
     </div>
   );
 }

@@ -2,7 +2,9 @@
 
 import { KeyRound } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
-import { navigate, postJson } from "./api";
+import { navigate } from "./api";
+import { BotCheckStatus, HoneypotField, honeypotBody } from "./bot-check/HoneypotField";
+import { useBotCheck, type BotCheckConfig } from "./bot-check/useBotCheck";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
@@ -13,6 +15,8 @@ import { OptionalHint, TextField } from "./TextField";
 type Field = "firstName" | "lastName" | "email" | "password";
 const FIELDS: readonly Field[] = ["firstName", "lastName", "email", "password"];
 type Errors = Partial<Record<Field, string>>;
+
+const BOT_CHECK_OFF: BotCheckConfig = { enabled: false };
 
 type SignUpResponse = { status: string; redirectUrl?: string; attemptId?: string; resendAfter?: number };
 
@@ -34,6 +38,10 @@ export function SignUpForm({
   social,
   invitation,
   passkey = false,
+  socialPlacement = "top",
+  legalNotice,
+  verificationContents = "code_and_link",
+  botCheck = BOT_CHECK_OFF,
 }: {
   redirectUrl?: string;
   minScore?: number;
@@ -45,6 +53,14 @@ export function SignUpForm({
   invitation?: { token: string; email: string };
   /** Sign-up with a passkey instead of a password is on here (S13); offered where the browser supports WebAuthn. */
   passkey?: boolean;
+  /** S8: provider buttons above the form (default) or below it. */
+  socialPlacement?: "top" | "bottom";
+  /** S8: "By signing up you agree to …" with the admin's terms and privacy links, under the button. */
+  legalNotice?: ReactNode;
+  /** S8 `verificationEmailContent`: what the verification email carries, so the next step asks for the right thing. */
+  verificationContents?: "code_and_link" | "code" | "link";
+  /** S10: every sign-up carries a solved bot check, worked out in the background while the person types. */
+  botCheck?: BotCheckConfig;
 }) {
   const [values, setValues] = useState<Record<Field, string>>({ firstName: "", lastName: "", email: invitation?.email ?? "", password: "" });
   const [fieldErrors, setFieldErrors] = useState<Errors>({});
@@ -54,6 +70,10 @@ export function SignUpForm({
     null,
   );
   const [passkeySupported, setPasskeySupported] = useState(false);
+  const [honeypot, setHoneypot] = useState("");
+  const check = useBotCheck(botCheck);
+  const { start: startBotCheck } = check;
+  useEffect(() => startBotCheck(), [startBotCheck]);
   const [withPasskey, setWithPasskey] = useState(false);
   const refs = {
     firstName: useRef<HTMLInputElement>(null),
@@ -102,7 +122,7 @@ export function SignUpForm({
     setFieldErrors({});
     const firstName = values.firstName.trim();
     const lastName = values.lastName.trim();
-    const result = await postJson<SignUpResponse>(
+    const result = await check.post<SignUpResponse>(
       withPasskey ? "/api/auth/sign-up/passkey" : "/api/auth/sign-up",
       {
         email: values.email.trim(),
@@ -112,8 +132,9 @@ export function SignUpForm({
         ...(lastName ? { lastName } : {}),
         ...(redirectUrl ? { redirectUrl } : {}),
         ...(invitation ? { invitation: invitation.token } : {}),
+        ...honeypotBody(honeypot),
       },
-      { fields: FIELDS },
+      { fields: FIELDS, upfront: true },
     );
 
     if (result.ok) {
@@ -145,6 +166,7 @@ export function SignUpForm({
     return (
       <EmailCodeStep
         {...verification}
+        contents={verificationContents}
         onStartOver={() => {
           setVerification(null);
           requestAnimationFrame(() => refs.email.current?.focus());
@@ -155,8 +177,8 @@ export function SignUpForm({
 
   return (
     <div className="grid gap-4">
-      {social}
-      <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1">
+      {socialPlacement === "top" ? social : null}
+      <form method="post" noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="relative grid gap-1">
         <div className="grid gap-x-3 gap-y-1 sm:grid-cols-2">
           <TextField
             ref={refs.firstName}
@@ -216,10 +238,14 @@ export function SignUpForm({
             error={fieldErrors.password}
           />
         )}
+        <HoneypotField value={honeypot} onChange={setHoneypot} />
+        {check.element}
         <FormAlert id="sign-up-error" message={formError} />
         <Button type="submit" variant="primary" fullWidth loading={submitting} className="mt-3">
           Create account
         </Button>
+        <BotCheckStatus waiting={submitting && check.waiting} error={check.error} />
+        {legalNotice}
       </form>
       {passkey && passkeySupported ? (
         <Button
@@ -237,6 +263,7 @@ export function SignUpForm({
           {withPasskey ? "Use a password instead" : "Use a passkey instead of a password"}
         </Button>
       ) : null}
+      {socialPlacement === "bottom" ? social : null}
     </div>
   );
 }

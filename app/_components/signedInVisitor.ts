@@ -1,12 +1,11 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { allowedRedirect } from "@/lib/http";
 import { auth } from "@/lib/session";
-import { getInstanceSettings } from "@/lib/settings";
+import { getInstanceSettings, redirectAfter } from "@/lib/settings";
 
 /**
  * A visitor who is already signed in has nothing to do on /sign-in or
- * /sign-up: they go where they were headed (redirect_url) or home. With
+ * /sign-up: they go where they were headed (redirect_url) or to the after-sign-in page (S8). With
  * multi-session on they may stay to add another account; the page then says so.
  */
 export async function sendSignedInVisitorOn(redirectUrl: string | undefined): Promise<{ addingAccount: boolean }> {
@@ -14,5 +13,5 @@ export async function sendSignedInVisitorOn(redirectUrl: string | undefined): Pr
   if (!state) return { addingAccount: false };
   const settings = await getInstanceSettings().catch(() => null);
   if (settings?.multiSession) return { addingAccount: true };
-  redirect(allowedRedirect(redirectUrl));
+  redirect(await redirectAfter("signIn", redirectUrl));
 }

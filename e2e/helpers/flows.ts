@@ -1,5 +1,6 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { postAsPage } from "./api";
+import { solvedBotCheck } from "./bot-check";
 import { HomePage } from "../pages/HomePage";
 import { SignInPage } from "../pages/SignInPage";
 import { SignUpPage } from "../pages/SignUpPage";
@@ -13,7 +14,12 @@ import { newUser, type TestUser } from "./users";
  * cookie jar (`request`), so the browser under test stays signed out.
  */
 export async function createUserViaApi(request: APIRequestContext, label?: string, user: TestUser = newUser(label)): Promise<TestUser> {
-  const signUp = await postAsPage(request, "/api/auth/sign-up", { email: user.email, password: user.password });
+  const signUp = await postAsPage(request, "/api/auth/sign-up", {
+    email: user.email,
+    password: user.password,
+    // Sign-ups carry a solved bot check (S10), as the sign-up page's would.
+    botSolution: await solvedBotCheck(request),
+  });
   expect(signUp.status(), await signUp.text()).toBe(200);
   const { attemptId } = (await signUp.json()) as { attemptId: string };
   const message = await waitForEmail(request, user.email, { template: "sign_up_code" });

@@ -103,6 +103,7 @@ const AUDIT_EVENT_TYPES: Record<AuditEventType, true> = {
   "webhook.endpoint_deleted": true,
   "webhook.secret_rotated": true,
   "webhook.endpoint_paused": true,
+  "bot.refused": true,
 };
 
 export function auditEventTypes(): string[] {

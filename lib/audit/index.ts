@@ -77,7 +77,12 @@ export type AuditEventType =
   | "webhook.endpoint_deleted"
   | "webhook.secret_rotated"
   /** The webhook circuit paused an endpoint that had failed every delivery for days (lib/webhooks/channel.ts). */
-  | "webhook.endpoint_paused";
+  | "webhook.endpoint_paused"
+  /**
+   * Bot protection (S10) refused a request: `data.reason` (challenge_missing, challenge_invalid,
+   * challenge_expired, challenge_replayed, honeypot, disposable_email), `data.action` (sign_up, sign_in, ...).
+   */
+  | "bot.refused";
 
 export type AuditEventInput = {
   type: AuditEventType;

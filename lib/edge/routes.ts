@@ -28,6 +28,8 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   // Stopping an impersonation (S8): by the __client cookie like sign-out, so the banner's plain
   // form post works even when the page's 60 s token went stale (a background tab, no JS).
   "/api/auth/impersonation/stop",
+  // Bot protection (S10): the sign-up and sign-in forms' proof-of-work challenge.
+  "/api/auth/bot-challenge",
   // Email codes, magic links and password reset (S4): used before any session exists.
   "/api/auth/email/send",
   "/api/auth/email/verify-code",

@@ -12,7 +12,12 @@ export type SecurityHeaderOptions = {
   environment: string | undefined;
   /** The request's path: the dev inbox's email HTML gets its own CSP (EMAIL_HTML_CSP). */
   pathname?: string;
+  /** TURNSTILE_SITE_KEY is set (S10): Cloudflare's widget may frame and call its own origin. */
+  turnstile?: boolean;
 };
+
+/** Cloudflare Turnstile's one origin (its script, its frame, its calls). */
+const TURNSTILE_ORIGIN = "https://challenges.cloudflare.com";
 
 /**
  * An email's HTML as the dev inbox frames it: the email's own inline styles
@@ -37,7 +42,7 @@ export function createNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
-export function contentSecurityPolicy({ nonce, environment }: SecurityHeaderOptions): string {
+export function contentSecurityPolicy({ nonce, environment, turnstile }: SecurityHeaderOptions): string {
   const development = environment === "development";
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
@@ -50,7 +55,11 @@ export function contentSecurityPolicy({ nonce, environment }: SecurityHeaderOpti
     "style-src": development ? ["'self'", "'unsafe-inline'"] : ["'self'", `'nonce-${nonce}'`],
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'"],
-    "connect-src": ["'self'"],
+    "connect-src": ["'self'", ...(turnstile ? [TURNSTILE_ORIGIN] : [])],
+    // The bot-protection widget (S10) solves its proof of work in workers from our own bundle.
+    "worker-src": ["'self'", "blob:"],
+    // Our own frames (the dev inbox shows each email in one), and Turnstile's widget when a team chose it (S10).
+    "frame-src": ["'self'", ...(turnstile ? [TURNSTILE_ORIGIN] : [])],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],

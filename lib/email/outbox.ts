@@ -39,7 +39,11 @@ export async function prepareEmail(to: string, message: EmailTemplate): Promise<
   const logoUrl = absoluteInstanceUrl(branding.logoUrl);
   const logo = logoUrl && branding.logoSize ? { url: logoUrl, ...branding.logoSize } : null;
   const rendered = await renderEmail(message, { instanceName: branding.instanceName, brandColor: branding.brandColor, logo });
-  const preview = "code" in message ? { code: message.code, link: "link" in message ? message.link : undefined } : undefined;
+  // The dev inbox shows the code and the link; either may be missing (S8: code only, link only).
+  const preview =
+    "code" in message || "link" in message
+      ? { code: "code" in message ? message.code : undefined, link: "link" in message ? message.link : undefined }
+      : undefined;
   return { to, template: message.template, payload: { ...rendered, ...(preview ? { preview } : {}) } };
 }
 

@@ -39,8 +39,9 @@ export type RequestedFrom = { device: string; ip: string | null; at: string };
 export type EmailTemplate =
   /** The code, the link, or both: whichever sign-in method the instance has on (S8). */
   | { template: "sign_in_code"; code?: string; link?: string; expiresInMinutes: number; requestedFrom?: RequestedFrom }
-  | { template: "sign_up_code"; code: string; link: string; expiresInMinutes: number; requestedFrom?: RequestedFrom }
-  | { template: "verify_email"; code: string; link: string; expiresInMinutes: number }
+  /** Verification emails: the code, the link, or both, as the `verificationEmailContent` setting says (S8). */
+  | { template: "sign_up_code"; code?: string; link?: string; expiresInMinutes: number; requestedFrom?: RequestedFrom }
+  | { template: "verify_email"; code?: string; link?: string; expiresInMinutes: number }
   | { template: "password_reset"; code: string; link: string; expiresInMinutes: number }
   | { template: "account_exists"; signInUrl: string; resetUrl: string }
   | { template: "primary_email_changed"; newEmail: string; supportUrl: string }
@@ -88,12 +89,18 @@ function compose(message: EmailTemplate, branding: Branding): { subject: string;
     case "sign_up_code":
     case "verify_email":
       return {
-        subject: `${message.code} is your ${name} verification code`,
+        subject: message.code ? `${message.code} is your ${name} verification code` : `Verify your email address for ${name}`,
         body: (
           <CodeAndLink
             branding={branding}
             heading="Verify your email address"
-            intro={`Enter this code to confirm this address for your ${name} account, or use the button.`}
+            intro={
+              message.code && message.link
+                ? `Enter this code to confirm this address for your ${name} account, or use the button.`
+                : message.code
+                  ? `Enter this code to confirm this address for your ${name} account.`
+                  : `Use the button to confirm this address for your ${name} account.`
+            }
             buttonLabel="Verify email address"
             {...message}
           />

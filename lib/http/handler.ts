@@ -40,8 +40,11 @@ type Schemas<TBody, TQuery, TAuth> = {
    * "browser" (default): a state-changing request must come from our own pages
    * (Origin check, S10). "bearer": a machine endpoint authenticated by a secret
    * in the Authorization header (cron), which browsers never send by themselves.
+   * "provider_form_post": an identity provider's page POSTs to us cross-site
+   * (OAuth `response_mode=form_post`, Apple); no Origin check, so such a route
+   * must change nothing itself (the OAuth callback only redirects to its GET).
    */
-  caller?: "browser" | "bearer";
+  caller?: "browser" | "bearer" | "provider_form_post";
   /**
    * Read the body as multipart/form-data (at most `maxBytes`) instead of JSON;
    * its fields (strings and Files, the last value of a repeated name) go

@@ -45,3 +45,13 @@ export const redirectUrlField = safeText({ max: 2048, label: "redirect_url" }).o
 export const nameField = safeText({ max: 100, label: "Name" })
   .transform((value) => value.trim())
   .optional();
+
+/**
+ * Bot protection (S10), on sign-up, sign-in, code-send and reset forms: the
+ * widget's answer (an ALTCHA payload or a Turnstile token) and the honeypot
+ * input people never see. Both optional: when they are needed is the domain's call.
+ */
+export const humanProofFields = {
+  botSolution: safeText({ max: 8192, label: "Bot check" }).optional(),
+  honeypot: z.string().max(1024).optional(),
+};

@@ -33,7 +33,8 @@ type Actor = { ip: string | null; userAgent: string | null; now?: Date };
 
 export type MfaStatus = {
   enabled: boolean;
-  totp: { enabled: boolean };
+  /** `available`: an admin allows new authenticator apps (S8); one already set up keeps working either way. */
+  totp: { available: boolean; enabled: boolean };
   sms: { available: boolean; enabled: boolean; phoneHint: string | null; pendingPhoneHint: string | null };
   backupCodes: { remaining: number; low: boolean };
 };
@@ -52,7 +53,7 @@ export async function getMfaStatus(userId: string): Promise<MfaStatus> {
   const enabled = factors.length > 0;
   return {
     enabled,
-    totp: { enabled: factors.some((factor) => factor.type === "totp") },
+    totp: { available: settings.totpSecondFactor, enabled: factors.some((factor) => factor.type === "totp") },
     sms: {
       available: settings.smsSecondFactor,
       enabled: Boolean(sms),
@@ -75,6 +76,7 @@ export async function startTotpEnrolment(
   userId: string,
   input: { accountName: string; issuer: string },
 ): Promise<TotpEnrolment> {
+  await assertTotpEnrolmentAllowed();
   const existing = await db.mfaFactor.findFirst({ where: { userId, type: "totp", confirmedAt: { not: null } } });
   if (existing) throw new AppError("conflict", "An authenticator app is already set up. Turn it off first to replace it.");
   const secret = newTotpSecret();
@@ -98,6 +100,8 @@ export async function confirmTotpEnrolment(
   actor: Actor,
 ): Promise<{ backupCodes: string[] | null }> {
   const now = actor.now ?? new Date();
+  // Also here: a setup started before an admin turned authenticator apps off does not finish after it.
+  await assertTotpEnrolmentAllowed();
   const factor = await db.mfaFactor.findFirst({ where: { id: input.factorId, userId, type: "totp", confirmedAt: null } });
   if (!factor?.secretEncrypted) throw new AppError("not_found", "This setup has expired. Start again.");
   const step = await checkTotp(decryptSecret(factor.secretEncrypted, "totp-secret"), input.code.trim(), { now });
@@ -118,6 +122,16 @@ export async function confirmTotpEnrolment(
     await emitUserUpdated(tx, userId, now);
     return { backupCodes };
   });
+}
+
+/**
+ * S8 `totpSecondFactor`: off refuses new authenticator apps. Apps already confirmed keep
+ * verifying at sign-in and step-up, and can be removed: turning the setting off locks nobody out.
+ */
+async function assertTotpEnrolmentAllowed(): Promise<void> {
+  if (!(await getInstanceSettings()).totpSecondFactor) {
+    throw new AppError("forbidden", "Authenticator apps are not enabled on this instance.");
+  }
 }
 
 export async function disableTotp(userId: string, actor: Actor): Promise<void> {

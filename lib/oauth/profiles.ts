@@ -1,4 +1,5 @@
 import "server-only";
+import { createHmac } from "node:crypto";
 import * as oauth from "oauth4webapi";
 import { z } from "zod";
 import { OAuthFlowError } from "./errors";
@@ -139,6 +140,66 @@ export async function discordProfile(provider: OAuthProvider, accessToken: strin
     imageUrl: user.avatar ? `https://cdn.discordapp.com/avatars/${user.id}/${user.avatar}.png` : null,
     firstName: text(user.global_name),
     lastName: null,
+  };
+}
+
+const facebookUser = z.object({
+  id: z.string(),
+  name: z.string().nullish(),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  email: z.string().nullish(),
+  picture: z.object({ data: z.object({ url: z.string().nullish(), is_silhouette: z.boolean().nullish() }).nullish() }).nullish(),
+});
+
+/**
+ * Facebook (plain OAuth 2.0): the Graph API's `/me`. Facebook shares only an
+ * address its owner confirmed, so a returned email counts as verified (it
+ * has no `verified` field to read). `appsecret_proof` (HMAC of the token
+ * under the app secret) lets the app turn on "Require App Secret".
+ */
+export async function facebookProfile(provider: OAuthProvider, accessToken: string, options: HttpOptions): Promise<ProviderIdentity> {
+  const url = new URL(`${provider.apiBaseUrl}/me`);
+  url.searchParams.set("fields", "id,name,first_name,last_name,email,picture.type(large)");
+  url.searchParams.set("appsecret_proof", createHmac("sha256", provider.clientSecret).update(accessToken).digest("hex"));
+  const user = parseOr(facebookUser, await getJson(url.href, accessToken, options), "/me");
+  const email = text(user.email, 320);
+  const picture = user.picture?.data;
+  return {
+    provider: provider.id,
+    providerUserId: user.id,
+    email,
+    emailVerified: Boolean(email),
+    username: null,
+    imageUrl: picture && !picture.is_silhouette ? httpsUrl(picture.url) : null,
+    firstName: text(user.first_name) ?? (text(user.last_name) ? null : text(user.name)),
+    lastName: text(user.last_name),
+  };
+}
+
+const xUser = z.object({
+  data: z.object({ id: z.string(), username: z.string(), name: z.string().nullish(), profile_image_url: z.string().nullish() }),
+});
+
+/**
+ * X (OAuth 2.0 with PKCE): `/2/users/me`. X shares no email address with
+ * ordinary apps, so an X identity has none: it signs in once linked (connect
+ * it from the account page), and cannot create an account on its own.
+ */
+export async function xProfile(provider: OAuthProvider, accessToken: string, options: HttpOptions): Promise<ProviderIdentity> {
+  const user = parseOr(xUser, await getJson(`${provider.apiBaseUrl}/users/me?user.fields=profile_image_url`, accessToken, options), "/users/me").data;
+  const [firstName, ...rest] = (text(user.name) ?? "").split(/\s+/);
+  // The default picture is 48 px ("_normal"); "_400x400" is the same image, larger.
+  const picture = httpsUrl(user.profile_image_url)?.replace(/_normal(\.\w+)$/, "_400x400$1") ?? null;
+  return {
+    provider: provider.id,
+    providerUserId: user.id,
+    email: null,
+    emailVerified: false,
+    username: user.username,
+    imageUrl: picture,
+    firstName: firstName || null,
+    lastName: rest.join(" ") || null,
   };
 }
 

@@ -3,7 +3,9 @@ import * as oauth from "oauth4webapi";
 import { decodeJwt } from "jose";
 import { OAuthFlowError } from "./errors";
 import { OAUTH_FLOW_TTL_MS, openFlowState, sealFlowState, type OAuthFlowState } from "./flow-state";
-import { githubProfile, discordProfile, oidcProfile, type ProviderIdentity } from "./profiles";
+import { githubProfile, discordProfile, facebookProfile, oidcProfile, xProfile, type ProviderIdentity } from "./profiles";
+import { appleClientSecret } from "./apple";
+import { openSealedUserName, SEALED_USER_PARAM } from "./form-post";
 import type { OAuthProvider } from "./providers";
 
 /**
@@ -62,11 +64,23 @@ export function forgetDiscoveredProviders(): void {
 
 const oidcLike = (provider: OAuthProvider) => provider.protocol === "oidc" || provider.protocol === "microsoft";
 
-/** client_secret_basic when the provider lists it (the OIDC default), else client_secret_post (GitHub, Discord, Microsoft). */
-function clientAuth(server: oauth.AuthorizationServer, provider: OAuthProvider): oauth.ClientAuth {
-  return server.token_endpoint_auth_methods_supported?.includes("client_secret_basic")
-    ? oauth.ClientSecretBasic(provider.clientSecret)
-    : oauth.ClientSecretPost(provider.clientSecret);
+/**
+ * Apple: a client secret minted from the team's key, posted. Otherwise what
+ * the preset says (X: basic), else client_secret_basic when the provider
+ * lists it (the OIDC default), else client_secret_post (GitHub, Discord,
+ * Microsoft, Facebook, LinkedIn).
+ */
+async function clientAuth(server: oauth.AuthorizationServer, provider: OAuthProvider): Promise<oauth.ClientAuth> {
+  if (provider.appleKey) {
+    try {
+      return oauth.ClientSecretPost(await appleClientSecret(provider.appleKey, { clientId: provider.clientId, audience: server.issuer }));
+    } catch (error) {
+      throw new OAuthFlowError("not_configured", `Apple client secret: ${describe(error)}`);
+    }
+  }
+  const method =
+    provider.tokenEndpointAuth ?? (server.token_endpoint_auth_methods_supported?.includes("client_secret_basic") ? "client_secret_basic" : "client_secret_post");
+  return method === "client_secret_basic" ? oauth.ClientSecretBasic(provider.clientSecret) : oauth.ClientSecretPost(provider.clientSecret);
 }
 
 export type AuthorizationStart = { authorizationUrl: string; sealedState: string };
@@ -90,9 +104,12 @@ export async function beginAuthorization(
   url.searchParams.set("redirect_uri", input.callbackUrl);
   url.searchParams.set("scope", provider.scopes.join(" "));
   url.searchParams.set("state", state);
-  url.searchParams.set("code_challenge", await oauth.calculatePKCECodeChallenge(codeVerifier));
-  url.searchParams.set("code_challenge_method", "S256");
+  if (provider.pkce !== false) {
+    url.searchParams.set("code_challenge", await oauth.calculatePKCECodeChallenge(codeVerifier));
+    url.searchParams.set("code_challenge_method", "S256");
+  }
   if (nonce) url.searchParams.set("nonce", nonce);
+  if (provider.responseMode) url.searchParams.set("response_mode", provider.responseMode);
   // Let people with several accounts at the provider pick one (else the last one is reused silently).
   if (provider.id === "google" || provider.protocol === "microsoft") url.searchParams.set("prompt", "select_account");
   const sealedState = sealFlowState({
@@ -130,14 +147,17 @@ export async function completeAuthorization(
     parameters = oauth.validateAuthResponse(server, client, input.currentUrl, flow.state);
   } catch (error) {
     if (error instanceof oauth.AuthorizationResponseError) {
-      throw new OAuthFlowError(error.error === "access_denied" ? "access_denied" : "provider_error", error.error);
+      // Apple says user_cancelled_authorize where others say access_denied.
+      const denied = error.error === "access_denied" || error.error === "user_cancelled_authorize";
+      throw new OAuthFlowError(denied ? "access_denied" : "provider_error", error.error);
     }
     throw new OAuthFlowError("state_mismatch", describe(error));
   }
 
+  const auth = await clientAuth(server, provider);
   let response: Response;
   try {
-    response = await oauth.authorizationCodeGrantRequest(server, client, clientAuth(server, provider), parameters, input.callbackUrl, flow.codeVerifier, {
+    response = await oauth.authorizationCodeGrantRequest(server, client, auth, parameters, input.callbackUrl, provider.pkce === false ? oauth.nopkce : flow.codeVerifier, {
       ...options,
       signal: AbortSignal.timeout(10_000),
     });
@@ -161,16 +181,37 @@ export async function completeAuthorization(
   }
 
   try {
-    const identity =
-      provider.protocol === "github"
-        ? await githubProfile(provider, tokens.access_token, options)
-        : provider.protocol === "discord"
-          ? await discordProfile(provider, tokens.access_token, options)
-          : await oidcProfile(provider, server, client, tokens, options);
+    const identity = await profileFor(provider, server, client, tokens, options);
+    if (provider.responseMode === "form_post" && !identity.firstName && !identity.lastName) {
+      // Apple names the person only in its first form post (sealed into this URL by the callback's POST).
+      Object.assign(identity, openSealedUserName(input.currentUrl.searchParams.get(SEALED_USER_PARAM), flow.state));
+    }
     return { identity, flow };
   } catch (error) {
     if (error instanceof OAuthFlowError) throw error;
     throw new OAuthFlowError("provider_unavailable", describe(error));
+  }
+}
+
+function profileFor(
+  provider: OAuthProvider,
+  server: oauth.AuthorizationServer,
+  client: oauth.Client,
+  tokens: oauth.TokenEndpointResponse,
+  options: ReturnType<typeof httpOptions>,
+): Promise<ProviderIdentity> {
+  switch (provider.protocol) {
+    case "github":
+      return githubProfile(provider, tokens.access_token, options);
+    case "discord":
+      return discordProfile(provider, tokens.access_token, options);
+    case "facebook":
+      return facebookProfile(provider, tokens.access_token, options);
+    case "x":
+      return xProfile(provider, tokens.access_token, options);
+    case "oidc":
+    case "microsoft":
+      return oidcProfile(provider, server, client, tokens, options);
   }
 }
 

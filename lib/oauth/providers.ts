@@ -4,15 +4,21 @@ import { decryptSecret } from "@/lib/crypto";
 import type { InstanceSettings } from "@/lib/settings";
 
 /**
- * The OAuth providers this instance offers (S5): the four presets and any
- * number of generic OpenID Connect providers found by issuer (discovery).
- * "oidc" providers are verified through their ID token; GitHub and Discord
- * speak plain OAuth 2.0, so their identity comes from their user API.
+ * The OAuth providers this instance offers (S5): the presets and any number
+ * of generic OpenID Connect providers found by issuer (discovery). "oidc"
+ * providers are verified through their ID token; GitHub, Discord, Facebook
+ * and X speak plain OAuth 2.0, so their identity comes from their user API.
  */
-export type ProviderProtocol = "oidc" | "microsoft" | "github" | "discord";
+export type ProviderProtocol = "oidc" | "microsoft" | "github" | "discord" | "facebook" | "x";
 
 /** The mark shown on the button (app/_components/ProviderMark.tsx). */
-export type ProviderMark = "google" | "github" | "microsoft" | "discord" | "generic";
+export type ProviderMark = "google" | "github" | "microsoft" | "discord" | "apple" | "facebook" | "x" | "linkedin" | "gitlab" | "generic";
+
+/**
+ * Apple signs in with no client secret of its own: each token request carries
+ * a short-lived ES256 JWT signed with the team's private key (lib/oauth/apple.ts).
+ */
+export type AppleSigningKey = { teamId: string; keyId: string; privateKey: string };
 
 export type OAuthProvider = {
   id: string;
@@ -20,6 +26,7 @@ export type OAuthProvider = {
   mark: ProviderMark;
   protocol: ProviderProtocol;
   clientId: string;
+  /** Empty for Apple, whose client secret is minted from `appleKey`. */
   clientSecret: string;
   scopes: string[];
   /** OpenID Connect: the issuer whose discovery document names the endpoints. */
@@ -28,8 +35,21 @@ export type OAuthProvider = {
   authorizationEndpoint?: string;
   tokenEndpoint?: string;
   jwksUri?: string;
-  /** GitHub / Discord REST API base for the user's profile and emails. */
+  /** GitHub / Discord / Facebook / X REST API base for the user's profile and emails. */
   apiBaseUrl?: string;
+  /**
+   * "form_post": the provider POSTs the authorization response to the callback
+   * (Apple: required whenever name or email is asked for); the callback's POST
+   * turns it into the usual GET (app/api/auth/oauth/[provider]/callback).
+   */
+  responseMode?: "form_post";
+  /** false for a provider that refuses PKCE from a confidential client (LinkedIn); state and nonce still bind the flow. */
+  pkce?: false;
+  /** How the client authenticates at a fixed token endpoint; discovered providers say it in their metadata. Default: client_secret_post. */
+  tokenEndpointAuth?: "client_secret_basic" | "client_secret_post";
+  /** A preset whose issuer an admin may change (self-managed GitLab). */
+  issuerConfigurable?: true;
+  appleKey?: AppleSigningKey;
 };
 
 /** What the sign-in page needs to draw a button; never the secret. */
@@ -37,7 +57,12 @@ export type PublicProvider = Pick<OAuthProvider, "id" | "name" | "mark">;
 
 type Preset = Omit<OAuthProvider, "clientId" | "clientSecret">;
 
-export const PROVIDER_PRESETS: Record<"google" | "github" | "microsoft" | "discord", Preset> = {
+export type PresetId = "google" | "github" | "microsoft" | "discord" | "apple" | "facebook" | "x" | "linkedin" | "gitlab";
+
+/** Facebook's Graph API version: each is supported about two years (developers.facebook.com/docs/graph-api/changelog). */
+const FACEBOOK_GRAPH = "v23.0";
+
+export const PROVIDER_PRESETS: Record<PresetId, Preset> = {
   google: {
     id: "google",
     name: "Google",
@@ -80,16 +105,74 @@ export const PROVIDER_PRESETS: Record<"google" | "github" | "microsoft" | "disco
     apiBaseUrl: "https://discord.com/api",
     scopes: ["identify", "email"],
   },
+  apple: {
+    id: "apple",
+    name: "Apple",
+    mark: "apple",
+    protocol: "oidc",
+    issuer: "https://appleid.apple.com",
+    // Apple's documented scopes; it issues the ID token without "openid".
+    scopes: ["name", "email"],
+    responseMode: "form_post",
+  },
+  facebook: {
+    id: "facebook",
+    name: "Facebook",
+    mark: "facebook",
+    protocol: "facebook",
+    authorizationEndpoint: `https://www.facebook.com/${FACEBOOK_GRAPH}/dialog/oauth`,
+    tokenEndpoint: `https://graph.facebook.com/${FACEBOOK_GRAPH}/oauth/access_token`,
+    apiBaseUrl: `https://graph.facebook.com/${FACEBOOK_GRAPH}`,
+    scopes: ["email", "public_profile"],
+  },
+  x: {
+    id: "x",
+    name: "X",
+    mark: "x",
+    protocol: "x",
+    authorizationEndpoint: "https://x.com/i/oauth2/authorize",
+    tokenEndpoint: "https://api.x.com/2/oauth2/token",
+    apiBaseUrl: "https://api.x.com/2",
+    // X's confidential clients authenticate with HTTP Basic; users.read needs tweet.read. No email scope.
+    tokenEndpointAuth: "client_secret_basic",
+    scopes: ["users.read", "tweet.read"],
+  },
+  linkedin: {
+    id: "linkedin",
+    name: "LinkedIn",
+    mark: "linkedin",
+    protocol: "oidc",
+    issuer: "https://www.linkedin.com/oauth",
+    scopes: ["openid", "email", "profile"],
+    // LinkedIn's web flow answers invalid_client when a code_verifier is sent.
+    pkce: false,
+  },
+  gitlab: {
+    id: "gitlab",
+    name: "GitLab",
+    mark: "gitlab",
+    protocol: "oidc",
+    issuer: "https://gitlab.com",
+    scopes: ["openid", "email", "profile"],
+    issuerConfigurable: true,
+  },
 };
 
-function isPreset(id: string): id is keyof typeof PROVIDER_PRESETS {
+export function isPreset(id: string): id is PresetId {
   return Object.hasOwn(PROVIDER_PRESETS, id);
 }
 
 /** A provider from its credentials: a preset by id, otherwise a generic OpenID Connect provider. */
 export function providerFrom(entry: OAuthProviderEnv): OAuthProvider {
   if (isPreset(entry.id)) {
-    return { ...PROVIDER_PRESETS[entry.id], clientId: entry.clientId, clientSecret: entry.clientSecret };
+    const preset = PROVIDER_PRESETS[entry.id];
+    if (preset.id === "apple") {
+      // Apple's "secret" is the team's private key: the client secret is minted from it per request.
+      const appleKey = { teamId: entry.teamId ?? "", keyId: entry.keyId ?? "", privateKey: entry.clientSecret };
+      return { ...preset, clientId: entry.clientId, clientSecret: "", appleKey };
+    }
+    const issuer = preset.issuerConfigurable && entry.issuer ? entry.issuer.replace(/\/+$/, "") : preset.issuer;
+    return { ...preset, issuer, clientId: entry.clientId, clientSecret: entry.clientSecret };
   }
   return {
     id: entry.id,
@@ -133,7 +216,7 @@ export function configuredProviders(settings: Pick<InstanceSettings, "oauthProvi
       continue;
     }
     if (!isPreset(id) && !stored.issuer) continue;
-    byId.set(id, providerFrom({ id, clientId: stored.clientId, clientSecret, issuer: stored.issuer, name: stored.name }));
+    byId.set(id, providerFrom({ id, clientId: stored.clientId, clientSecret, issuer: stored.issuer, name: stored.name, teamId: stored.teamId, keyId: stored.keyId }));
   }
   const order = (id: string) => (isPreset(id) ? Object.keys(PROVIDER_PRESETS).indexOf(id) : 100);
   return [...byId.values()].sort((a, b) => order(a.id) - order(b.id) || a.name.localeCompare(b.name));

@@ -3,6 +3,9 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { evaluatePassword, PASSWORD_MAX_BYTES } from "./policy";
 import { getPasswordHashPool } from "./worker-pool";
+import { isImportedDigest, verifyImportedDigest } from "./imported-hashes";
+
+export { importPasswordDigest, isPasswordHasher, PASSWORD_HASHERS, type PasswordHasher } from "./imported-hashes";
 
 export {
   evaluatePassword,
@@ -41,11 +44,22 @@ export async function hashPassword(password: string): Promise<{ hash: string; co
   return { hash, cost };
 }
 
-/** Compares on a worker thread. */
+/**
+ * Compares on a worker thread. A digest imported from another provider
+ * (lib/password/imported-hashes.ts) is checked by its own hasher, off the
+ * event loop, while the bcrypt pool does the dummy comparison an unknown
+ * address gets: however cheap the old hasher was, a wrong password takes at
+ * least as long as for an address with no account (S3, S10).
+ */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
   // No password over 72 bytes was ever hashed here; comparing one would match
-  // on its first 72 bytes alone. Same work as a real check, then no.
+  // on its first 72 bytes alone. Same work as a real check, then no. (An
+  // imported account with a longer password resets it: bcrypt cannot store it.)
   if (exceedsBcryptLimit(password)) return verifyAgainstDummyHash(password);
+  if (isImportedDigest(hash)) {
+    const [matches] = await Promise.all([verifyImportedDigest(password, hash), verifyAgainstDummyHash(password)]);
+    return matches;
+  }
   const matches = await getPasswordHashPool().run({ op: "compare", password, hash });
   if (typeof matches !== "boolean") throw new Error("password hash worker returned a non-boolean comparison");
   return matches;

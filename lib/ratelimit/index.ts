@@ -1,5 +1,5 @@
 import "server-only";
-export { enforceRateLimit, assertBudgetLeft, withChargeLedger, refundCharges, resetRateLimit, getRateLimitStore, setRateLimitStore, createRateLimitStore, rateLimitedError, rateLimitStoreStatus } from "./limiter";
+export { enforceRateLimit, assertBudgetLeft, budgetUsed, countEvent, withChargeLedger, refundCharges, resetRateLimit, getRateLimitStore, setRateLimitStore, createRateLimitStore, rateLimitedError, rateLimitStoreStatus } from "./limiter";
 export { RATE_LIMIT_RULES, ROUTE_RULES, rulesForPath, type RateLimitRule } from "./rules";
 export { getRateLimitConfig, loadRateLimitConfig, resetRateLimitConfigCache, type RateLimitConfig } from "./config";
 export { createMemoryStore } from "./memory-store";

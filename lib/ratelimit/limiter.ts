@@ -142,6 +142,35 @@ export async function assertBudgetLeft(
   if (!decision.success) throw rateLimitedError((decision.reset - now()) / 1000, message);
 }
 
+/**
+ * How much of `rule`'s budget `key` has used, for risk signals (bot protection,
+ * S10): nothing is counted. Null when limits are off or the store cannot say.
+ */
+export async function budgetUsed(rule: RateLimitRule, key: string): Promise<{ used: number; limit: number } | null> {
+  const config = getRateLimitConfig();
+  if (!config.enabled) return null;
+  try {
+    const decision = await (await getRateLimitStore()).peek(storeRule(rule, config), storeKey(rule, key));
+    return { used: decision.limit - decision.remaining, limit: decision.limit };
+  } catch (error) {
+    if (!(error instanceof RateLimitStoreError)) throw error;
+    console.error(`[portal] rate limit "${rule.name}" not read: ${error.message}`, error.cause ?? "");
+    return null;
+  }
+}
+
+/** Counts one event under `rule` without ever refusing (a risk signal, not a limit); store errors are logged. */
+export async function countEvent(rule: RateLimitRule, key: string): Promise<void> {
+  const config = getRateLimitConfig();
+  if (!config.enabled) return;
+  try {
+    await (await getRateLimitStore()).limit(storeRule(rule, config), storeKey(rule, key));
+  } catch (error) {
+    if (!(error instanceof RateLimitStoreError)) throw error;
+    console.error(`[portal] rate limit "${rule.name}" not counted: ${error.message}`, error.cause ?? "");
+  }
+}
+
 /** Forgets the count of `key` under `rule` (after an admin unlock, and in tests). */
 export async function resetRateLimit(rule: RateLimitRule, key: string): Promise<void> {
   const config = getRateLimitConfig();

@@ -56,6 +56,11 @@ export const RATE_LIMIT_RULES = {
   // Avatar uploads decode and re-encode an image (CPU): per IP before the body is read, and per account.
   avatarUploadPerIp: rule("avatar-upload:ip", 60, HOUR, "ip"),
   avatarUploadPerUser: rule("avatar-upload:user", 30, HOUR, "identifier"),
+  // Bot protection (S10): not a limit but a risk signal. Wrong passwords and wrong codes from one IP;
+  // at the limit, that IP's sign-ins, code sends and resets need a solved challenge (lib/bot-protection).
+  clientFailuresPerIp: rule("failures:ip", 5, HOUR, "ip"),
+  // Proof-of-work challenges handed out (each costs the server one key derivation).
+  botChallengePerIp: rule("bot-challenge:ip", 120, MINUTE, "ip"),
   // Backend API (S9, /api/v1): per secret key (the key id, hashed like an identifier), checked after the key.
   apiPerKey: rule("api:key", 100, 10, "identifier"),
 } as const satisfies Record<string, RateLimitRule>;
@@ -73,6 +78,7 @@ export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
   // Passkey sign-in (S7): options make an attempt and a challenge; verify checks a signature.
   "/api/auth/passkey/options": [R.signInPerIp],
   "/api/auth/passkey/verify": [R.verifyPerIp],
+  "/api/auth/bot-challenge": [R.botChallengePerIp],
   "/api/auth/email/send": [R.sendPerIp],
   "/api/auth/password-reset/send": [R.sendPerIp],
   "/api/auth/email/verify-code": [R.verifyPerIp],

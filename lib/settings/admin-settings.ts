@@ -1,4 +1,5 @@
 import "server-only";
+import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { forgetCachedSettings, readInstanceSettings, updateInstanceSettings, type InstanceSettings } from "./settings";
 
@@ -14,6 +15,8 @@ export type AdminOAuthProviderView = {
   clientId: string;
   issuer?: string;
   name?: string;
+  teamId?: string;
+  keyId?: string;
   hasClientSecret: boolean;
 };
 
@@ -52,6 +55,10 @@ export async function updateAdminSettings(
   if (Object.hasOwn(patch, "oauthProviders")) {
     const message = "OAuth providers are saved one at a time, with their own form.";
     throw new AppError("validation_failed", message, { fields: { oauthProviders: [message] } });
+  }
+  if (patch.botProvider === "turnstile" && !(getConfig().TURNSTILE_SITE_KEY && getConfig().TURNSTILE_SECRET_KEY)) {
+    const message = "Set TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY in the environment first (then restart).";
+    throw new AppError("validation_failed", message, { fields: { botProvider: [message] } });
   }
   if (Object.keys(patch).length === 0) {
     throw new AppError("validation_failed", "Nothing to save: send at least one setting.");

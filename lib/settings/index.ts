@@ -30,4 +30,6 @@ export {
   emailDomain,
   ACCESS_LIST_MAX_ENTRIES,
 } from "./access-lists";
+export { verificationEmailParts, verificationStepContents, assertVerificationBy } from "./verification-email";
+export { redirectAfter, defaultRedirect, type RedirectMoment } from "./redirects";
 export { assertSomeSignInMethod, SIGN_IN_METHOD_SETTINGS, NO_SIGN_IN_METHOD_MESSAGE } from "./sign-in-methods";

@@ -7,6 +7,44 @@ import { recordAuditEvent } from "@/lib/audit";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { accessListSchema } from "./access-lists";
 import { assertSomeSignInMethod } from "./sign-in-methods";
+import { allowedRedirect } from "@/lib/http/redirect";
+
+/**
+ * A default landing place: validated by the same rule as a request's redirect_url
+ * (lib/http allowedRedirect: a path here or an ALLOWED_REDIRECT_ORIGINS URL), normalized.
+ * Checked again when used, so a stored URL whose origin left the allowlist falls back.
+ */
+const redirectTarget = z
+  .string({ error: "Enter a path such as /account or an allowed URL." })
+  .trim()
+  .min(1, "Enter a path such as /account or an allowed URL.")
+  .max(2048, "Use at most 2048 characters.")
+  .transform((value, ctx) => {
+    const allowed = allowedRedirect(value, "");
+    if (!allowed) {
+      ctx.addIssue({ code: "custom", message: "Use a path on this site (starting with /) or a URL on an origin in ALLOWED_REDIRECT_ORIGINS." });
+      return z.NEVER;
+    }
+    return allowed;
+  });
+
+/** A terms or privacy page: an https URL anywhere, or a path on this site. */
+const documentLink = z
+  .string({ error: "Enter an https:// URL or a path starting with /." })
+  .trim()
+  .max(2048, "Use at most 2048 characters.")
+  .refine(isDocumentLink, "Enter an https:// URL or a path starting with /.")
+  .nullable();
+
+function isDocumentLink(value: string): boolean {
+  if (value.startsWith("/")) return !value.startsWith("//") && !/[\\\u0000-\u001f\s]/.test(value);
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" && Boolean(url.hostname) && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Admin-editable instance settings (S8) as ONE tree: the environment gives
@@ -33,6 +71,16 @@ const fields = {
   emailLinkCrossDevice: z.boolean(),
   /** S6: text-message codes as a second factor. Off by default (SMS costs money and is the weakest factor). */
   smsSecondFactor: z.boolean(),
+  /**
+   * S6: authenticator apps (TOTP) as a second factor. Off refuses new enrolments and hides the setup;
+   * factors already confirmed keep verifying at sign-in, so nobody is locked out of their account.
+   */
+  totpSecondFactor: z.boolean(),
+  /**
+   * S4: what verification emails (sign-up, an added address) carry. "code" refuses the link,
+   * "link" refuses the code, even from an email sent before the change.
+   */
+  verificationEmailContent: z.enum(["code", "link", "both"], "Choose code, link or both."),
   /**
    * S4, S8: sign in by the 6-digit code of the sign-in email (`emailLinkSignIn`
    * is its link). Off leaves the other methods; emailed codes still verify
@@ -90,9 +138,13 @@ const fields = {
     z.strictObject({
       enabled: z.boolean(),
       clientId: z.string().min(1).max(500),
+      /** The client secret; for Apple, the team's .p8 private key that signs the client secret. */
       clientSecretEncrypted: z.string().startsWith("v1.", "Store the secret through saveOAuthProvider (encrypted)."),
       issuer: z.url().optional(),
       name: z.string().min(1).max(60).optional(),
+      /** Apple: the team ID and the private key's ID (both public identifiers). */
+      teamId: z.string().min(1).max(20).optional(),
+      keyId: z.string().min(1).max(20).optional(),
     }),
   ),
   /** Branding (S8, S11): used in emails; the pages read the CSS variables. */
@@ -106,6 +158,31 @@ const fields = {
     .regex(/^[^\p{Cc}\p{Cf}]*$/u, "Use letters, digits, spaces and punctuation only."),
   /** Branding (S11): "system" follows the visitor's prefers-color-scheme; "light" / "dark" force one. */
   theme: z.enum(["system", "light", "dark"], "Choose system, light or dark."),
+  /**
+   * S10: bot protection. On: every self-service sign-up carries a solved proof-of-work challenge
+   * (or a Turnstile token), and sign-ins, code sends and password resets do when risk says so.
+   * Default: on (BOT_PROTECTION=off makes the default off, for test suites that post forms directly).
+   */
+  botProtection: z.boolean(),
+  /** S10: how much work a challenge asks of the browser: about 0.3 s, 1 s or 3 s on a phone. */
+  botChallengeDifficulty: z.enum(["low", "normal", "high"], "Choose low, normal or high."),
+  /** S10: when sign-ins, code sends and resets are challenged: on risk signals only, always, or never. */
+  botChallengeSignIn: z.enum(["risk", "always", "never"], "Choose risk, always or never."),
+  /** S10: which check the browser passes: the built-in proof of work, or Cloudflare Turnstile (needs TURNSTILE_* keys). */
+  botProvider: z.enum(["altcha", "turnstile"], "Choose altcha or turnstile."),
+  /** S10: refuse sign-ups from disposable email domains (the disposable-email-domains list; the allowlist wins). */
+  blockDisposableEmails: z.boolean(),
+  /** Where a sign-in ends when the request named no redirect_url (a path here or an ALLOWED_REDIRECT_ORIGINS URL). */
+  afterSignInUrl: redirectTarget,
+  /** Where a sign-up ends when the request named no redirect_url. */
+  afterSignUpUrl: redirectTarget,
+  /** Where the browser goes after signing out (the last account on it). */
+  afterSignOutUrl: redirectTarget,
+  /** S5: provider buttons above the sign-in and sign-up forms (the default, S5) or below them. */
+  socialButtonsPlacement: z.enum(["top", "bottom"], "Choose top or bottom."),
+  /** Links shown on sign-up ("By signing up you agree to the Terms and Privacy Policy"); null: not shown. */
+  termsUrl: documentLink,
+  privacyUrl: documentLink,
 } as const;
 
 type Fields = typeof fields;
@@ -123,7 +200,7 @@ export type VersionedSettings = { settings: InstanceSettings; version: number };
 /** A patch as an admin (or a test) sends it: known fields only, each validated. */
 export const settingsPatchSchema: z.ZodType<InstanceSettingsPatch> = z.strictObject(fields).partial();
 
-export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_AGE_DAYS"> = getConfig()): InstanceSettings {
+export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_AGE_DAYS" | "BOT_PROTECTION"> = getConfig()): InstanceSettings {
   return {
     multiSession: false,
     sessionMaxAgeDays: config.AUTH_SESSION_MAX_AGE_DAYS,
@@ -132,6 +209,8 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     emailVerificationAtSignUp: true,
     emailLinkCrossDevice: false,
     smsSecondFactor: false,
+    totpSecondFactor: true,
+    verificationEmailContent: "both",
     emailCodeSignIn: true,
     passwordSignIn: true,
     emailLinkSignIn: true,
@@ -147,6 +226,17 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     brandColor: "#4f46e5",
     instanceName: envInstanceName(),
     theme: "system",
+    botProtection: config.BOT_PROTECTION === "on",
+    botChallengeDifficulty: "normal",
+    botChallengeSignIn: "risk",
+    botProvider: "altcha",
+    blockDisposableEmails: true,
+    afterSignInUrl: "/",
+    afterSignUpUrl: "/",
+    afterSignOutUrl: "/sign-in",
+    socialButtonsPlacement: "top",
+    termsUrl: null,
+    privacyUrl: null,
   };
 }
 

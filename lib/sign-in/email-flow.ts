@@ -1,12 +1,14 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { honeypotTripped, recordClientFailure, requireHumanIfRisky, screenSignUp, type HumanProof } from "@/lib/bot-protection";
+import { newId } from "@/lib/ids";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
 import { enqueueEmail, enqueueNothing, kickOutbox, prepareEmail, type RequestedFrom } from "@/lib/email";
-import { getInstanceSettings } from "@/lib/settings";
-import { ensureClient, isSignedInAs, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
+import { assertVerificationBy, getInstanceSettings } from "@/lib/settings";
+import { ensureClient, isKnownDeviceOf, isSignedInAs, issueTokenForSession, readKnownDevice, type RequestContext, type StartedSession } from "@/lib/session";
 import { confirmLinkUrl, resendSignUpEmail, startVerifiedSignUp } from "@/lib/sign-up";
-import { assertSignInAllowed, findAccountByEmail, normalizeEmail } from "@/lib/users";
+import { assertSignInAllowed, assertSignUpAllowed, findAccountByEmail, normalizeEmail } from "@/lib/users";
 import {
   assertResendAllowed,
   assertUsable,
@@ -101,11 +103,18 @@ const LINK_INVALID = () => new AppError("verification_expired", "This link is in
 
 /** POST /api/auth/email/send: same answer, same work for known and unknown addresses (S10). */
 export async function sendEmailCode(
-  input: { email: string; intent: EmailIntent; redirectUrl?: string; clientToken: string | null },
+  input: { email: string; intent: EmailIntent; redirectUrl?: string; clientToken: string | null } & HumanProof,
   context: RequestContext,
 ): Promise<EmailSent> {
   const emailNormalized = normalizeEmail(input.email);
+  // Bot protection (S10): a filled honeypot gets the usual answer about an attempt that does not exist.
+  if (await honeypotTripped(input, input.intent, context)) {
+    return { status: "sent", attemptId: newId(input.intent === "sign_up" ? "signUpAttempt" : "signInAttempt"), resendAfter: RESEND_COOLDOWN_MS / 1000, newClientToken: null };
+  }
   if (input.intent === "sign_up") {
+    const settings = await getInstanceSettings();
+    assertSignUpAllowed(emailNormalized, settings);
+    await screenSignUp({ emailNormalized, proof: input }, settings, context);
     const sent = await startVerifiedSignUp(
       { email: input.email, emailNormalized, redirectUrl: input.redirectUrl, clientToken: input.clientToken },
       context,
@@ -117,10 +126,12 @@ export async function sendEmailCode(
   assertEmailSignInEnabled(settings);
   assertSignInAllowed(emailNormalized, settings);
   const now = context.now ?? new Date();
-  await assertResendAllowed({ identifier: emailNormalized, purpose: "sign_in" }, now);
-  await chargeEmailSend(emailNormalized, "sign_in");
   // Emailed codes sign in only through a verified address (S10).
   const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: false });
+  const knownDevice = isKnownDeviceOf(readKnownDevice(context.deviceToken), account?.user.id);
+  await requireHumanIfRisky(input, { action: "email_code", identifierKey: emailNormalized, knownDevice, settings }, context);
+  await assertResendAllowed({ identifier: emailNormalized, purpose: "sign_in" }, now);
+  await chargeEmailSend(emailNormalized, "sign_in");
   const secrets = newVerificationSecrets();
   const email = await renderSignInEmail(input.email.trim(), secrets, context.issuer, { ...context, createdAt: now }, settings);
   const { attemptId, newClientToken } = await db.$transaction(async (tx) => {
@@ -201,9 +212,14 @@ export async function verifyEmailCode(
   const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
   if (!isOpenAttempt(attempt)) throw new AppError("verification_used", "This code has already been used.");
   if (attempt.kind === "sign_in") assertSignInMethodEnabled(await getInstanceSettings(), "email_code");
+  else assertVerificationBy(await getInstanceSettings(), "code");
   const verification = await latestForAttempt(attempt.id);
   if (!verification) throw new AppError("verification_expired", "This code has expired. Request a new one.");
-  await checkCode(verification, input.code.trim(), now);
+  await checkCode(verification, input.code.trim(), now).catch(async (error: unknown) => {
+    // Wrong codes from one client are a risk signal for its next sends and sign-ins (S10).
+    if (error instanceof AppError && error.code === "verification_incorrect") await recordClientFailure(context);
+    throw error;
+  });
   return finishAttempt(attempt, { verificationId: verification.id, factor: "email_code" }, context);
 }
 
@@ -253,6 +269,7 @@ export async function confirmEmailLink(
   if (!attempt) throw LINK_INVALID();
   // Refused before anything is consumed: the code in the same email may still be typed.
   if (attempt.kind === "sign_in") assertSignInMethodEnabled(await getInstanceSettings(), "email_link");
+  else assertVerificationBy(await getInstanceSettings(), "link");
 
   if (belongsToBrowser(attempt, input.clientToken)) {
     return finishAttempt(attempt, { verificationId: verification.id, factor: "email_link" }, context);

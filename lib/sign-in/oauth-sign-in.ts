@@ -6,6 +6,7 @@ import { sha256 } from "@/lib/crypto";
 import { RESEND_COOLDOWN_MS } from "@/lib/verification";
 import { recordAuditEvent } from "@/lib/audit";
 import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
+import { assertNotDisposable } from "@/lib/bot-protection";
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, isSignedInAs, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { startVerifiedSignUp } from "@/lib/sign-up";
@@ -242,6 +243,8 @@ export async function signInWithOAuth(
   const settings = await getInstanceSettings();
   // A new account: the sign-up policy (S8) decides, as for every other way to sign up (createUser checks again).
   assertSignUpAllowed(identity.email, settings, null);
+  // Bot protection (S10): no proof-of-work here (the provider vouched for a person), but disposable domains still count.
+  await assertNotDisposable(identity.email, settings, context);
   if (!identity.emailVerified) {
     // The provider does not vouch for the address: our email verification (S4) comes first.
     const sent = await startVerifiedSignUp(

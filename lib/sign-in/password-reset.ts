@@ -1,11 +1,12 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit";
+import { requireHumanIfRisky, type HumanProof } from "@/lib/bot-protection";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { enqueueEmail, enqueueNothing, kickOutbox, prepareEmail } from "@/lib/email";
 import { assertPasswordPolicy, hashPassword } from "@/lib/password";
 import { getInstanceSettings } from "@/lib/settings";
-import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
+import { ensureClient, isKnownDeviceOf, issueTokenForSession, readKnownDevice, type RequestContext, type StartedSession } from "@/lib/session";
 import { assertSignInAllowed, findAccountByEmail, normalizeEmail } from "@/lib/users";
 import {
   assertResendAllowed,
@@ -42,17 +43,20 @@ export const resetLinkUrl = (origin: string, token: string) =>
 
 export type ResetSent = { status: "sent"; resetId: string; resendAfter: number };
 
-export async function sendPasswordReset(input: { email: string }, context: RequestContext): Promise<ResetSent> {
+export async function sendPasswordReset(input: { email: string } & HumanProof, context: RequestContext): Promise<ResetSent> {
   const now = context.now ?? new Date();
   const emailNormalized = normalizeEmail(input.email);
   // With password sign-in off there is no password to reset; a blocklisted address gets nothing (S8).
   const settings = await getInstanceSettings();
   assertSignInMethodEnabled(settings, "password");
   assertSignInAllowed(emailNormalized, settings);
-  await assertResendAllowed({ identifier: emailNormalized, purpose: "reset_password" }, now);
-  await chargeEmailSend(emailNormalized, "reset_password");
   // An unverified primary address (verification at sign-up off) may reset: the code proves it, and verifies it.
   const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: true });
+  // Bot protection (S10): near the send limits, a stranger meets a challenge; the owner's device does not.
+  const knownDevice = isKnownDeviceOf(readKnownDevice(context.deviceToken), account?.user.id);
+  await requireHumanIfRisky(input, { action: "password_reset", identifierKey: emailNormalized, knownDevice, settings }, context);
+  await assertResendAllowed({ identifier: emailNormalized, purpose: "reset_password" }, now);
+  await chargeEmailSend(emailNormalized, "reset_password");
   const secrets = newVerificationSecrets();
   // Rendered for unknown addresses too, before the transaction, so both answers cost the same; only a known one is sent (S10).
   const email = await prepareEmail(input.email.trim(), {

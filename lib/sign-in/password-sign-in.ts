@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { honeypotTripped, recordClientFailure, requireHumanIfRisky, type HumanProof } from "@/lib/bot-protection";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
@@ -42,7 +43,7 @@ export type SignInResult =
  * the owner on their own device. A lockout never ends existing sessions.
  */
 export async function signInWithPassword(
-  input: { email: string; password: string; clientToken: string | null; redirectUrl?: string },
+  input: { email: string; password: string; clientToken: string | null; redirectUrl?: string } & HumanProof,
   context: RequestContext,
 ): Promise<SignInResult> {
   const now = context.now ?? new Date();
@@ -56,25 +57,29 @@ export async function signInWithPassword(
   const device = readKnownDevice(context.deviceToken);
   const knownDevice = isKnownDeviceOf(device, user?.id);
 
-  if (knownDevice) await enforceRateLimit(RATE_LIMIT_RULES.signInPerDevice, `${device.id}:${user!.id}`);
-  else {
-    // Keyed by the lockout epoch too: an admin unlock (any process, the CLI included) starts a fresh budget.
-    await enforceRateLimit(
-      RATE_LIMIT_RULES.signInPerIdentifier,
-      `${emailNormalized}#${user?.lockoutEpoch ?? 0}`,
-      undefined,
-      STRANGER_BUDGET_MESSAGE,
-    );
+  // Keyed by the lockout epoch too: an admin unlock (any process, the CLI included) starts a fresh budget.
+  const strangerKey = `${emailNormalized}#${user?.lockoutEpoch ?? 0}`;
+  // Bot protection (S10): a filled honeypot gets the wrong-password answer after the same work; a
+  // stranger near the limits meets a challenge before anything is counted, the owner's device never does.
+  if (await honeypotTripped(input, "sign_in", context)) {
+    await verifyAgainstDummyHash(input.password);
+    throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
   }
+  await requireHumanIfRisky(input, { action: "sign_in", identifierKey: strangerKey, knownDevice, settings }, context);
+
+  if (knownDevice) await enforceRateLimit(RATE_LIMIT_RULES.signInPerDevice, `${device.id}:${user!.id}`);
+  else await enforceRateLimit(RATE_LIMIT_RULES.signInPerIdentifier, strangerKey, undefined, STRANGER_BUDGET_MESSAGE);
 
   if (!user?.passwordHash) {
     await verifyAgainstDummyHash(input.password);
+    await recordClientFailure(context);
     await recordFailedAttempt(null, context, now);
     throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
   }
 
   const passwordMatches = await verifyPassword(input.password, user.passwordHash);
   if (!passwordMatches) {
+    if (!knownDevice) await recordClientFailure(context);
     // A known device's failures cost its own budget only: they never count towards the lockout.
     if (knownDevice) await recordAuditEvent({ type: "sign_in.failed", targetId: user.id, ip: context.ip, userAgent: context.userAgent, data: { reason: "wrong_password", knownDevice: true } });
     else await recordFailedAttempt(user.id, context, now);

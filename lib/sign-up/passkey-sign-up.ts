@@ -1,13 +1,14 @@
 import "server-only";
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { db } from "@/lib/db";
+import { honeypotTripped, screenSignUp, type HumanProof } from "@/lib/bot-protection";
 import { AppError } from "@/lib/errors";
 import { passkeySignUpRegistrationOptions, storePasskey, verifyPasskeySignUpRegistration } from "@/lib/passkeys";
 import { getInstanceSettings, passkeySignUpEnabled, type InstanceSettings } from "@/lib/settings";
 import { issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { attemptGone, finishSignUp, loadAttemptForBrowser, type Attempt } from "@/lib/sign-in/attempts";
 import { assertSignUpAllowed, checkInvitationToken, normalizeEmail } from "@/lib/users";
-import { startVerifiedSignUp, type VerificationSent } from "./verified-sign-up";
+import { quietRefusal, startVerifiedSignUp, type VerificationSent } from "./verified-sign-up";
 
 /**
  * Sign-up with a passkey instead of a password (S13), an instance setting:
@@ -42,7 +43,7 @@ export async function startPasskeySignUp(
     redirectUrl?: string;
     /** The token of an admin's invitation (S8). */
     invitation?: string | null;
-  },
+  } & HumanProof,
   context: RequestContext,
 ): Promise<VerificationSent> {
   const emailNormalized = normalizeEmail(input.email);
@@ -50,6 +51,9 @@ export async function startPasskeySignUp(
   assertPasskeySignUpEnabled(settings);
   const invitation = await checkInvitationToken(input.invitation, emailNormalized);
   assertSignUpAllowed(emailNormalized, settings, invitation);
+  // Bot protection (S10): every self-service sign-up.
+  if (await honeypotTripped(input, "sign_up", context)) return quietRefusal(true);
+  await screenSignUp({ emailNormalized, proof: input }, settings, context);
   return startVerifiedSignUp(
     {
       email: input.email,

@@ -1,11 +1,12 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { honeypotTripped, screenSignUp, type HumanProof } from "@/lib/bot-protection";
 import { assertPasswordPolicy, hashPassword } from "@/lib/password";
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { createSignUpAttempt, finishSignUp, PASSWORD_ATTEMPT_TTL_MS } from "@/lib/sign-in/attempts";
 import { assertSignUpAllowed, checkInvitationToken, normalizeEmail } from "@/lib/users";
-import { startVerifiedSignUp, type VerificationSent } from "./verified-sign-up";
+import { quietRefusal, startVerifiedSignUp, type VerificationSent } from "./verified-sign-up";
 
 export type SignUpResult = { status: "complete"; userId: string; session: StartedSession } | VerificationSent;
 
@@ -27,7 +28,7 @@ export async function signUpWithPassword(
     redirectUrl?: string;
     /** The token of an admin's invitation (S8), from /sign-up?invitation=... */
     invitation?: string | null;
-  },
+  } & HumanProof,
   context: RequestContext,
 ): Promise<SignUpResult> {
   const emailNormalized = normalizeEmail(input.email);
@@ -40,6 +41,9 @@ export async function signUpWithPassword(
     minScore: settings.passwordMinScore,
     minLength: settings.passwordMinLength,
   });
+  // Bot protection (S10) before the expensive hash: the honeypot, disposable domains, the solved challenge.
+  if (await honeypotTripped(input, "sign_up", context)) return quietRefusal(settings.emailVerificationAtSignUp);
+  await screenSignUp({ emailNormalized, proof: input }, settings, context);
   // Hashed even for a taken address, so both answers take the same time (S10).
   const { hash, cost } = await hashPassword(input.password);
   const fields = {

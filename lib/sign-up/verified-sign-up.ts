@@ -1,5 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
 import { enqueueEmail, kickOutbox, prepareEmail } from "@/lib/email";
 import { ensureClient, type RequestContext } from "@/lib/session";
 import {
@@ -10,7 +12,7 @@ import {
   type SignUpFields,
 } from "@/lib/sign-in/attempts";
 import { requestedFrom } from "@/lib/sign-in/requested-from";
-import { getInstanceSettings } from "@/lib/settings";
+import { getInstanceSettings, verificationEmailParts } from "@/lib/settings";
 import { assertSignUpAllowed, findAccountByEmail } from "@/lib/users";
 import {
   assertResendAllowed,
@@ -105,7 +107,7 @@ export async function resendSignUpEmail(attempt: Attempt, context: RequestContex
 }
 
 /** Rendered before the transaction (lib/db.ts): the code and link come from `secrets`. */
-function renderSignUpEmail(
+async function renderSignUpEmail(
   to: string,
   taken: boolean,
   secrets: VerificationSecrets,
@@ -119,11 +121,24 @@ function renderSignUpEmail(
       resetUrl: `${issuer}/forgot-password`,
     });
   }
+  // Code, link or both (S8 verificationEmailContent); whichever is left out is refused when used.
+  const parts = verificationEmailParts(await getInstanceSettings());
   return prepareEmail(to, {
     template: "sign_up_code",
-    code: secrets.code,
-    link: confirmLinkUrl(issuer, secrets.linkToken),
+    ...(parts.code ? { code: secrets.code } : {}),
+    ...(parts.link ? { link: confirmLinkUrl(issuer, secrets.linkToken) } : {}),
     expiresInMinutes: VERIFICATION_TTL_MS / 60_000,
     requestedFrom: requestedFrom(startedBy),
   });
+}
+
+/**
+ * A filled honeypot (S10): the answer a real sign-up would get when it waits
+ * for its email, with an attempt that does not exist, so the sender learns
+ * nothing. Without email verification a real sign-up would get a session,
+ * which cannot be faked: then the answer is a plain failure.
+ */
+export function quietRefusal(emailVerificationAtSignUp: boolean): VerificationSent {
+  if (!emailVerificationAtSignUp) throw new AppError("validation_failed", "We could not create the account. Try again.");
+  return { status: "needs_verification", attemptId: newId("signUpAttempt"), resendAfter: RESEND_COOLDOWN_MS / 1000, newClientToken: null };
 }

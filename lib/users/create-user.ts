@@ -31,6 +31,17 @@ export type NewUser = {
   /** How the account was made, for the audit log: "password", "email_code", "email_link", ... */
   method: string;
   /**
+   * An account moved in from another provider (lib/import): its id
+   * there, its username (already normalized and checked), when it was made
+   * there (it has not signed in here yet), and its other email addresses.
+   */
+  imported?: {
+    externalId: string;
+    username?: string | null;
+    createdAt?: Date | null;
+    otherEmails?: { email: string; emailNormalized: string; verified: boolean }[];
+  };
+  /**
    * The sign-up policy (S8) checked once more here, the last line of defence
    * whatever path led here: the settings read before the transaction and the
    * invitation the attempt presented (accepted here, once). Only an account
@@ -101,9 +112,11 @@ export async function createUser(
         passwordHash: input.passwordHash ?? null,
         passwordCost: input.passwordCost ?? null,
         passwordChangedAt: input.passwordHash ? now : null,
-        lastSignInAt: now,
-        lastActiveAt: now,
-        createdAt: now,
+        lastSignInAt: input.imported ? null : now,
+        lastActiveAt: input.imported ? null : now,
+        createdAt: input.imported?.createdAt ?? now,
+        externalId: input.imported?.externalId ?? null,
+        username: input.imported?.username ?? null,
       },
     });
     await tx.emailAddress.create({
@@ -116,6 +129,18 @@ export async function createUser(
         verifiedAt: input.emailVerified ? now : null,
       },
     });
+    for (const other of input.imported?.otherEmails ?? []) {
+      await tx.emailAddress.create({
+        data: {
+          id: newId("identification"),
+          userId,
+          email: other.email.trim(),
+          emailNormalized: other.emailNormalized,
+          verified: other.verified,
+          verifiedAt: other.verified ? now : null,
+        },
+      });
+    }
   } catch (error) {
     // Two sign-ups racing for one verified address: the unique index decides, the loser gets a clean 409.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {

@@ -4,6 +4,7 @@ import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { enqueueEmail, kickOutbox, prepareEmail, type PreparedEmail } from "@/lib/email";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { assertVerificationBy, getInstanceSettings, verificationEmailParts } from "@/lib/settings";
 import { emitUserUpdated } from "@/lib/webhooks/events";
 import {
   assertResendAllowed,
@@ -38,10 +39,12 @@ export async function sendEmailAddressVerification(
   await chargeEmailSend(address.emailNormalized, "verify_email");
   // Code, link and email are made before the transaction: inside it only `tx` may be used (lib/db.ts).
   const secrets = newVerificationSecrets();
+  // Code, link or both (S8 verificationEmailContent); whichever is left out is refused when used.
+  const parts = verificationEmailParts(await getInstanceSettings());
   const email = await prepareEmail(address.email, {
     template: "verify_email",
-    code: secrets.code,
-    link: emailConfirmUrl(context.issuer, secrets.linkToken),
+    ...(parts.code ? { code: secrets.code } : {}),
+    ...(parts.link ? { link: emailConfirmUrl(context.issuer, secrets.linkToken) } : {}),
     expiresInMinutes: VERIFICATION_TTL_MS / 60_000,
   });
   await db.$transaction(async (tx) => {
@@ -64,6 +67,7 @@ export async function verifyEmailAddressCode(
 ): Promise<void> {
   const address = await db.emailAddress.findFirst({ where: { id: input.emailAddressId, userId: input.userId } });
   if (!address) throw new AppError("not_found", "Email address not found.");
+  assertVerificationBy(await getInstanceSettings(), "code");
   const verification = await db.verification.findFirst({
     where: { purpose: "verify_email", identifier: address.emailNormalized, userId: input.userId, attemptId: null },
     orderBy: { createdAt: "desc" },
@@ -89,6 +93,7 @@ export async function confirmEmailAddressLink(
   },
   now = new Date(),
 ): Promise<void> {
+  assertVerificationBy(await getInstanceSettings(), "link");
   assertUsable(verification, now);
   const address = verification.userId
     ? await db.emailAddress.findFirst({

@@ -4,6 +4,7 @@ import { DeleteAccountSection } from "@/app/_components/account/DeleteAccountSec
 import { EmailAddressesSection } from "@/app/_components/account/EmailAddressesSection";
 import { ProfileSection } from "@/app/_components/account/ProfileSection";
 import { auth, requireUser } from "@/lib/session/server";
+import { getInstanceSettings, verificationStepContents } from "@/lib/settings";
 import { getAccountProfile, listEmailAddresses } from "@/lib/users";
 
 export const metadata: Metadata = { title: "Profile" };
@@ -18,7 +19,12 @@ export const dynamic = "force-dynamic";
  */
 export default async function ProfilePage() {
   const user = await requireUser();
-  const [profile, emailAddresses, session] = await Promise.all([getAccountProfile(user.id), listEmailAddresses(user.id), auth()]);
+  const [profile, emailAddresses, session, settings] = await Promise.all([
+    getAccountProfile(user.id),
+    listEmailAddresses(user.id),
+    auth(),
+    getInstanceSettings(),
+  ]);
   if (!profile) return null; // deleted between the layout's check and here: the next request signs out
 
   return (
@@ -30,7 +36,7 @@ export default async function ProfilePage() {
           user={{ id: profile.id, email: user.email, firstName: profile.firstName, lastName: profile.lastName, imageUrl: profile.imageUrl }}
         />
         <ProfileSection profile={{ firstName: profile.firstName, lastName: profile.lastName, username: profile.username }} />
-        <EmailAddressesSection initialEmailAddresses={emailAddresses} />
+        <EmailAddressesSection initialEmailAddresses={emailAddresses} verificationContents={verificationStepContents(settings)} />
         <DeleteAccountSection email={user.email} impersonating={Boolean(session?.actor)} />
       </div>
     </>

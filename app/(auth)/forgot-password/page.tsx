@@ -3,6 +3,7 @@ import Link from "next/link";
 import { AuthCard } from "@/app/_components/AuthCard";
 import { ForgotPasswordForm } from "@/app/_components/ForgotPasswordForm";
 import { firstParam, type SearchParams } from "@/app/_components/searchParams";
+import { publicBotCheck, type PublicBotCheck } from "@/lib/bot-protection";
 import { getInstanceSettings } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Reset your password" };
@@ -12,9 +13,9 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
   // Carried from the sign-in form's "Forgot password?" link; only a plausible address is kept.
   const typed = firstParam((await searchParams).email)?.trim() ?? "";
   const initialEmail = typed.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(typed) ? typed : "";
-  const { minScore, minLength } = await getInstanceSettings().then(
-    (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength }),
-    () => ({ minScore: undefined, minLength: undefined }),
+  const { minScore, minLength, botCheck } = await getInstanceSettings().then(
+    (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength, botCheck: publicBotCheck(settings) }),
+    () => ({ minScore: undefined, minLength: undefined, botCheck: { enabled: false } as PublicBotCheck }),
   );
   return (
     <AuthCard
@@ -26,7 +27,7 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
         </Link>
       }
     >
-      <ForgotPasswordForm minScore={minScore} minLength={minLength} initialEmail={initialEmail} />
+      <ForgotPasswordForm minScore={minScore} minLength={minLength} initialEmail={initialEmail} botCheck={botCheck} />
     </AuthCard>
   );
 }

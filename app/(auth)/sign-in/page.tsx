@@ -6,6 +6,7 @@ import { readRedirectUrl, type SearchParams } from "@/app/_components/searchPara
 import { SignInForm } from "@/app/_components/SignInForm";
 import { sendSignedInVisitorOn } from "@/app/_components/signedInVisitor";
 import { SocialButtons, socialSignInAvailable } from "@/app/_components/SocialButtons";
+import { publicBotCheck } from "@/lib/bot-protection";
 import { getInstanceSettings } from "@/lib/settings";
 import { signInMethods } from "@/lib/sign-in";
 
@@ -17,7 +18,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const redirectUrl = await readRedirectUrl(searchParams);
   const { addingAccount } = await sendSignedInVisitorOn(redirectUrl);
   // The methods an admin left on (S8), as flags: the form hides the rest and the server refuses them anyway.
-  const [methods, social] = await Promise.all([getInstanceSettings().then(signInMethods), socialSignInAvailable()]);
+  const [settings, social] = await Promise.all([getInstanceSettings(), socialSignInAvailable()]);
+  const methods = signInMethods(settings);
+  const placement = settings.socialButtonsPlacement;
   const withFields = methods.password || methods.emailCode || methods.emailLink;
   const { instanceName } = await pageBranding();
   return (
@@ -33,7 +36,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       <SignInForm
         redirectUrl={redirectUrl}
         methods={methods}
-        social={social ? <SocialButtons redirectUrl={redirectUrl} divider={withFields} /> : undefined}
+        socialPlacement={placement}
+        botCheck={publicBotCheck(settings)}
+        social={social ? <SocialButtons redirectUrl={redirectUrl} divider={withFields} placement={placement} /> : undefined}
       />
     </AuthCard>
   );

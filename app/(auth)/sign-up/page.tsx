@@ -7,7 +7,9 @@ import { firstParam, readRedirectUrl, type SearchParams } from "@/app/_component
 import { SignUpForm } from "@/app/_components/SignUpForm";
 import { sendSignedInVisitorOn } from "@/app/_components/signedInVisitor";
 import { SocialButtons } from "@/app/_components/SocialButtons";
-import { getInstanceSettings, passkeySignUpEnabled, type InstanceSettings } from "@/lib/settings";
+import { TermsNotice } from "@/app/_components/TermsNotice";
+import { publicBotCheck, type PublicBotCheck } from "@/lib/bot-protection";
+import { getInstanceSettings, passkeySignUpEnabled, verificationStepContents, type InstanceSettings } from "@/lib/settings";
 import { inspectInvitation, type InvitationInspection } from "@/lib/users";
 
 export const metadata: Metadata = { title: "Create your account" };
@@ -15,7 +17,7 @@ export const dynamic = "force-dynamic";
 
 export default async function SignUpPage({ searchParams }: { searchParams: SearchParams }) {
   const [redirectUrl, policy, invitation] = await Promise.all([readRedirectUrl(searchParams), signUpPolicy(), readInvitation(searchParams)]);
-  const { minScore, minLength, signUpMode, passkey } = policy;
+  const { minScore, minLength, signUpMode, passkey, pages, botCheck } = policy;
   const invited = invitation?.inspection.state === "valid" ? { token: invitation.token, email: invitation.inspection.email } : undefined;
   const { addingAccount } = await sendSignedInVisitorOn(redirectUrl);
   const { instanceName } = await pageBranding();
@@ -33,16 +35,36 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
           minLength={minLength}
           invitation={invited}
           passkey={passkey}
+          socialPlacement={pages.socialPlacement}
+          verificationContents={pages.verificationContents}
+          botCheck={botCheck}
+          legalNotice={<TermsNotice termsUrl={pages.termsUrl} privacyUrl={pages.privacyUrl} />}
           // An invitation is for one address, through this form; providers would sign up whatever address they hold.
-          social={invited ? undefined : <SocialButtons redirectUrl={redirectUrl} />}
+          social={invited ? undefined : <SocialButtons redirectUrl={redirectUrl} placement={pages.socialPlacement} />}
         />
       </div>
     </AuthCard>
   );
 }
 
+/** How the page looks (S8): provider buttons' place, legal links, what the verification email asks for. */
+type SignUpPageSettings = {
+  socialPlacement: InstanceSettings["socialButtonsPlacement"];
+  termsUrl: string | null;
+  privacyUrl: string | null;
+  verificationContents: "code_and_link" | "code" | "link";
+};
+
 /** The live meter should judge by the instance's settings; if settings can't be read, the policy defaults apply. */
-async function signUpPolicy(): Promise<{ minScore?: number; minLength?: number; signUpMode: InstanceSettings["signUpMode"]; passkey: boolean }> {
+async function signUpPolicy(): Promise<{
+  minScore?: number;
+  minLength?: number;
+  signUpMode: InstanceSettings["signUpMode"];
+  passkey: boolean;
+  pages: SignUpPageSettings;
+  /** S10: the bot check the form solves in the background. */
+  botCheck: PublicBotCheck;
+}> {
   try {
     const settings = await getInstanceSettings();
     return {
@@ -51,9 +73,16 @@ async function signUpPolicy(): Promise<{ minScore?: number; minLength?: number; 
       signUpMode: settings.signUpMode,
       // S13: "Use a passkey instead of a password" (the server refuses it when off anyway).
       passkey: passkeySignUpEnabled(settings),
+      botCheck: publicBotCheck(settings),
+      pages: {
+        socialPlacement: settings.socialButtonsPlacement,
+        termsUrl: settings.termsUrl,
+        privacyUrl: settings.privacyUrl,
+        verificationContents: verificationStepContents(settings),
+      },
     };
   } catch {
-    return { signUpMode: "public", passkey: false };
+    return { signUpMode: "public", passkey: false, botCheck: { enabled: false }, pages: { socialPlacement: "top", termsUrl: null, privacyUrl: null, verificationContents: "code_and_link" } };
   }
 }
 

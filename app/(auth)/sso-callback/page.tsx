@@ -6,7 +6,7 @@ import { SecondFactorStep } from "@/app/_components/SecondFactorStep";
 import { firstParam, type SearchParams } from "@/app/_components/searchParams";
 import { findProvider } from "@/lib/oauth";
 import { readClientTokenFromCookies } from "@/lib/session";
-import { getInstanceSettings } from "@/lib/settings";
+import { getInstanceSettings, verificationStepContents } from "@/lib/settings";
 import { pendingOAuthStep, type OAuthCallbackFailure } from "@/lib/sign-in";
 
 export const metadata: Metadata = { title: "Continue signing in" };
@@ -34,7 +34,12 @@ export default async function SsoCallbackPage({ searchParams }: { searchParams: 
     if (pending?.step === "verify") {
       return (
         <AuthCard title="One more step" subtitle="Confirm your email address to finish creating your account.">
-          <OAuthVerifyStep email={pending.email} attemptId={pending.attemptId} resendAfter={pending.resendAfter} />
+          <OAuthVerifyStep
+            email={pending.email}
+            attemptId={pending.attemptId}
+            resendAfter={pending.resendAfter}
+            contents={verificationStepContents(await getInstanceSettings())}
+          />
         </AuthCard>
       );
     }

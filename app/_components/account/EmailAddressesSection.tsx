@@ -26,7 +26,10 @@ const POLL_MS = 3_000;
  * primary; remove one (the server refuses the primary and the last verified
  * one and says why). Brings its own step-up prompt, so it works on any page.
  */
-export function EmailAddressesSection(props: { initialEmailAddresses: AccountEmailAddress[] }) {
+/** What the verification email carries (S8 `verificationEmailContent`): the panel asks for the code only when there is one. */
+export type VerificationContents = "code_and_link" | "code" | "link";
+
+export function EmailAddressesSection(props: { initialEmailAddresses: AccountEmailAddress[]; verificationContents?: VerificationContents }) {
   return (
     <StepUpProvider>
       <EmailAddresses {...props} />
@@ -34,7 +37,13 @@ export function EmailAddressesSection(props: { initialEmailAddresses: AccountEma
   );
 }
 
-function EmailAddresses({ initialEmailAddresses }: { initialEmailAddresses: AccountEmailAddress[] }) {
+function EmailAddresses({
+  initialEmailAddresses,
+  verificationContents = "code_and_link",
+}: {
+  initialEmailAddresses: AccountEmailAddress[];
+  verificationContents?: VerificationContents;
+}) {
   const stepUp = useStepUp();
   const [addresses, setAddresses] = useState(initialEmailAddresses);
   const [error, setError] = useState<string | null>(null);
@@ -181,6 +190,7 @@ function EmailAddresses({ initialEmailAddresses }: { initialEmailAddresses: Acco
               {verifying === address.id && !address.verified ? (
                 <VerifyPanel
                   address={address}
+                  contents={verificationContents}
                   resendIn={resendIn}
                   resending={busy === `resend:${address.id}`}
                   onResend={() => resend(address)}
@@ -198,6 +208,7 @@ function EmailAddresses({ initialEmailAddresses }: { initialEmailAddresses: Acco
       </ul>
       {adding ? (
         <AddEmailForm
+          contents={verificationContents}
           stepUp={stepUp}
           onCancel={() => setAdding(false)}
           onAdded={async (added, resendAfter) => {
@@ -230,10 +241,12 @@ function Badge({ tone, icon, label }: { tone: "brand" | "success" | "warning"; i
 }
 
 function AddEmailForm({
+  contents,
   stepUp,
   onAdded,
   onCancel,
 }: {
+  contents: VerificationContents;
   stepUp: ReturnType<typeof useStepUp>;
   onAdded: (address: AccountEmailAddress, resendAfter: number) => Promise<void>;
   onCancel: () => void;
@@ -261,7 +274,7 @@ function AddEmailForm({
     setSubmitting(false);
     if (!result) return;
     if (result.ok) {
-      toast.success(`Code sent to ${result.data.emailAddress.email}`);
+      toast.success(`${contents === "link" ? "Link" : "Code"} sent to ${result.data.emailAddress.email}`);
       await onAdded(result.data.emailAddress, result.data.resendAfter);
       return;
     }
@@ -291,7 +304,9 @@ function AddEmailForm({
         }}
         error={fieldError ?? formError}
       />
-      <p className="text-sm text-muted-foreground">We’ll email a code and a link to confirm it’s yours.</p>
+      <p className="text-sm text-muted-foreground">
+        We’ll email {contents === "code_and_link" ? "a code and a link" : contents === "code" ? "a code" : "a link"} to confirm it’s yours.
+      </p>
       <div className="mt-3 flex gap-2">
         <Button type="submit" variant="primary" loading={submitting}>
           Add
@@ -306,6 +321,7 @@ function AddEmailForm({
 
 function VerifyPanel({
   address,
+  contents,
   resendIn,
   resending,
   onResend,
@@ -313,6 +329,7 @@ function VerifyPanel({
   onVerified,
 }: {
   address: AccountEmailAddress;
+  contents: VerificationContents;
   resendIn: number;
   resending: boolean;
   onResend: () => void;
@@ -356,27 +373,33 @@ function VerifyPanel({
       className="mt-4 grid gap-3 rounded-lg border border-border bg-muted/30 p-4 sm:max-w-md"
     >
       <p id={hintId} className="text-sm text-muted-foreground">
-        Enter the code we sent to <span className="font-medium text-foreground">{address.email}</span>, or open the link in that email.
+        {contents === "link" ? "Open the link we sent to " : "Enter the code we sent to "}
+        <span className="font-medium text-foreground">{address.email}</span>
+        {contents === "code_and_link" ? ", or open the link in that email." : contents === "link" ? " while signed in here; this page updates by itself." : "."}
       </p>
-      <CodeField
-        id={`verify-code-${address.id}`}
-        value={code}
-        onChange={(value) => {
-          setCode(value);
-          setError(null);
-        }}
-        onComplete={(value) => void submit(value)}
-        readOnly={checking}
-        error={error}
-        autoFocus
-        describedBy={hintId}
-      />
+      {contents === "link" ? null : (
+        <CodeField
+          id={`verify-code-${address.id}`}
+          value={code}
+          onChange={(value) => {
+            setCode(value);
+            setError(null);
+          }}
+          onComplete={(value) => void submit(value)}
+          readOnly={checking}
+          error={error}
+          autoFocus
+          describedBy={hintId}
+        />
+      )}
       <div className="flex flex-wrap gap-2">
-        <Button type="submit" variant="primary" loading={checking}>
-          Verify
-        </Button>
+        {contents === "link" ? null : (
+          <Button type="submit" variant="primary" loading={checking}>
+            Verify
+          </Button>
+        )}
         <Button variant="secondary" onClick={onResend} loading={resending} disabled={resendIn > 0}>
-          {resendIn > 0 ? `Resend code (${resendIn}s)` : "Resend code"}
+          {(contents === "link" ? "Resend link" : "Resend code") + (resendIn > 0 ? ` (${resendIn}s)` : "")}
         </Button>
         <Button variant="ghost" onClick={onCancel}>
           Later

@@ -58,7 +58,10 @@ function SecuritySections({ initialStatus, hasPassword, account, minScore, minLe
 
   return (
     <div className="grid grid-cols-1 gap-6">
-      <TwoStepSection status={status} reload={reload} factorEnabled={factorEnabled} freshCodes={freshCodes} setFreshCodes={setFreshCodes} account={account} />
+      {/* With authenticator apps off (S8) and nothing set up, there is nothing to manage here; SMS has its own section. */}
+      {status.totp.available || status.enabled || freshCodes ? (
+        <TwoStepSection status={status} reload={reload} factorEnabled={factorEnabled} freshCodes={freshCodes} setFreshCodes={setFreshCodes} account={account} />
+      ) : null}
       {status.sms.available || status.sms.enabled ? <SmsSection status={status} reload={reload} factorEnabled={factorEnabled} /> : null}
       {passkeysEnabled || passkeys.length > 0 ? <PasskeysSection passkeys={passkeys} canAdd={passkeysEnabled} /> : null}
       <PasswordSection hasPassword={hasPassword} account={account} minScore={minScore} minLength={minLength} />
@@ -132,43 +135,45 @@ function TwoStepSection({
       aside={<StatusBadge on={status.enabled} />}
       error={error}
     >
-      <SectionRow
-        title="Authenticator app"
-        detail={status.totp.enabled ? "On: sign-in asks for a code from your app." : "Use an app such as 1Password, Google Authenticator or Authy."}
-        actions={
-          status.totp.enabled ? (
-            <ConfirmDialog
-              trigger="Turn off"
-              title="Remove the authenticator app?"
-              description={
-                lastFactor
-                  ? "This turns off two-step verification: signing in will only need your password or an emailed code, and your backup codes stop working."
-                  : "Sign-in will ask for a text-message code or a backup code instead."
-              }
-              confirmLabel="Remove app"
-              loading={busy === "disable"}
-              disabled={busy !== null}
-              onConfirm={() => void turnOff()}
+      {status.totp.available || status.totp.enabled || enrolment ? (
+        <SectionRow
+          title="Authenticator app"
+          detail={status.totp.enabled ? "On: sign-in asks for a code from your app." : "Use an app such as 1Password, Google Authenticator or Authy."}
+          actions={
+            status.totp.enabled ? (
+              <ConfirmDialog
+                trigger="Turn off"
+                title="Remove the authenticator app?"
+                description={
+                  lastFactor
+                    ? "This turns off two-step verification: signing in will only need your password or an emailed code, and your backup codes stop working."
+                    : "Sign-in will ask for a text-message code or a backup code instead."
+                }
+                confirmLabel="Remove app"
+                loading={busy === "disable"}
+                disabled={busy !== null}
+                onConfirm={() => void turnOff()}
+              />
+            ) : enrolment ? null : (
+              <Button variant="primary" loading={busy === "start"} disabled={busy !== null} onClick={() => void startSetup()}>
+                Set up
+              </Button>
+            )
+          }
+        >
+          {enrolment && !status.totp.enabled ? (
+            <TotpSetup
+              enrolment={enrolment}
+              onCancel={() => setEnrolment(null)}
+              onEnabled={(codes) => {
+                setEnrolment(null);
+                toast.success("Authenticator app added", { description: "Sign-in now asks for a code from it." });
+                void factorEnabled(codes);
+              }}
             />
-          ) : enrolment ? null : (
-            <Button variant="primary" loading={busy === "start"} disabled={busy !== null} onClick={() => void startSetup()}>
-              Set up
-            </Button>
-          )
-        }
-      >
-        {enrolment && !status.totp.enabled ? (
-          <TotpSetup
-            enrolment={enrolment}
-            onCancel={() => setEnrolment(null)}
-            onEnabled={(codes) => {
-              setEnrolment(null);
-              toast.success("Authenticator app added", { description: "Sign-in now asks for a code from it." });
-              void factorEnabled(codes);
-            }}
-          />
-        ) : null}
-      </SectionRow>
+          ) : null}
+        </SectionRow>
+      ) : null}
 
       {status.enabled || freshCodes ? (
         <SectionRow

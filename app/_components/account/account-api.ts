@@ -3,7 +3,8 @@ import { errorCode, getJson, withSession, type ApiFailure, type ApiResult } from
 /** GET /api/account/mfa (S6). */
 export type MfaStatus = {
   enabled: boolean;
-  totp: { enabled: boolean };
+  /** `available`: new authenticator apps allowed (S8); an app already set up stays usable and removable. */
+  totp: { available: boolean; enabled: boolean };
   sms: { available: boolean; enabled: boolean; phoneHint: string | null; pendingPhoneHint: string | null };
   backupCodes: { remaining: number; low: boolean };
 };

@@ -8,11 +8,14 @@ const METHOD_LABELS: Record<string, string> = {
   impersonation: "Impersonation",
 };
 
+/** Built-in providers whose name is not the capitalised id (lib/oauth/providers.ts presets). */
+const PROVIDER_NAMES: Record<string, string> = { github: "GitHub", linkedin: "LinkedIn", gitlab: "GitLab", x: "X" };
+
 export function signInMethodLabel(method: string): string {
   if (METHOD_LABELS[method]) return METHOD_LABELS[method];
   if (method.startsWith("oauth_")) {
     const provider = method.slice("oauth_".length);
-    return provider.charAt(0).toUpperCase() + provider.slice(1);
+    return PROVIDER_NAMES[provider] ?? provider.charAt(0).toUpperCase() + provider.slice(1);
   }
   return method;
 }

@@ -4,6 +4,7 @@ import { BrandingSettings } from "@/app/_components/admin/settings/BrandingSetti
 import { PageHeader } from "@/app/_components/admin/PageHeader";
 import { OAuthProvidersSettings } from "@/app/_components/admin/oauth/OAuthProvidersSettings";
 import { StepUpProvider } from "@/app/_components/account/step-up";
+import { getConfig } from "@/lib/config";
 import { configuredProviders } from "@/lib/oauth";
 import { requireAdmin } from "@/lib/session/server";
 import { getInstanceSettings, readAdminSettings } from "@/lib/settings";
@@ -26,7 +27,12 @@ export default async function AdminSettingsPage() {
     <>
       <PageHeader title="Settings" description="How people sign up and sign in to this instance. Saving asks you to confirm it’s you." />
       <div className="grid grid-cols-1 gap-6">
-        <AdminSettingsForms initial={initial} oauthProviderCount={oauthProviderCount} invitations={invitations} />
+        <AdminSettingsForms
+          initial={initial}
+          oauthProviderCount={oauthProviderCount}
+          invitations={invitations}
+          turnstileConfigured={Boolean(getConfig().TURNSTILE_SITE_KEY && getConfig().TURNSTILE_SECRET_KEY)}
+        />
         <StepUpProvider>
           <OAuthProvidersSettings />
         </StepUpProvider>

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { flagParam, instantParam, USER_SEARCH_MAX_LIMIT, USER_SEARCH_MAX_QUERY_LENGTH } from "@/lib/admin";
 import { emailField, passwordField, safeText } from "@/lib/http";
 import { templateNameField } from "@/lib/jwt-templates";
+import { PASSWORD_HASHERS } from "@/lib/password";
 import { profileNameField, usernameField } from "@/lib/users";
 
 /**
@@ -177,6 +178,15 @@ export const listUsersQuery = z.object({
 export const createUserBody = z.strictObject({
   email_address: emailField.describe("The primary address; created verified (the backend vouches for it)."),
   password: passwordField.optional().describe("Checked against the instance's password policy. Without one the user signs in by email code, link or OAuth."),
+  password_digest: safeText({ max: 1024, min: 1, label: "password_digest" })
+    .optional()
+    .describe(
+      "Instead of `password`: the user's password hash from the system they are moving from, with `password_hasher` (formats: docs/importing.md). Checked at sign-in and replaced by this instance's bcrypt on the first successful one.",
+    ),
+  password_hasher: z
+    .enum(PASSWORD_HASHERS, { error: `password_hasher must be one of: ${PASSWORD_HASHERS.join(", ")}.` })
+    .optional()
+    .describe("The algorithm that made `password_digest` (Clerk's names)."),
   first_name: profileNameField("first_name").optional(),
   last_name: profileNameField("last_name").optional(),
   public_metadata: metadataInput("Public metadata (a JSON object, at most 8 KB).").optional(),

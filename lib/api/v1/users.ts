@@ -11,7 +11,7 @@ import {
   type AdminActor,
   type UserSearchInput,
 } from "@/lib/admin";
-import { assertPasswordPolicy, hashPassword } from "@/lib/password";
+import { assertPasswordPolicy, hashPassword, importPasswordDigest, type PasswordHasher } from "@/lib/password";
 import { getInstanceSettings } from "@/lib/settings";
 import { createAccountWithoutSignUp } from "@/lib/sign-in";
 import {
@@ -86,13 +86,28 @@ function checkedMetadata(input: MetadataInput): Partial<Record<MetadataKind, Jso
  * mode and allow/block lists do not apply to what the backend creates.
  */
 export async function createUserFromApi(
-  input: { emailAddress: string; password?: string; firstName?: string | null; lastName?: string | null } & MetadataInput,
+  input: {
+    emailAddress: string;
+    password?: string;
+    /** A hash from another system (lib/password importPasswordDigest): stored with a null cost, rehashed at the first sign-in. */
+    passwordDigest?: string;
+    passwordHasher?: PasswordHasher;
+    firstName?: string | null;
+    lastName?: string | null;
+  } & MetadataInput,
   actor: ApiUserActor,
 ): Promise<UserResource> {
   const emailNormalized = normalizeEmail(input.emailAddress);
   const metadata = checkedMetadata(input);
-  let password: { hash: string; cost: number } | null = null;
-  if (input.password !== undefined) {
+  let password: { hash: string; cost: number | null } | null = null;
+  if (input.passwordDigest !== undefined || input.passwordHasher !== undefined) {
+    const fields: FieldErrors = {};
+    if (input.password !== undefined) fields.password = ["Give either password or password_digest, not both."];
+    if (input.passwordDigest === undefined) fields.password_digest = ["password_hasher needs a password_digest."];
+    if (input.passwordHasher === undefined) fields.password_hasher = ["password_digest needs a password_hasher."];
+    if (Object.keys(fields).length > 0) throw new AppError("validation_failed", Object.values(fields)[0]![0]!, { fields });
+    password = { hash: importPasswordDigest(input.passwordHasher!, input.passwordDigest!), cost: null };
+  } else if (input.password !== undefined) {
     const settings = await getInstanceSettings();
     assertPasswordPolicy(input.password, {
       userInputs: [emailNormalized, emailNormalized.split("@")[0] ?? "", input.firstName ?? "", input.lastName ?? ""].filter(Boolean),

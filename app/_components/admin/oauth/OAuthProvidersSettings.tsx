@@ -6,7 +6,7 @@ import { getJson, postJson, withSession } from "../../api";
 import { FormAlert } from "../../Alert";
 import { Button } from "../../Button";
 import { useStepUp } from "../../account/step-up";
-import { TextField } from "../../TextField";
+import { FieldError, inputClassName, OptionalHint, TextField } from "../../TextField";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "../../ui/dialog";
 import { Badge } from "../Badge";
 
@@ -19,9 +19,13 @@ type Provider = {
   clientId: string | null;
   hasClientSecret: boolean;
   issuer: string | null;
+  credentials: "client_secret" | "apple_key";
+  issuerEditable: boolean;
+  teamId: string | null;
+  keyId: string | null;
 };
 
-const FIELDS = ["id", "name", "clientId", "clientSecret", "issuer"] as const;
+const FIELDS = ["id", "name", "clientId", "clientSecret", "issuer", "teamId", "keyId", "privateKey"] as const;
 
 /**
  * OAuth providers (S5, S8): the built-in ones and any OpenID Connect
@@ -97,12 +101,19 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: Provider | n
   const [clientId, setClientId] = useState(provider?.clientId ?? "");
   const [clientSecret, setClientSecret] = useState("");
   const [issuer, setIssuer] = useState(provider?.issuer ?? "");
+  const [teamId, setTeamId] = useState(provider?.teamId ?? "");
+  const [keyId, setKeyId] = useState(provider?.keyId ?? "");
+  const [privateKey, setPrivateKey] = useState("");
   const [enabled, setEnabled] = useState(provider ? provider.enabled || provider.source === "none" : true);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const enabledId = useId();
+  const privateKeyId = useId();
   const generic = !provider?.preset;
+  const apple = provider?.credentials === "apple_key";
+  // Generic providers need an issuer; a self-managed GitLab may set one (empty: gitlab.com).
+  const issuerShown = generic || Boolean(provider?.issuerEditable);
   const callbackUrl = typeof window === "undefined" || !id ? null : `${window.location.origin}/api/auth/oauth/${id}/callback`;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -114,8 +125,9 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: Provider | n
       id: id.trim(),
       enabled,
       clientId,
-      ...(clientSecret ? { clientSecret } : {}),
-      ...(generic ? { issuer: issuer.trim() || undefined, name: name.trim() || undefined } : {}),
+      ...(apple ? { teamId: teamId.trim(), keyId: keyId.trim(), ...(privateKey.trim() ? { privateKey } : {}) } : clientSecret ? { clientSecret } : {}),
+      ...(issuerShown ? { issuer: issuer.trim() || undefined } : {}),
+      ...(generic ? { name: name.trim() || undefined } : {}),
     };
     const result = await stepUp(() => postJson<{ providers: Provider[] }>("/api/admin/oauth-providers", body, { fields: FIELDS }));
     setSaving(false);
@@ -134,17 +146,29 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: Provider | n
       <DialogContent>
         <DialogTitle className="text-lg font-semibold">{provider ? `Configure ${provider.name}` : "Add an OpenID Connect provider"}</DialogTitle>
         <DialogDescription className="text-sm text-muted-foreground">
-          Register the callback URL below at the provider, then paste the client ID and secret it gives you.
+          {apple
+            ? "In your Apple developer account, add the callback URL below as a return URL of a Services ID with Sign in with Apple, and create a key for it; then enter the IDs and paste the key."
+            : "Register the callback URL below at the provider, then paste the client ID and secret it gives you."}
         </DialogDescription>
         <form noValidate onSubmit={onSubmit} className="grid gap-3" aria-busy={saving || undefined}>
           {provider ? null : (
             <TextField id="oauth-id" label="Provider id" value={id} onChange={(event) => setId(event.target.value.toLowerCase())} placeholder="okta" error={errors.id} autoComplete="off" />
           )}
           {generic ? (
-            <>
-              <TextField id="oauth-name" label="Button name" value={name} onChange={(event) => setName(event.target.value)} placeholder="Okta" error={errors.name} autoComplete="off" />
-              <TextField id="oauth-issuer" label="Issuer URL" type="url" value={issuer} onChange={(event) => setIssuer(event.target.value)} placeholder="https://login.example.com" error={errors.issuer} autoComplete="off" />
-            </>
+            <TextField id="oauth-name" label="Button name" value={name} onChange={(event) => setName(event.target.value)} placeholder="Okta" error={errors.name} autoComplete="off" />
+          ) : null}
+          {issuerShown ? (
+            <TextField
+              id="oauth-issuer"
+              label={generic ? "Issuer URL" : "Instance URL"}
+              labelAside={generic ? null : <OptionalHint />}
+              type="url"
+              value={issuer}
+              onChange={(event) => setIssuer(event.target.value)}
+              placeholder={generic ? "https://login.example.com" : "https://gitlab.com"}
+              error={errors.issuer}
+              autoComplete="off"
+            />
           ) : null}
           {callbackUrl ? (
             <div className="grid gap-1 text-sm">
@@ -152,17 +176,56 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: Provider | n
               <code className="rounded-md border border-border bg-muted px-2 py-1.5 font-mono text-xs break-all">{callbackUrl}</code>
             </div>
           ) : null}
-          <TextField id="oauth-client-id" label="Client ID" value={clientId} onChange={(event) => setClientId(event.target.value)} error={errors.clientId} autoComplete="off" />
           <TextField
-            id="oauth-client-secret"
-            label="Client secret"
-            type="password"
-            value={clientSecret}
-            onChange={(event) => setClientSecret(event.target.value)}
-            placeholder={provider?.hasClientSecret ? "Leave empty to keep the stored secret" : ""}
-            error={errors.clientSecret}
-            autoComplete="new-password"
+            id="oauth-client-id"
+            label={apple ? "Services ID" : "Client ID"}
+            value={clientId}
+            onChange={(event) => setClientId(event.target.value)}
+            placeholder={apple ? "com.example.signin" : undefined}
+            error={errors.clientId}
+            autoComplete="off"
           />
+          {apple ? (
+            <>
+              <div className="grid gap-x-3 sm:grid-cols-2">
+                <TextField id="oauth-team-id" label="Team ID" value={teamId} onChange={(event) => setTeamId(event.target.value.toUpperCase())} placeholder="A1B2C3D4E5" error={errors.teamId} autoComplete="off" spellCheck={false} />
+                <TextField id="oauth-key-id" label="Key ID" value={keyId} onChange={(event) => setKeyId(event.target.value.toUpperCase())} placeholder="F6G7H8I9J0" error={errors.keyId} autoComplete="off" spellCheck={false} />
+              </div>
+              <div className="pb-3">
+                <label htmlFor={privateKeyId} className="text-sm font-medium text-foreground">
+                  Private key (.p8)
+                </label>
+                <textarea
+                  id={privateKeyId}
+                  value={privateKey}
+                  rows={5}
+                  spellCheck={false}
+                  autoCapitalize="none"
+                  autoComplete="off"
+                  placeholder={provider?.hasClientSecret ? "Leave empty to keep the stored key" : "-----BEGIN PRIVATE KEY-----"}
+                  onChange={(event) => setPrivateKey(event.target.value)}
+                  aria-invalid={errors.privateKey ? true : undefined}
+                  aria-describedby={`${privateKeyId}-hint${errors.privateKey ? ` ${privateKeyId}-error` : ""}`}
+                  className={`${inputClassName} mt-1.5 min-h-28 py-2 font-mono`}
+                />
+                <p id={`${privateKeyId}-hint`} className="mt-1.5 text-sm text-muted-foreground">
+                  The whole file Apple let you download once. It is stored encrypted and signs a short-lived client secret for each sign-in.
+                </p>
+                <FieldError id={`${privateKeyId}-error`} error={errors.privateKey} className={errors.privateKey ? "mt-1.5" : ""} />
+              </div>
+            </>
+          ) : (
+            <TextField
+              id="oauth-client-secret"
+              label="Client secret"
+              type="password"
+              value={clientSecret}
+              onChange={(event) => setClientSecret(event.target.value)}
+              placeholder={provider?.hasClientSecret ? "Leave empty to keep the stored secret" : ""}
+              error={errors.clientSecret}
+              autoComplete="new-password"
+            />
+          )}
           <label htmlFor={enabledId} className="flex items-center gap-2 text-sm font-medium">
             <input id={enabledId} type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} className="size-4 accent-(--brand-primary)" />
             Show on the sign-in page

@@ -6,6 +6,8 @@ import { fetchAdminSettings, patchAdminSettings, type AdminSettings, type Invita
 import { same, SettingsContext, type SaveOutcome, type SettingsContextValue } from "./settings-context";
 import { EmailLinksSection, PasskeysSection, PasswordsSection, SessionsSection, SignInMethodsSection } from "./sections";
 import { SignUpSection } from "./SignUpSection";
+import { BotProtectionSection } from "./BotProtectionSection";
+import { AuthPagesSection, RedirectsSection, VerificationEmailsSection } from "./SignInExperienceSections";
 
 /**
  * The admin settings forms (S8). Each section saves only its own fields with
@@ -19,20 +21,33 @@ export function AdminSettingsForms({
   initial,
   oauthProviderCount,
   invitations,
+  turnstileConfigured = false,
 }: {
   initial: VersionedAdminSettings;
+  /** TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY are set (S10); only the fact leaves the server. */
+  turnstileConfigured?: boolean;
   /** Providers configured (settings or environment), for the OAuth switch's hint. */
   oauthProviderCount: number;
   invitations: InvitationSummary[];
 }) {
   return (
     <StepUpProvider>
-      <Sections initial={initial} oauthProviderCount={oauthProviderCount} invitations={invitations} />
+      <Sections initial={initial} oauthProviderCount={oauthProviderCount} invitations={invitations} turnstileConfigured={turnstileConfigured} />
     </StepUpProvider>
   );
 }
 
-function Sections({ initial, oauthProviderCount, invitations }: { initial: VersionedAdminSettings; oauthProviderCount: number; invitations: InvitationSummary[] }) {
+function Sections({
+  initial,
+  oauthProviderCount,
+  invitations,
+  turnstileConfigured,
+}: {
+  initial: VersionedAdminSettings;
+  oauthProviderCount: number;
+  invitations: InvitationSummary[];
+  turnstileConfigured: boolean;
+}) {
   const stepUp = useStepUp();
   const [current, setCurrent] = useState(initial);
   // Bumped when values changed under the forms (another admin's save): the sections start again from them.
@@ -78,9 +93,13 @@ function Sections({ initial, oauthProviderCount, invitations }: { initial: Versi
         <SignInMethodsSection oauthProviderCount={oauthProviderCount} />
         <PasskeysSection />
         <SignUpSection invitations={invitations} />
+        <BotProtectionSection turnstileConfigured={turnstileConfigured} />
         <PasswordsSection />
         <SessionsSection />
         <EmailLinksSection />
+        <VerificationEmailsSection />
+        <RedirectsSection />
+        <AuthPagesSection />
       </div>
     </SettingsContext>
   );

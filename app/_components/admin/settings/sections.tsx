@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { Notice } from "../../Alert";
 import { FieldError, inputClassName, TextField } from "../../TextField";
 import { pick, same, SettingsCard, useAdminSettings, useSectionSave } from "./settings-context";
 import { GroupError, NumberField, parseWholeNumber, SwitchRow } from "./fields";
@@ -8,7 +9,7 @@ import { GroupError, NumberField, parseWholeNumber, SwitchRow } from "./fields";
 /** Mirrors lib/settings/sign-in-methods.ts: checked here first, the server checks again. */
 const NO_SIGN_IN_METHOD = "Keep at least one way to sign in turned on (password, email code, email link or OAuth), or nobody could sign in, admins included.";
 
-const SIGN_IN_KEYS = ["passwordSignIn", "emailCodeSignIn", "emailLinkSignIn", "oauthSignIn", "passkeySignIn", "smsSecondFactor"] as const;
+const SIGN_IN_KEYS = ["passwordSignIn", "emailCodeSignIn", "emailLinkSignIn", "oauthSignIn", "passkeySignIn", "smsSecondFactor", "totpSecondFactor"] as const;
 
 /** Sign-in methods (S8): the first factors, each hidden on the sign-in page and refused by the server when off. */
 export function SignInMethodsSection({ oauthProviderCount }: { oauthProviderCount: number }) {
@@ -82,11 +83,27 @@ export function SignInMethodsSection({ oauthProviderCount }: { oauthProviderCoun
         />
         <GroupError id={`${id}-methods-error`} error={fieldErrors.signInMethods} />
       </fieldset>
-      <div className="border-t border-border pt-4">
+      <div className="grid gap-4 border-t border-border pt-4">
+        <SwitchRow
+          id={`${id}-totp`}
+          label="Authenticator apps as a second factor"
+          description="Users may set up an app such as 1Password or Google Authenticator (TOTP) for two-step verification."
+          checked={draft.totpSecondFactor}
+          onCheckedChange={set("totpSecondFactor")}
+        />
+        {!draft.totpSecondFactor ? (
+          <Notice tone="warning">
+            Nobody can set up a new authenticator app. Apps already set up keep working at sign-in (so nobody is locked out) and can still be
+            removed.{" "}
+            {draft.smsSecondFactor
+              ? "Text-message codes remain for two-step verification."
+              : "With text-message codes off too, new users have no two-step verification except passkeys."}
+          </Notice>
+        ) : null}
         <SwitchRow
           id={`${id}-sms`}
           label="Text-message codes as a second factor"
-          description="Users may add a phone number for two-step verification. Needs an SMS provider; authenticator apps stay available either way."
+          description="Users may add a phone number for two-step verification. Needs an SMS provider."
           checked={draft.smsSecondFactor}
           onCheckedChange={set("smsSecondFactor")}
         />

@@ -1,16 +1,18 @@
 import { z } from "zod";
-import { allowedRedirect, emailField, handler, json, passwordField, redirectUrlField } from "@/lib/http";
+import { emailField, handler, humanProofFields, json, passwordField, redirectUrlField } from "@/lib/http";
 import { readClientToken, requestContext, setAuthCookies, setClientCookie } from "@/lib/session";
+import { redirectAfter } from "@/lib/settings";
 import { signInWithPassword } from "@/lib/sign-in";
 
 const body = z.strictObject({
   email: emailField,
   password: passwordField,
   redirectUrl: redirectUrlField,
+  ...humanProofFields,
 });
 
 export const POST = handler({ body }, async ({ request, body }) => {
-  const redirectUrl = allowedRedirect(body.redirectUrl);
+  const redirectUrl = await redirectAfter("signIn", body.redirectUrl);
   const result = await signInWithPassword(
     { ...body, clientToken: readClientToken(request), redirectUrl },
     requestContext(request),

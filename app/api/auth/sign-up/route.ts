@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { allowedRedirect, emailField, handler, json, nameField, passwordField, redirectUrlField, tokenField } from "@/lib/http";
+import { emailField, handler, humanProofFields, json, nameField, passwordField, redirectUrlField, tokenField } from "@/lib/http";
 import { readClientToken, requestContext, setAuthCookies, setClientCookie } from "@/lib/session";
+import { redirectAfter } from "@/lib/settings";
 import { signUpWithPassword } from "@/lib/sign-up";
 
 const body = z.strictObject({
@@ -11,10 +12,11 @@ const body = z.strictObject({
   redirectUrl: redirectUrlField,
   /** An admin's invitation (S8), from /sign-up?invitation=... */
   invitation: tokenField.optional(),
+  ...humanProofFields,
 });
 
 export const POST = handler({ body }, async ({ request, body }) => {
-  const redirectUrl = allowedRedirect(body.redirectUrl);
+  const redirectUrl = await redirectAfter("signUp", body.redirectUrl);
   const result = await signUpWithPassword(
     { ...body, clientToken: readClientToken(request), redirectUrl },
     requestContext(request),

@@ -15,12 +15,14 @@ export const GET = apiHandler(V1.listUsers, async ({ query }) =>
   }),
 );
 
-/** POST /api/v1/users: creates a user (verified address, optional password and metadata). */
+/** POST /api/v1/users: creates a user (verified address, optional password or imported password digest, metadata). */
 export const POST = apiHandler(V1.createUser, async ({ body, actor }) =>
   createUserFromApi(
     {
       emailAddress: body.email_address,
       password: body.password,
+      passwordDigest: body.password_digest,
+      passwordHasher: body.password_hasher,
       firstName: body.first_name,
       lastName: body.last_name,
       publicMetadata: body.public_metadata,

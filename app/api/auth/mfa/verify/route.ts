@@ -2,6 +2,7 @@ import { z } from "zod";
 import { handler, idField, json, safeText } from "@/lib/http";
 import { verifySecondFactor } from "@/lib/mfa";
 import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
+import { redirectAfter } from "@/lib/settings";
 
 const body = z.strictObject({
   attemptId: idField("attemptId"),
@@ -12,7 +13,7 @@ const body = z.strictObject({
 /** The second factor of a sign-in attempt (S6): the code completes it in the browser that started it. */
 export const POST = handler({ body }, async ({ request, body }) => {
   const result = await verifySecondFactor({ ...body, clientToken: readClientToken(request) }, requestContext(request));
-  const response = json({ status: result.status, redirectUrl: result.redirectUrl ?? "/" });
+  const response = json({ status: result.status, redirectUrl: result.redirectUrl ?? (await redirectAfter("signIn", null)) });
   setAuthCookies(response, request, result.session);
   return response;
 });

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { allowedRedirect, handler, idField, json, redirectUrlField } from "@/lib/http";
+import { handler, idField, json, redirectUrlField } from "@/lib/http";
 import { authenticationResponseSchema } from "@/lib/passkeys/schemas";
 import { readClientToken, requestContext, setAuthCookies } from "@/lib/session";
+import { redirectAfter } from "@/lib/settings";
 import { finishPasskeySignIn } from "@/lib/sign-in";
 
 const body = z.strictObject({
@@ -12,7 +13,7 @@ const body = z.strictObject({
 
 /** Step 2: the signed challenge; a verified passkey signs in (and counts as two factors). */
 export const POST = handler({ body }, async ({ request, body }) => {
-  const redirectUrl = allowedRedirect(body.redirectUrl);
+  const redirectUrl = await redirectAfter("signIn", body.redirectUrl);
   const result = await finishPasskeySignIn(
     { attemptId: body.attemptId, response: body.response, clientToken: readClientToken(request) },
     requestContext(request),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { handler, json, passwordField, tokenField } from "@/lib/http";
 import { readClientToken, requestContext, setAuthCookies, setClientCookie } from "@/lib/session";
+import { redirectAfter } from "@/lib/settings";
 import { completePasswordReset } from "@/lib/sign-in";
 
 const body = z.strictObject({
@@ -20,7 +21,7 @@ export const POST = handler({ body }, async ({ request, body }) => {
     setClientCookie(response, request, newClientToken);
     return response;
   }
-  const response = json({ status: result.status, redirectUrl: "/" });
+  const response = json({ status: result.status, redirectUrl: await redirectAfter("signIn", null) });
   setAuthCookies(response, request, result.session);
   return response;
 });

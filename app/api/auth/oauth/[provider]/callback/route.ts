@@ -1,5 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { allowedRedirect, handler } from "@/lib/http";
+import { AppError } from "@/lib/errors";
+import { allowedRedirect, handler, mediaType, readAtMost } from "@/lib/http";
+import { formPostRedirect, formPostResponse } from "@/lib/oauth";
 import {
   clearOAuthFlowCookie,
   readClientToken,
@@ -39,6 +41,34 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     } else if (result.status === "needs_second_factor" || result.status === "needs_verification") {
       setClientCookie(response, request, result.newClientToken);
     }
+    return response;
+  })(request);
+}
+
+/**
+ * A form_post provider (Apple) POSTs its answer here from its own site, so
+ * the browser sends neither our Origin nor the SameSite=Lax flow cookie. The
+ * POST changes nothing: it answers 303 to the GET above with the answer in
+ * the query (a top-level GET carries the cookie), where state, PKCE and the
+ * flow cookie are checked as for every provider. Other providers: 404.
+ */
+export async function POST(request: NextRequest, { params }: { params: Promise<{ provider: string }> }) {
+  const { provider } = await params;
+  return handler({ caller: "provider_form_post" }, async ({ request }) => {
+    if (mediaType(request.headers.get("content-type")) !== "application/x-www-form-urlencoded") {
+      throw new AppError("unsupported_media_type", "Send the authorization response as a form.");
+    }
+    const raw = await readAtMost(request.body, 16 * 1024);
+    if (!raw) throw new AppError("payload_too_large", "The request body is too large.");
+    const parsed = formPostResponse.safeParse(Object.fromEntries(new URLSearchParams(raw.toString("utf8"))));
+    if (!parsed.success) throw new AppError("validation_failed", "The authorization response is malformed.");
+    const location = await formPostRedirect({
+      providerId: provider,
+      callbackUrl: new URL(request.nextUrl.pathname, requestContext(request).issuer).href,
+      response: parsed.data,
+    });
+    const response = NextResponse.redirect(location, 303);
+    response.headers.set("Cache-Control", "no-store");
     return response;
   })(request);
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { allowedRedirect, handler, json, redirectUrlField } from "@/lib/http";
 import { OAUTH_FLOW_TTL_MS } from "@/lib/oauth";
 import { authenticateRequest, requestContext, setOAuthFlowCookie } from "@/lib/session";
+import { redirectAfter } from "@/lib/settings";
 import { startOAuth } from "@/lib/sign-in";
 
 const body = z.strictObject({
@@ -24,7 +25,10 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
       {
         providerId: provider,
         intent: body.intent,
-        redirectUrl: allowedRedirect(body.redirectUrl, body.intent === "connect" ? "/account/connected-accounts" : "/"),
+        redirectUrl:
+          body.intent === "connect"
+            ? allowedRedirect(body.redirectUrl, "/account/connected-accounts")
+            : await redirectAfter("signIn", body.redirectUrl),
         signedInUserId: signedIn?.userId ?? null,
         impersonating: Boolean(signedIn?.actor),
       },
