@@ -75,7 +75,7 @@ describe("npm run admin -- import", () => {
     expect(await db.emailAddress.count({ where: { emailNormalized: { endsWith: "@import.example.com" } } })).toBe(ROWS - bad.size);
 
     // One user of every hasher, and a bulk one, sign in through the real route.
-    for (const i of [...special.keys(), 5_000]) {
+    for (const i of [...special.keys(), ROWS / 2]) {
       const response = await signIn(`bulk-${i}@import.example.com`, OLD_PASSWORD);
       expect(response.status, `row ${i + 1}: ${await response.clone().text()}`).toBe(200);
     }
