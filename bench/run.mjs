@@ -5,6 +5,8 @@
 //   node bench/run.mjs                 full run (1k users, then 100k users + 200k sessions)
 //   node bench/run.mjs --smoke         CI smoke: short, 1k users only, budgets reported, not enforced
 //   node bench/run.mjs --workdir DIR   mirror the project into DIR and run there (never builds in place)
+//   node bench/run.mjs --only integrations   one scenario alone on the 1k server: the webhook
+//                                      fan-out and template mint rows (combine with --smoke for short rounds)
 //   --build / --no-build               force / forbid `next build` (default: build when stale)
 //   node bench/run.mjs --report FILE   print the table of a saved bench/results/*.json again
 //
@@ -29,7 +31,7 @@ import { freePort, httpStatus, sleep, waitFor } from "../scripts/lib/net.mjs";
 import { exitStatus, exited, nodeBin, start, stop } from "../scripts/lib/proc.mjs";
 import { randomSecret } from "../scripts/lib/secret.mjs";
 import { buildIsFresh, mirrorProject } from "./lib/build.mjs";
-import { load } from "./lib/load.mjs";
+import { load, processCpuMs } from "./lib/load.mjs";
 import { dictionaryChunksInBuild, pageWeight } from "./lib/weight.mjs";
 import {
   assignPasswords,
@@ -55,6 +57,13 @@ const smoke = argv.includes("--smoke");
 let buildMode = argv.includes("--build") ? "always" : argv.includes("--no-build") ? "never" : "auto";
 const workdirIndex = argv.indexOf("--workdir");
 const workdir = workdirIndex >= 0 ? argv[workdirIndex + 1] : null;
+const onlyIndex = argv.indexOf("--only");
+const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : null;
+const ONLY_SCENARIOS = ["integrations"];
+if (onlyIndex >= 0 && !ONLY_SCENARIOS.includes(only)) {
+  console.error(`[bench] --only takes one of: ${ONLY_SCENARIOS.join(", ")}`);
+  process.exit(2);
+}
 
 // --- scenario sizes ----------------------------------------------------------
 const SIZES = smoke
@@ -548,7 +557,7 @@ async function main() {
   const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER_URL;
   const report = {
     startedAt: new Date(startedAt).toISOString(),
-    mode: smoke ? "smoke" : "full",
+    mode: `${smoke ? "smoke" : "full"}${only ? ` (only ${only})` : ""}`,
     machine: {
       cpus: os.availableParallelism(),
       cpuModel: os.cpus()[0]?.model,
@@ -580,13 +589,15 @@ async function main() {
   }
 
   // 2. Micro-benchmark on a quiet machine, before any server exists.
-  log("Token verification micro-benchmark ...");
-  const verify = spawnSync(process.execPath, [path.join(ROOT, "bench", "token-verify.mjs"), ...(SIZES.verifyQuick ? ["--quick"] : [])], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  if (verify.status !== 0) throw new Error(`token-verify.mjs failed:\n${verify.stderr}`);
-  report.tokenVerify = JSON.parse(verify.stdout.trim().split("\n").pop());
+  if (!only) {
+    log("Token verification micro-benchmark ...");
+    const verify = spawnSync(process.execPath, [path.join(ROOT, "bench", "token-verify.mjs"), ...(SIZES.verifyQuick ? ["--quick"] : [])], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    if (verify.status !== 0) throw new Error(`token-verify.mjs failed:\n${verify.stderr}`);
+    report.tokenVerify = JSON.parse(verify.stdout.trim().split("\n").pop());
+  }
 
   // 3. Passwords: one shared hash for every other row, real ones for the accounts that sign in.
   log(`Hashing passwords (bcrypt cost ${BCRYPT_COST}) ...`);
@@ -595,13 +606,26 @@ async function main() {
   // The 100k database signs in 50 other accounts spread over its rows.
   const largeSignIn = Array.from({ length: SIGN_IN_USERS }, (_, i) => SMALL.users + 1 + Math.floor(((i + 0.5) * (LARGE.users - SMALL.users)) / SIGN_IN_USERS));
   const hashFor = new Map();
-  for (const n of [...smallSignIn, TOKEN_USER, ...(smoke ? [] : largeSignIn)]) hashFor.set(n, bcrypt.hashSync(passwordOf(n), BCRYPT_COST));
+  for (const n of [...smallSignIn, TOKEN_USER, ...(smoke || only ? [] : largeSignIn)]) hashFor.set(n, bcrypt.hashSync(passwordOf(n), BCRYPT_COST));
 
   // 4. Targets: 1k users always; 100k users + 200k sessions in full mode (own database and server).
   const small = await createTarget("1k", SMALL, serverUrl, { sharedHash, hashFor, signInUsers: smallSignIn });
-  const large = smoke ? null : await createTarget("100k", LARGE, serverUrl, { sharedHash, hashFor, signInUsers: largeSignIn });
+  const large = smoke || only ? null : await createTarget("100k", LARGE, serverUrl, { sharedHash, hashFor, signInUsers: largeSignIn });
   const all = [small, large].filter(Boolean);
+  if (!only) await otherScenarios(report, { small, large, all, hashFor });
 
+  // 8b. Integrations (issue 14) on the 1k server: webhook fan-out to a local receiver, template mint.
+  log(`Integrations: ${WEBHOOK_EVENTS} webhook events to a local receiver (vs its own capacity), template vs session token mint ...`);
+  report.integrations = await integrationsScenario(small);
+
+  if (!only) await indexUse(report, all);
+  report.durationS = round((Date.now() - startedAt) / 1000, 1);
+  report.machine.loadAverageAtEnd = os.loadavg().map((value) => round(value, 2));
+  return report;
+}
+
+/** Every scenario but the integrations, in order (steps 5 to 8). */
+async function otherScenarios(report, { small, large, all, hashFor }) {
   // 5. Page weight.
   log("Page weight ...");
   const signInWeight = await pageWeight(small.baseUrl, "/sign-in");
@@ -649,11 +673,10 @@ async function main() {
       target.stormRounds.push(await stormRound(target, sample));
     }
   }
+}
 
-  // 8b. Integrations (issue 14) on the 1k server: webhook fan-out to a local receiver, template mint.
-  log(`Integrations: ${WEBHOOK_EVENTS} webhook events to a local receiver (vs its own capacity), template vs session token mint ...`);
-  report.integrations = await integrationsScenario(small);
-
+/** Step 9 and the per-target phases of the report. */
+async function indexUse(report, all) {
   // 9. Index use: plans of the hot queries, and sequential scans the app made under load.
   if (!smoke) await sleep(11_000); // backends flush table statistics within 10 s of going idle
   for (const target of all) {
@@ -683,14 +706,11 @@ async function main() {
       plans,
     };
   }
-
-  report.durationS = round((Date.now() - startedAt) / 1000, 1);
-  report.machine.loadAverageAtEnd = os.loadavg().map((value) => round(value, 2));
-  return report;
 }
 
 // --- integrations (issue 14): webhook fan-out and JWT template mint ----------------
 const WEBHOOK_EVENTS = 1_000;
+const WEBHOOK_WARMUP_EVENTS = 500;
 /** What the portal keeps in flight to one endpoint (lib/webhooks/channel.ts: 2 lanes x 32). */
 const WEBHOOK_RECEIVER_CONNECTIONS = 64;
 const MINT_CONNECTIONS = 10;
@@ -759,7 +779,7 @@ async function receiverCapacity(receiver, secret) {
         },
       ],
     },
-    { expect: 204, label: "receiver capacity (POST signed event, verify + store)" },
+    { expect: 204, label: "receiver capacity (POST signed event, verify + store)", cpuPid: receiver.child.pid },
   );
   return checked(result);
 }
@@ -771,27 +791,33 @@ async function receiverCapacity(receiver, secret) {
  * The emit time is reported on its own: it is the cost the changing
  * transactions pay, not delivery.
  */
-async function fanOutRound(target, receiver) {
+async function fanOutRound(target, receiver, events = WEBHOOK_EVENTS) {
   await fetch(`${receiver.url}/reset`, { method: "POST" });
   const started = Date.now();
-  await postBench(target, { action: "emit", count: WEBHOOK_EVENTS });
+  await postBench(target, { action: "emit", count: events });
   const enqueuedAt = Date.now();
+  // CPU per delivery of the portal (its drain) and of the receiver: a cross-check far less
+  // sensitive to other load on the machine than delivered/s. Counted from the commit on.
+  const cpuBefore = { portal: processCpuMs(target.server.pid), receiver: processCpuMs(receiver.child.pid) };
   let stats;
   await waitFor(
-    `${WEBHOOK_EVENTS} webhook deliveries`,
+    `${events} webhook deliveries`,
     async () => {
       stats = await receiverStats(receiver);
-      return stats.unique >= WEBHOOK_EVENTS;
+      return stats.unique >= events;
     },
     { timeoutMs: 120_000, intervalMs: 100 },
   );
   const seconds = (stats.lastAt - enqueuedAt) / 1000;
+  const cpuUs = (pid, before) => (before === null ? null : Math.round(((processCpuMs(pid) - before) * 1000) / events));
   return {
-    events: WEBHOOK_EVENTS,
+    portalCpuUsPerDelivery: cpuUs(target.server.pid, cpuBefore.portal),
+    receiverCpuUsPerDelivery: cpuUs(receiver.child.pid, cpuBefore.receiver),
+    events,
     enqueueMs: enqueuedAt - started,
     firstDeliveryAfterEnqueueMs: stats.firstAt - enqueuedAt,
     seconds: round(seconds, 3),
-    deliveredPerSecond: round(WEBHOOK_EVENTS / seconds, 1),
+    deliveredPerSecond: round(events / seconds, 1),
     duplicates: stats.duplicates,
     rejected: stats.rejected,
   };
@@ -831,6 +857,8 @@ async function integrationsScenario(target) {
     await fetch(`${receiver.url}/configure`, { method: "POST", body: JSON.stringify({ secret }) });
     const capacity = [];
     const fanOut = [];
+    // Warm-up, discarded (as the other scenarios do): the first drain of a fresh server runs cold code.
+    await fanOutRound(target, receiver, WEBHOOK_WARMUP_EVENTS);
     for (let i = 0; i < (SIZES.verifyQuick ? 1 : 2); i++) {
       await fetch(`${receiver.url}/reset`, { method: "POST" });
       capacity.push(await receiverCapacity(receiver, secret));
@@ -864,51 +892,54 @@ function budgets(report) {
       ? `; by server CPU/req: ${round(faster.serverCpuUsPerRequest / slower.serverCpuUsPerRequest, 3)} (${slower.serverCpuUsPerRequest} vs ${faster.serverCpuUsPerRequest} us)`
       : "";
 
-  const mw = report.middleware;
-  const mwRatios = paired(okRps(mw.protected), okRps(mw.public));
-  add(
-    "Middleware overhead: protected / public rps",
-    median(mwRatios),
-    ">=",
-    0.9,
-    `${mw.protected.okRps} / ${mw.public.okRps} req/s overall${cpuRatio(mw.protected, mw.public)}`,
-    mwRatios,
-  );
-  const tv = report.tokenVerify;
-  add("Token verify: cold jwtVerify / cache hit", tv.coldJwtVerifyNs / tv.cacheHitNs, ">=", 20, `${round(tv.coldJwtVerifyNs / 1000, 1)} us / ${round(tv.cacheHitNs, 0)} ns per call`);
-
+  // Absent when the run was --only another scenario.
   const p1 = report.phases["1k"];
-  const refreshRatios = paired(okRps(p1.refresh.refresh), okRps(p1.refresh.dbRead));
-  add(
-    "Refresh (20 conc.) / one indexed read rps",
-    median(refreshRatios),
-    ">=",
-    0.5,
-    `${p1.refresh.refresh.okRps} / ${p1.refresh.dbRead.okRps} req/s; refresh p99 ${p1.refresh.refresh.p99} ms${cpuRatio(p1.refresh.refresh, p1.refresh.dbRead)}`,
-    refreshRatios,
-  );
-  const stormRatios = paired(okRps(p1.storm.storm), p1.storm.perRoundIdealRps);
-  add(
-    "Sign-in storm rps / (cores / single hash)",
-    median(stormRatios),
-    ">=",
-    0.8,
-    `${p1.storm.storm.okRps} / (${p1.storm.cores} / ${p1.storm.singleHashMs} ms = ${p1.storm.idealRps}) req/s; event-loop CPU per sign-in ${p1.storm.storm.serverMainThreadUsPerRequest} us of ${p1.storm.storm.serverCpuUsPerRequest} us server CPU`,
-    stormRatios,
-  );
-  const p99Ratios = paired(p1.storm.alongside.raw.map((run) => run.latencyMs.p99), p1.storm.unloaded.raw.map((run) => run.latencyMs.p99));
-  add("Protected p99 during storm / unloaded p99", median(p99Ratios), "<", 5, `${p1.storm.alongside.p99} / ${p1.storm.unloaded.p99} ms`, p99Ratios);
+  if (p1) {
+    const mw = report.middleware;
+    const mwRatios = paired(okRps(mw.protected), okRps(mw.public));
+    add(
+      "Middleware overhead: protected / public rps",
+      median(mwRatios),
+      ">=",
+      0.9,
+      `${mw.protected.okRps} / ${mw.public.okRps} req/s overall${cpuRatio(mw.protected, mw.public)}`,
+      mwRatios,
+    );
+    const tv = report.tokenVerify;
+    add("Token verify: cold jwtVerify / cache hit", tv.coldJwtVerifyNs / tv.cacheHitNs, ">=", 20, `${round(tv.coldJwtVerifyNs / 1000, 1)} us / ${round(tv.cacheHitNs, 0)} ns per call`);
 
-  const pw = report.pageWeight;
-  const addedKb = (pw.signIn.gzipBytes - pw.empty.gzipBytes) / KB;
-  add("/sign-in JS over empty page (kB gzip)", addedKb, "<=", 25, `${round(pw.signIn.gzipBytes / KB, 1)} - ${round(pw.empty.gzipBytes / KB, 1)} kB`);
-  add(
-    "zxcvbn dictionaries in /sign-in first load (count)",
-    pw.signIn.dictionaryChunks.length,
-    "<=",
-    0,
-    `lazy dictionary chunks in the build: ${pw.dictionaryChunksInBuild.length}`,
-  );
+    const refreshRatios = paired(okRps(p1.refresh.refresh), okRps(p1.refresh.dbRead));
+    add(
+      "Refresh (20 conc.) / one indexed read rps",
+      median(refreshRatios),
+      ">=",
+      0.5,
+      `${p1.refresh.refresh.okRps} / ${p1.refresh.dbRead.okRps} req/s; refresh p99 ${p1.refresh.refresh.p99} ms${cpuRatio(p1.refresh.refresh, p1.refresh.dbRead)}`,
+      refreshRatios,
+    );
+    const stormRatios = paired(okRps(p1.storm.storm), p1.storm.perRoundIdealRps);
+    add(
+      "Sign-in storm rps / (cores / single hash)",
+      median(stormRatios),
+      ">=",
+      0.8,
+      `${p1.storm.storm.okRps} / (${p1.storm.cores} / ${p1.storm.singleHashMs} ms = ${p1.storm.idealRps}) req/s; event-loop CPU per sign-in ${p1.storm.storm.serverMainThreadUsPerRequest} us of ${p1.storm.storm.serverCpuUsPerRequest} us server CPU`,
+      stormRatios,
+    );
+    const p99Ratios = paired(p1.storm.alongside.raw.map((run) => run.latencyMs.p99), p1.storm.unloaded.raw.map((run) => run.latencyMs.p99));
+    add("Protected p99 during storm / unloaded p99", median(p99Ratios), "<", 5, `${p1.storm.alongside.p99} / ${p1.storm.unloaded.p99} ms`, p99Ratios);
+
+    const pw = report.pageWeight;
+    const addedKb = (pw.signIn.gzipBytes - pw.empty.gzipBytes) / KB;
+    add("/sign-in JS over empty page (kB gzip)", addedKb, "<=", 25, `${round(pw.signIn.gzipBytes / KB, 1)} - ${round(pw.empty.gzipBytes / KB, 1)} kB`);
+    add(
+      "zxcvbn dictionaries in /sign-in first load (count)",
+      pw.signIn.dictionaryChunks.length,
+      "<=",
+      0,
+      `lazy dictionary chunks in the build: ${pw.dictionaryChunksInBuild.length}`,
+    );
+  }
 
   const integ = report.integrations;
   if (integ) {
@@ -920,7 +951,9 @@ function budgets(report) {
       median(fanOutRatios),
       ">=",
       0.5,
-      `${fanOut.map((run) => run.deliveredPerSecond).join(", ")} / ${capacity} per s; duplicates ${fanOut.map((run) => run.duplicates).join(", ")}`,
+      `${fanOut.map((run) => run.deliveredPerSecond).join(", ")} / ${capacity} per s; duplicates ${fanOut.map((run) => run.duplicates).join(", ")}; ` +
+        `CPU per delivery: portal ${fanOut.map((run) => run.portalCpuUsPerDelivery).join(", ")} us, receiver ${fanOut.map((run) => run.receiverCpuUsPerDelivery).join(", ")} us ` +
+        `(${integ.webhooks.capacity.serverCpuUsPerRequest} us per request from autocannon)`,
       fanOutRatios,
     );
     const mintRatios = paired(okRps(integ.mint.session), okRps(integ.mint.template));
@@ -935,7 +968,7 @@ function budgets(report) {
   }
 
   const p2 = report.phases["100k"];
-  if (p2) {
+  if (p1 && p2) {
     const signInScale = paired(okRps(p2.storm.storm), okRps(p1.storm.storm));
     add("Scale: sign-in rps 100k / 1k", median(signInScale), ">=", 0.9, `${p2.storm.storm.okRps} / ${p1.storm.storm.okRps} req/s${cpuRatio(p2.storm.storm, p1.storm.storm)}`, signInScale);
     const refreshScale = paired(okRps(p2.refresh.refresh), okRps(p1.refresh.refresh));
@@ -972,39 +1005,41 @@ function printReport(report, rows) {
     lines.push(
       `  ${pad(label, 66)} ${pad(`${round(run.okRps, 1)} req/s`, 14)} ${pad(latency(run), 24)}${run.serverCpuUsPerRequest ? ` server CPU ${run.serverCpuUsPerRequest} us/req (event loop ${run.serverMainThreadUsPerRequest})` : ""}`,
     );
-  row(report.middleware.public.label, report.middleware.public);
-  row(report.middleware.protected.label, report.middleware.protected);
-  const tv = report.tokenVerify;
-  lines.push(`  token verify: cold jwtVerify ${round(tv.coldJwtVerifyNs / 1000, 1)} us, cache miss ${round(tv.cacheMissNs / 1000, 1)} us, cache hit ${round(tv.cacheHitNs, 0)} ns per call`);
-  for (const [name, phase] of Object.entries(report.phases)) {
-    lines.push(`  -- ${name} users (${phase.counts.users} users, ${phase.counts.sessions} sessions)`);
-    row(phase.refresh.dbRead.label, phase.refresh.dbRead);
-    row(phase.refresh.refresh.label, phase.refresh.refresh);
-    row(phase.refresh.refreshNoWrite.label, phase.refresh.refreshNoWrite);
-    if (phase.admin) {
-      row(phase.admin.list.label, phase.admin.list);
-      row(phase.admin.search.label, phase.admin.search);
+  if (report.middleware) {
+    row(report.middleware.public.label, report.middleware.public);
+    row(report.middleware.protected.label, report.middleware.protected);
+    const tv = report.tokenVerify;
+    lines.push(`  token verify: cold jwtVerify ${round(tv.coldJwtVerifyNs / 1000, 1)} us, cache miss ${round(tv.cacheMissNs / 1000, 1)} us, cache hit ${round(tv.cacheHitNs, 0)} ns per call`);
+    for (const [name, phase] of Object.entries(report.phases)) {
+      lines.push(`  -- ${name} users (${phase.counts.users} users, ${phase.counts.sessions} sessions)`);
+      row(phase.refresh.dbRead.label, phase.refresh.dbRead);
+      row(phase.refresh.refresh.label, phase.refresh.refresh);
+      row(phase.refresh.refreshNoWrite.label, phase.refresh.refreshNoWrite);
+      if (phase.admin) {
+        row(phase.admin.list.label, phase.admin.list);
+        row(phase.admin.search.label, phase.admin.search);
+      }
+      const s = phase.storm;
+      row(s.storm.label, s.storm);
+      lines.push(`  ${pad(`  single bcrypt compare (cost ${BCRYPT_COST}), median around the storms`, 66)} ${s.singleHashMs} ms -> ideal ${s.idealRps} req/s on ${s.cores} cores`);
+      row(s.unloaded.label, s.unloaded);
+      row(s.alongside.label, s.alongside);
+      lines.push(`  seq scans during the phase: ${Object.entries(phase.seqScansDuring).map(([t, v]) => `${t} ${v.seq} (idx ${v.idx})`).join(", ")}`);
     }
-    const s = phase.storm;
-    row(s.storm.label, s.storm);
-    lines.push(`  ${pad(`  single bcrypt compare (cost ${BCRYPT_COST}), median around the storms`, 66)} ${s.singleHashMs} ms -> ideal ${s.idealRps} req/s on ${s.cores} cores`);
-    row(s.unloaded.label, s.unloaded);
-    row(s.alongside.label, s.alongside);
-    lines.push(`  seq scans during the phase: ${Object.entries(phase.seqScansDuring).map(([t, v]) => `${t} ${v.seq} (idx ${v.idx})`).join(", ")}`);
-  }
-  const pw = report.pageWeight;
-  lines.push(`  page weight (gzip -9 of <script src>): /sign-in ${round(pw.signIn.gzipBytes / KB, 1)} kB in ${pw.signIn.scripts} scripts, /bench/empty ${round(pw.empty.gzipBytes / KB, 1)} kB in ${pw.empty.scripts}, /sign-up ${round(pw.signUp.gzipBytes / KB, 1)} kB`);
-  lines.push("  largest /sign-in chunks:");
-  for (const chunk of pw.signIn.chunks.slice(0, 6)) {
-    const inEmpty = pw.empty.chunks.some((other) => other.src === chunk.src);
-    lines.push(`    ${pad(`${round(chunk.gzipBytes / KB, 1)} kB`, 10)} ${chunk.src}${inEmpty ? "" : "   (not on the empty page)"}`);
-  }
-  lines.push(`  zxcvbn dictionary chunks: in /sign-in first load ${pw.signIn.dictionaryChunks.length}, in the build (lazy) ${pw.dictionaryChunksInBuild.length}`);
-  const last = report.phases["100k"] ?? report.phases["1k"];
-  lines.push(`  query plans (${last.counts.users} users):`);
-  for (const plan of last.plans) {
-    lines.push(`    ${plan.name}: ${plan.usesIndex ? "index" : "NO INDEX"}`);
-    for (const line of plan.plan) lines.push(`      ${line}`);
+    const pw = report.pageWeight;
+    lines.push(`  page weight (gzip -9 of <script src>): /sign-in ${round(pw.signIn.gzipBytes / KB, 1)} kB in ${pw.signIn.scripts} scripts, /bench/empty ${round(pw.empty.gzipBytes / KB, 1)} kB in ${pw.empty.scripts}, /sign-up ${round(pw.signUp.gzipBytes / KB, 1)} kB`);
+    lines.push("  largest /sign-in chunks:");
+    for (const chunk of pw.signIn.chunks.slice(0, 6)) {
+      const inEmpty = pw.empty.chunks.some((other) => other.src === chunk.src);
+      lines.push(`    ${pad(`${round(chunk.gzipBytes / KB, 1)} kB`, 10)} ${chunk.src}${inEmpty ? "" : "   (not on the empty page)"}`);
+    }
+    lines.push(`  zxcvbn dictionary chunks: in /sign-in first load ${pw.signIn.dictionaryChunks.length}, in the build (lazy) ${pw.dictionaryChunksInBuild.length}`);
+    const last = report.phases["100k"] ?? report.phases["1k"];
+    lines.push(`  query plans (${last.counts.users} users):`);
+    for (const plan of last.plans) {
+      lines.push(`    ${plan.name}: ${plan.usesIndex ? "index" : "NO INDEX"}`);
+      for (const line of plan.plan) lines.push(`      ${line}`);
+    }
   }
   const busy = Math.max(report.machine.loadAverageAtStart[0], report.machine.loadAverageAtEnd[0]) > report.machine.cpus;
   if (busy) {

@@ -51,6 +51,62 @@ describe("drainQueue", () => {
     expect(await drainQueue([channel], { ids, limit: 3, maxDurationMs: 10_000 })).toMatchObject({ claimed: 4, sent: 4 });
   });
 
+  it("keeps `concurrency` sends going across batches: the next batch is claimed while the last rows of one are in flight", async () => {
+    const name = uniqueChannel();
+    const ids = await enqueue(name, 12);
+    let inFlight = 0;
+    const batches: { rows: number; inFlightWhenOpened: number }[] = [];
+    const closed: string[][] = [];
+    const channel: QueueChannel = {
+      name,
+      retryDelaysMs: [],
+      concurrency: 4,
+      openBatch(rows) {
+        batches.push({ rows: rows.length, inFlightWhenOpened: inFlight });
+        return {
+          async send() {
+            inFlight++;
+            // Slow sends: the claim of the next batch (a database round trip) fits well within one.
+            await new Promise((resolve) => setTimeout(resolve, 150));
+            inFlight--;
+          },
+          async close() {
+            closed.push(rows.map((row) => row.id));
+          },
+        };
+      },
+    };
+    expect(await drainQueue([channel], { ids, limit: 5, maxDurationMs: 10_000 })).toEqual({ claimed: 12, sent: 12, retried: 0, failed: 0 });
+    expect(batches.map((batch) => batch.rows)).toEqual([5, 5, 2]);
+    // Each later batch opened while the one before still had sends in flight, not after its last one.
+    expect(batches[1]!.inFlightWhenOpened).toBeGreaterThan(0);
+    expect(batches[2]!.inFlightWhenOpened).toBeGreaterThan(0);
+    expect(closed.flat().sort()).toEqual([...ids].sort());
+    const rows = await db.outboxMessage.findMany({ where: { id: { in: ids } } });
+    expect(rows.every((row) => row.status === "sent" && row.attempts === 1)).toBe(true);
+  });
+
+  it("a batch that cannot be opened stops the lane, but every row already sent is still closed and marked", async () => {
+    const name = uniqueChannel();
+    const ids = await enqueue(name, 6);
+    let opened = 0;
+    const channel: QueueChannel = {
+      name,
+      retryDelaysMs: [],
+      concurrency: 2,
+      openBatch() {
+        if (++opened === 2) throw new Error("endpoint read failed");
+        return { send: () => new Promise((resolve) => setTimeout(resolve, 50)) };
+      },
+    };
+    await expect(drainQueue([channel], { ids, limit: 3, maxDurationMs: 10_000 })).rejects.toThrow("endpoint read failed");
+    const rows = await db.outboxMessage.findMany({ where: { id: { in: ids } } });
+    // The first batch was sent and marked; the second stays leased ("sending") and is claimed again after the lease.
+    expect(rows.filter((row) => row.status === "sent")).toHaveLength(3);
+    expect(rows.filter((row) => row.status === "sending")).toHaveLength(3);
+    expect(opened).toBe(2);
+  });
+
   it("retries on the channel's schedule; a GiveUpError fails the row at once; onGiveUp hears of each give-up", async () => {
     const name = uniqueChannel();
     const now = new Date();

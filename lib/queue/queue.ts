@@ -135,26 +135,76 @@ async function drainChannel(channel: QueueChannel, options: DrainOptions): Promi
   return total;
 }
 
+/** A claimed batch being sent: `next` is the next row to start, `unfinished` the rows not yet tried. */
+type OpenBatch = { rows: QueueRow[]; batch: ChannelBatch; outcomes: Outcome[]; next: number; unfinished: number };
+
+/**
+ * One lane: `concurrency` workers take rows one at a time. When the current
+ * batch has no row left to start, the next worker to ask claims the next
+ * batch (once for all of them) while the last rows are still in flight, so
+ * the lane keeps `concurrency` sends going across batches instead of
+ * draining to zero at each batch's tail and waiting for the claim. A batch
+ * is finished (its close, then the marks) as soon as its last row was
+ * tried, alongside the sends of the next one.
+ */
 async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<DrainResult> {
   const total: DrainResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   const limit = options.limit ?? channel.batchSize ?? DEFAULT_BATCH_SIZE;
+  const clock = () => options.now ?? new Date();
   const started = Date.now();
-  // Pipelined: while one batch writes its log and marks, the next one is claimed and sent.
-  let finishing: Promise<DrainResult> | null = null;
-  try {
-    for (;;) {
-      const sent = await sendBatch(channel, limit, options);
-      if (finishing) add(total, await finishing);
-      finishing = finishBatch(channel, sent);
-      // Awaited below; until then a failure must not count as unhandled.
-      finishing.catch(() => {});
-      const more = options.maxDurationMs !== undefined && sent.rows.length === limit && Date.now() - started < options.maxDurationMs;
-      if (!more) break;
+  const finishing: Promise<void>[] = [];
+  let current: OpenBatch | null = null;
+  let claiming: Promise<void> | null = null;
+  let lastClaimed = false;
+
+  // Keep claiming while the last batch was full, for up to maxDurationMs (default: one batch).
+  const claimNext = async () => {
+    try {
+      // Back-pressure: earlier batches are marked before another is claimed (the current one is still in flight).
+      await Promise.allSettled(finishing);
+      const rows = await claimDueRows(channel.name, clock(), limit, options.ids);
+      const more = options.maxDurationMs !== undefined && rows.length === limit && Date.now() - started < options.maxDurationMs;
+      if (!more) lastClaimed = true;
+      current = rows.length === 0 ? null : { rows, batch: await channel.openBatch(rows, clock()), outcomes: [], next: 0, unfinished: rows.length };
+    } catch (error) {
+      lastClaimed = true; // the rows already taken are still tried and marked; no new batch
+      throw error;
+    } finally {
+      claiming = null;
     }
-  } finally {
-    // Whatever happens to a later batch, the one already sent is marked (or left leased, if that fails too).
-    if (finishing) add(total, await finishing);
-  }
+  };
+
+  const take = async (): Promise<[OpenBatch, QueueRow] | null> => {
+    for (;;) {
+      const open: OpenBatch | null = current;
+      if (open && open.next < open.rows.length) return [open, open.rows[open.next++]!];
+      if (lastClaimed && !claiming) return null;
+      await (claiming ??= claimNext());
+    }
+  };
+
+  const worker = async () => {
+    for (let next = await take(); next; next = await take()) {
+      const [open, row] = next;
+      try {
+        await open.batch.send(row);
+        open.outcomes.push({ row, status: "sent", at: clock(), kept: open.batch.keptAfterSend?.(row) });
+      } catch (error) {
+        open.outcomes.push(failedAttempt(channel, row, error, clock()));
+      }
+      if (--open.unfinished === 0) {
+        const finished = finishBatch(channel, open).then((result) => add(total, result));
+        // Awaited below; until then a failure must not count as unhandled.
+        finished.catch(() => {});
+        finishing.push(finished);
+      }
+    }
+  };
+
+  // Whatever happens to a claim, every batch already taken is tried and marked (or left leased, if that fails too).
+  const workers = await Promise.allSettled(Array.from({ length: Math.max(1, channel.concurrency ?? 1) }, worker));
+  const finished = await Promise.allSettled(finishing);
+  for (const result of [...workers, ...finished]) if (result.status === "rejected") throw result.reason;
   return total;
 }
 
@@ -165,28 +215,8 @@ function add(total: DrainResult, result: DrainResult): void {
   total.failed += result.failed;
 }
 
-type SentBatch = { rows: QueueRow[]; batch: ChannelBatch | null; outcomes: Outcome[] };
-
-async function sendBatch(channel: QueueChannel, limit: number, options: DrainOptions): Promise<SentBatch> {
-  const clock = () => options.now ?? new Date();
-  const rows = await claimDueRows(channel.name, clock(), limit, options.ids);
-  if (rows.length === 0) return { rows, batch: null, outcomes: [] };
-  const batch = await channel.openBatch(rows, clock());
-  const outcomes: Outcome[] = [];
-  await forEachWithConcurrency(rows, channel.concurrency ?? 1, async (row) => {
-    try {
-      await batch.send(row);
-      outcomes.push({ row, status: "sent", at: clock(), kept: batch.keptAfterSend?.(row) });
-    } catch (error) {
-      outcomes.push(failedAttempt(channel, row, error, clock()));
-    }
-  });
-  return { rows, batch, outcomes };
-}
-
-async function finishBatch(channel: QueueChannel, { rows, batch, outcomes }: SentBatch): Promise<DrainResult> {
+async function finishBatch(channel: QueueChannel, { rows, batch, outcomes }: OpenBatch): Promise<DrainResult> {
   const result: DrainResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
-  if (!batch) return result;
   await batch.close?.();
   await markOutcomes(outcomes);
   for (const outcome of outcomes) {
@@ -251,13 +281,4 @@ async function markOutcomes(outcomes: Outcome[]): Promise<void> {
       ${column((o) => (o.status === "sent" && o.kept ? JSON.stringify(o.kept) : null))}::text[]
     ) AS outcome(id, attempts, status, at, next, error, payload)
     WHERE message.id = outcome.id AND message.status = 'sending' AND message.attempts = outcome.attempts`;
-}
-
-/** Runs `work` over `items`, at most `concurrency` at a time. */
-async function forEachWithConcurrency<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 }

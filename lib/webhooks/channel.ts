@@ -1,7 +1,9 @@
 import "server-only";
+import crypto from "node:crypto";
+import KSUID from "ksuid";
 import { db } from "@/lib/db";
 import { decryptSecret } from "@/lib/crypto";
-import { newId } from "@/lib/ids";
+import { ID_PREFIX } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import { GiveUpError, type ChannelBatch, type QueueChannel, type QueueRow } from "@/lib/queue";
 import { postWebhook, webhookSigners, type WebhookResponse, type WebhookSigners } from "./delivery";
@@ -26,15 +28,17 @@ export const WEBHOOK_RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_60
  */
 export const WEBHOOK_CIRCUIT_OPEN_AFTER_MS = 5 * 24 * 3_600_000;
 /**
- * Deliveries in flight at once per batch; two batches (lanes) run side by side, so up to 64 per
- * drain. Measured (npm run bench): 16 per lane kept a fan-out well under half of what a receiver
- * that verifies and stores each event can take; 32 per lane roughly doubles it.
+ * Deliveries in flight at once per lane; two lanes run side by side, so up to 64 per drain (the
+ * connections undici keeps per receiver origin, lib/webhooks/delivery.ts). Measured (npm run bench):
+ * 16 per lane kept a fan-out well under half of what a receiver that verifies and stores each event
+ * can take; 32 per lane roughly doubles it. A lane refills across batches (lib/queue drainLane).
  */
 export const WEBHOOK_CONCURRENCY = 32;
 const WEBHOOK_LANES = 2;
 /**
- * Rows claimed per batch. With the lease (2 min) it bounds the worst case: a
- * batch of receivers that all time out takes 100 / 16 x 15 s, well within it.
+ * Rows claimed per batch. With the lease (2 min) it bounds the worst case: when
+ * every receiver times out, a row waits at most for the rows ahead of it in its
+ * batch and the previous batch's last ones, (100 / 32 + 1) x 15 s = 75 s.
  */
 export const WEBHOOK_BATCH_SIZE = 100;
 
@@ -43,17 +47,6 @@ export type WebhookChannelOptions = {
   timeoutMs?: number;
   concurrency?: number;
 };
-
-const ENDPOINT_SELECT = {
-  id: true,
-  url: true,
-  secretEncrypted: true,
-  previousSecretEncrypted: true,
-  previousSecretExpiresAt: true,
-  disabled: true,
-  failingSince: true,
-  pausedAt: true,
-} as const;
 
 type Endpoint = {
   id: string;
@@ -100,8 +93,13 @@ function signersFor(endpoint: Endpoint, now: Date): WebhookSigners {
 /** Once per batch and endpoint: the endpoint row, its signers and its URL check are shared by all its rows. */
 async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookChannelOptions): Promise<ChannelBatch> {
   const endpointIds = [...new Set(rows.map((row) => row.to))];
+  // Raw SQL on this path (and in close): Prisma compiles each ORM query anew, a few ms of CPU per batch.
   const endpoints = new Map<string, Endpoint>(
-    (await db.webhookEndpoint.findMany({ where: { id: { in: endpointIds } }, select: ENDPOINT_SELECT })).map((endpoint) => [endpoint.id, endpoint]),
+    (
+      await db.$queryRaw<Endpoint[]>`
+        SELECT id, url, "secretEncrypted", "previousSecretEncrypted", "previousSecretExpiresAt", disabled, "failingSince", "pausedAt"
+        FROM "WebhookEndpoint" WHERE id = ANY(${endpointIds}::text[])`
+    ).map((endpoint) => [endpoint.id, endpoint]),
   );
   const signers = new Map<string, WebhookSigners>();
   const urlChecks = new Map<string, Promise<string | null>>();
@@ -139,7 +137,6 @@ async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookCha
         response = await postWebhook(endpoint.url, payload, endpointSigners, { timeoutMs: options.timeoutMs });
       }
       attempts.push({
-        id: newId("webhookAttempt"),
         messageId: row.id,
         endpointId: endpoint.id,
         attempt: row.attempts,
@@ -160,22 +157,13 @@ async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookCha
 
     // Before the rows are marked: a crash here re-sends (at-least-once), it never loses a message.
     async close() {
-      if (attempts.length > 0) await logAttempts(attempts);
-      // Conditional writes, not what this batch read: a batch running alongside may have changed it since.
-      for (const [endpointId, delivered] of lastOutcome) {
-        if (delivered) {
-          await db.webhookEndpoint.updateMany({ where: { id: endpointId, failingSince: { not: null } }, data: { failingSince: null } });
-        } else {
-          await db.webhookEndpoint.updateMany({ where: { id: endpointId, failingSince: null }, data: { failingSince: now } });
-        }
-      }
+      if (attempts.length > 0) await logAttempts(attempts, lastOutcome, now);
       for (const endpointId of pausing) await pauseEndpoint(endpoints.get(endpointId)!, now);
     },
   };
 }
 
 type AttemptRow = {
-  id: string;
   messageId: string;
   endpointId: string;
   attempt: number;
@@ -185,18 +173,42 @@ type AttemptRow = {
   createdAt: Date;
 };
 
-/** A batch's delivery log in one statement (a fan-out writes many rows per second). */
-async function logAttempts(attempts: AttemptRow[]): Promise<void> {
+/**
+ * `count` WebhookAttempt ids (`wha_<KSUID>`, as newId makes them) from one
+ * draw of random bytes: a batch logs up to WEBHOOK_BATCH_SIZE attempts at
+ * once, and one randomBytes call per id was a visible share of a fan-out's CPU.
+ */
+function attemptIds(count: number, at: Date): string[] {
+  const random = crypto.randomBytes(16 * count);
+  const time = at.getTime();
+  return Array.from({ length: count }, (_, i) => `${ID_PREFIX.webhookAttempt}_${KSUID.fromParts(time, random.subarray(16 * i, 16 * (i + 1))).string}`);
+}
+
+/**
+ * A batch's delivery log and each endpoint's failure run (`failingSince`:
+ * cleared by a success, started by a failure) in one statement: a fan-out
+ * writes many rows per second. The endpoint writes are conditional, not what
+ * this batch read: a batch running alongside may have changed them since.
+ */
+async function logAttempts(attempts: AttemptRow[], lastOutcome: Map<string, boolean>, now: Date): Promise<void> {
   const column = <T>(pick: (attempt: AttemptRow) => T) => attempts.map(pick);
-  // Timestamps as ISO text: the column is timestamp(3) holding UTC, and the cast drops the "Z".
+  const ids = attemptIds(attempts.length, new Date());
+  const updatedAt = new Date().toISOString();
+  // Timestamps as ISO text: the columns are timestamp(3) holding UTC, and the cast drops the "Z".
   await db.$executeRaw`
-    INSERT INTO "WebhookAttempt" (id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")
-    SELECT id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt"::timestamp(3)
-    FROM unnest(
-      ${column((a) => a.id)}::text[], ${column((a) => a.messageId)}::text[], ${column((a) => a.endpointId)}::text[],
-      ${column((a) => a.attempt)}::int[], ${column((a) => a.statusCode)}::int[], ${column((a) => a.latencyMs)}::int[],
-      ${column((a) => a.responseExcerpt)}::text[], ${column((a) => a.createdAt.toISOString())}::text[]
-    ) AS attempt(id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")`;
+    WITH logged AS (
+      INSERT INTO "WebhookAttempt" (id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")
+      SELECT id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt"::timestamp(3)
+      FROM unnest(
+        ${ids}::text[], ${column((a) => a.messageId)}::text[], ${column((a) => a.endpointId)}::text[],
+        ${column((a) => a.attempt)}::int[], ${column((a) => a.statusCode)}::int[], ${column((a) => a.latencyMs)}::int[],
+        ${column((a) => a.responseExcerpt)}::text[], ${column((a) => a.createdAt.toISOString())}::text[]
+      ) AS attempt(id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")
+    )
+    UPDATE "WebhookEndpoint" AS endpoint
+    SET "failingSince" = CASE WHEN outcome.delivered THEN NULL ELSE ${now.toISOString()}::timestamp(3) END, "updatedAt" = ${updatedAt}::timestamp(3)
+    FROM unnest(${[...lastOutcome.keys()]}::text[], ${[...lastOutcome.values()]}::boolean[]) AS outcome(id, delivered)
+    WHERE endpoint.id = outcome.id AND (endpoint."failingSince" IS NULL) = NOT outcome.delivered`;
 }
 
 /** The circuit opens: the endpoint is paused (audited once) and its waiting messages are failed. */

@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// Focused micro-benchmark of the webhook fan-out (issue 14), without a
+// production build or a server: the real drain (lib/background drainAll,
+// loaded with jiti as scripts/admin.mjs does) runs in this process against a
+// scratch database, delivering to bench/webhook-receiver.mjs in its own
+// process, as `npm run bench` does. Per round: the receiver's capacity
+// (autocannon, signed events, 64 connections), then N events queued in one
+// insert and drained; prints delivered/s, the ratio and this process's CPU per
+// delivery (the drain's own cost, far less noisy than throughput on a shared machine).
+//
+//   node bench/webhook-fanout.mjs [--events 1000] [--rounds 3] [--no-capacity] [--profile FILE.cpuprofile]
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import inspector from "node:inspector/promises";
+import { createJiti } from "jiti";
+import { createScratchDatabase } from "../scripts/lib/db.mjs";
+import { start, stop } from "../scripts/lib/proc.mjs";
+import { waitFor } from "../scripts/lib/net.mjs";
+import { load } from "./lib/load.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const argv = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const index = argv.indexOf(name);
+  return index >= 0 ? Number(argv[index + 1]) : fallback;
+};
+const EVENTS = flag("--events", 1_000);
+const ROUNDS = flag("--rounds", 3);
+const withCapacity = !argv.includes("--no-capacity");
+const profileIndex = argv.indexOf("--profile");
+const profileFile = profileIndex >= 0 ? argv[profileIndex + 1] : null;
+const CONNECTIONS = 64;
+
+const serverUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres:postgres@localhost:5432/postgres";
+const database = await createScratchDatabase(serverUrl, "portal_fanout");
+let receiver = null;
+try {
+  const env = { ...process.env, DATABASE_URL: database.url };
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules", "prisma", "build", "index.js"), "migrate", "deploy"], { env, stdio: "pipe" });
+  Object.assign(process.env, {
+    DATABASE_URL: database.url,
+    AUTH_SECRET: "fanout-bench-secret-fanout-bench-secret-0123",
+    AUTH_URL: "http://localhost:3000",
+    NODE_ENV: "production",
+    OUTBOX_LOOP: "off",
+    WEBHOOK_ALLOW_PRIVATE_URLS: "on",
+  });
+
+  receiver = start(process.execPath, [path.join(ROOT, "bench", "webhook-receiver.mjs"), database.url], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve, reject) => {
+    let buffered = "";
+    receiver.stdout.on("data", (chunk) => {
+      buffered += chunk;
+      const line = buffered.split("\n").find((candidate) => candidate.includes('"port"'));
+      if (line) resolve(JSON.parse(line).port);
+    });
+    receiver.once("exit", (code) => reject(new Error(`webhook receiver exited (${code})`)));
+  });
+  const receiverUrl = `http://127.0.0.1:${port}`;
+
+  const jiti = createJiti(import.meta.url, { alias: { "@": ROOT, "server-only": path.join(ROOT, "scripts", "lib", "empty-module.mjs") }, jsx: { runtime: "automatic" } });
+  const { drainAll } = await jiti.import(path.join(ROOT, "lib", "background", "drain.ts"));
+  const { createWebhookEndpoint, revealWebhookSecret, exampleEventData } = await jiti.import(path.join(ROOT, "lib", "webhooks", "index.ts"));
+  const { newWebhookEvent, webhookRow } = await jiti.import(path.join(ROOT, "lib", "webhooks", "events.ts"));
+  const { db } = await jiti.import(path.join(ROOT, "lib", "db.ts"));
+  const { Webhook } = await import("svix");
+
+  const endpoint = await createWebhookEndpoint({ url: `${receiverUrl}/webhook`, events: [] }, { actorId: "bench", ip: null, userAgent: "bench" });
+  const { secret } = await revealWebhookSecret(endpoint.id);
+  await fetch(`${receiverUrl}/configure`, { method: "POST", body: JSON.stringify({ secret }) });
+  const signer = new Webhook(secret);
+  const data = exampleEventData("user.updated");
+
+  const capacity = async () => {
+    let n = 0;
+    const result = await load(
+      {
+        url: `${receiverUrl}/webhook`,
+        connections: CONNECTIONS,
+        duration: 4,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (request) => {
+              const id = `msg_capacity_${++n}`;
+              const timestamp = new Date();
+              const body = JSON.stringify({ type: "user.updated", object: "event", data: { id: `user_${n}` }, timestamp: timestamp.getTime() });
+              const headers = { "content-type": "application/json", "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signer.sign(id, timestamp, body) };
+              return { ...request, body, headers };
+            },
+          },
+        ],
+      },
+      { expect: 204, label: "receiver capacity" },
+    );
+    return result.okRps;
+  };
+
+  // Warm-up: jiti compiles, Prisma connects, sockets open.
+  await db.outboxMessage.createMany({ data: Array.from({ length: 100 }, () => webhookRow(endpoint.id, newWebhookEvent("user.updated", data), new Date())) });
+  await drainAll({ maxDurationMs: 60_000 });
+
+  // --profile FILE: a CPU profile of the drains only (not the warm-up, jiti or autocannon).
+  const session = profileFile ? new inspector.Session() : null;
+  if (session) {
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 100 });
+  }
+  const results = [];
+  const profiles = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    await fetch(`${receiverUrl}/reset`, { method: "POST" });
+    const cap = withCapacity ? await capacity() : null;
+    await fetch(`${receiverUrl}/reset`, { method: "POST" });
+    const now = new Date();
+    await db.outboxMessage.createMany({ data: Array.from({ length: EVENTS }, () => webhookRow(endpoint.id, newWebhookEvent("user.updated", data, now), now)) });
+    if (session) await session.post("Profiler.start");
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const result = await drainAll({ maxDurationMs: 120_000 });
+    const drainMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    if (session) profiles.push((await session.post("Profiler.stop")).profile);
+    let stats;
+    await waitFor("deliveries", async () => (stats = await (await fetch(`${receiverUrl}/stats`)).json()).unique >= EVENTS, { timeoutMs: 60_000, intervalMs: 50 });
+    const perSecond = EVENTS / (drainMs / 1000);
+    // Little's law: requests in flight on average = total request time / wall time (the log has each latency).
+    const [{ total }] = await db.$queryRaw`SELECT COALESCE(SUM("latencyMs"), 0)::int AS total FROM "WebhookAttempt" WHERE "createdAt" >= ${now}`;
+    results.push({
+      capacity: cap,
+      deliveredPerSecond: Math.round(perSecond),
+      ratio: cap ? Number((perSecond / cap).toFixed(3)) : null,
+      cpuUsPerDelivery: Math.round((cpu.user + cpu.system) / EVENTS),
+      averageInFlight: Math.round(total / drainMs),
+      sent: result.sent,
+      duplicates: stats.duplicates,
+    });
+    console.log(JSON.stringify(results.at(-1)));
+  }
+  if (profileFile) fs.writeFileSync(profileFile, JSON.stringify(profiles.at(-1)));
+  await db.$disconnect();
+} finally {
+  if (receiver) await stop(receiver, { graceMs: 2_000 });
+  await database.drop();
+}
+process.exit(0);

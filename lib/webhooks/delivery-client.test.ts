@@ -1,0 +1,141 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Webhook } from "svix";
+import { resetConfigCache } from "@/lib/config";
+import { newWebhookEvent } from "./events";
+import { RESPONSE_EXCERPT_MAX, postWebhook, webhookBody, webhookSignature, webhookSigners } from "./delivery";
+import { testWebhookSecret } from "./testing/receiver";
+
+// The request code itself (lib/webhooks/delivery.ts): signing, the undici pool, the guard on its connections, limits.
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  resetConfigCache();
+});
+
+type Served = { url: (host?: string) => string; requests: number; connections: number; close: () => Promise<void> };
+
+/** An HTTP server on 127.0.0.1 answering with `respond`, counting requests and TCP connections. */
+async function serve(respond: (request: http.IncomingMessage, response: http.ServerResponse) => void): Promise<Served> {
+  const server = http.createServer((request, response) => {
+    served.requests++;
+    request.resume();
+    request.on("end", () => respond(request, response));
+  });
+  server.on("connection", () => served.connections++);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const served: Served = {
+    url: (host = "127.0.0.1") => `http://${host}:${port}/hook`,
+    requests: 0,
+    connections: 0,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return served;
+}
+
+const event = () => newWebhookEvent("user.updated", { object: "user", id: "user_client" });
+
+describe("svix signatures made with node:crypto", () => {
+  it("are byte for byte what svix's own signer makes, for any id, time, body and secret", () => {
+    const bodies = ["", "{}", webhookBody(event()), JSON.stringify({ name: "Zoë 🦊 ünïcödé \u2028 \\\"quoted\\\"" }), "x".repeat(100_000)];
+    for (let i = 0; i < 200; i++) {
+      const secret = i % 2 ? testWebhookSecret() : `whsec_${crypto.randomBytes(8 + (i % 57)).toString("base64")}`;
+      const msgId = `msg_${crypto.randomBytes(12).toString("hex")}`;
+      const at = new Date(Date.UTC(2020, 0, 1) + Math.floor(Math.random() * 4e11));
+      const body = bodies[i % bodies.length]! + crypto.randomBytes(i % 7).toString("base64");
+      expect(webhookSignature(webhookSigners([secret]), msgId, Math.floor(at.getTime() / 1000), body)).toBe(new Webhook(secret).sign(msgId, at, body));
+    }
+  });
+
+  it("signs with every secret of a rotation, in order; refuses a secret svix would refuse", () => {
+    const [current, previous] = [testWebhookSecret(), testWebhookSecret()];
+    const at = new Date();
+    const seconds = Math.floor(at.getTime() / 1000);
+    expect(webhookSignature(webhookSigners([current, previous]), "msg_1", seconds, "{}")).toBe(
+      `${new Webhook(current).sign("msg_1", at, "{}")} ${new Webhook(previous).sign("msg_1", at, "{}")}`,
+    );
+    expect(() => webhookSigners(["whsec_"])).toThrow();
+    expect(() => webhookSigners(["whsec_not*base64!"])).toThrow();
+  });
+});
+
+describe("postWebhook", () => {
+  it("keeps connections alive: waves of requests to one receiver reuse a few connections, not one each", async () => {
+    const server = await serve((_request, response) => response.writeHead(204).end());
+    const secret = testWebhookSecret();
+    try {
+      for (let wave = 0; wave < 10; wave++) {
+        const responses = await Promise.all(Array.from({ length: 4 }, () => postWebhook(server.url(), event(), webhookSigners([secret]))));
+        expect(responses.every((response) => response.ok && response.statusCode === 204)).toBe(true);
+      }
+      expect(server.requests).toBe(40);
+      // undici may open a spare connection while another is being released; never one per request.
+      expect(server.connections).toBeLessThanOrEqual(16);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("connects through the SSRF guard: a name resolving to loopback is reached in development, never in production", async () => {
+    // Each case on a server (origin) of its own: a kept-alive connection is checked when it opens.
+    const allowed = await serve((_request, response) => response.writeHead(200).end("ok"));
+    const guarded = await serve((_request, response) => response.writeHead(200).end("ok"));
+    try {
+      expect(await postWebhook(allowed.url("localhost"), event(), webhookSigners([testWebhookSecret()]))).toMatchObject({ ok: true, statusCode: 200 });
+
+      vi.stubEnv("NODE_ENV", "production");
+      resetConfigCache();
+      const refused = await postWebhook(guarded.url("localhost"), event(), webhookSigners([testWebhookSecret()]));
+      expect(refused).toMatchObject({ ok: false, statusCode: null, excerpt: expect.stringMatching(/private or loopback/) });
+      expect(guarded.requests).toBe(0);
+      expect(guarded.connections).toBe(0);
+    } finally {
+      await allowed.close();
+      await guarded.close();
+    }
+  });
+
+  it("keeps the status of a huge response and only its first characters; does not follow redirects", async () => {
+    const huge = await serve((_request, response) => {
+      response.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+      response.end("é".repeat(200_000)); // 400 kB: more than is ever read
+    });
+    const redirect = await serve((_request, response) => response.writeHead(302, { location: huge.url() }).end());
+    try {
+      const big = await postWebhook(huge.url(), event(), webhookSigners([testWebhookSecret()]));
+      expect(big).toMatchObject({ ok: true, statusCode: 200 });
+      expect(big.excerpt).toBe("é".repeat(RESPONSE_EXCERPT_MAX));
+
+      const moved = await postWebhook(redirect.url(), event(), webhookSigners([testWebhookSecret()]));
+      expect(moved).toMatchObject({ ok: false, statusCode: 302 });
+      expect(huge.requests).toBe(1);
+    } finally {
+      await huge.close();
+      await redirect.close();
+    }
+  });
+
+  it("the time limit covers the whole response: a receiver that sends its status and then drips its body times out", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const dripping = await serve((_request, response) => {
+      response.writeHead(200, { "content-type": "text/plain" });
+      timers.push(setInterval(() => response.write("."), 50));
+    });
+    try {
+      const started = Date.now();
+      const response = await postWebhook(dripping.url(), event(), webhookSigners([testWebhookSecret()]), { timeoutMs: 300 });
+      expect(response).toMatchObject({ ok: false, statusCode: null, excerpt: "No response within the time limit (timeout)." });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+      await dripping.close();
+    }
+  });
+});
