@@ -129,7 +129,8 @@ export async function sendEmailCode(
   // Emailed codes sign in only through a verified address (S10).
   const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: false });
   const knownDevice = isKnownDeviceOf(readKnownDevice(context.deviceToken), account?.user.id);
-  await requireHumanIfRisky(input, { action: "email_code", identifierKey: emailNormalized, knownDevice, settings }, context);
+  // Keyed as the send is counted (chargeEmailSend: purpose and address).
+  await requireHumanIfRisky(input, { action: "email_code", identifierKey: `sign_in:${emailNormalized}`, knownDevice, settings }, context);
   await assertResendAllowed({ identifier: emailNormalized, purpose: "sign_in" }, now);
   await chargeEmailSend(emailNormalized, "sign_in");
   const secrets = newVerificationSecrets();

@@ -54,7 +54,12 @@ export async function sendPasswordReset(input: { email: string } & HumanProof, c
   const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: true });
   // Bot protection (S10): near the send limits, a stranger meets a challenge; the owner's device does not.
   const knownDevice = isKnownDeviceOf(readKnownDevice(context.deviceToken), account?.user.id);
-  await requireHumanIfRisky(input, { action: "password_reset", identifierKey: emailNormalized, knownDevice, settings }, context);
+  // Keyed as the send is counted (chargeEmailSend: purpose and address).
+  await requireHumanIfRisky(
+    input,
+    { action: "password_reset", identifierKey: `reset_password:${emailNormalized}`, knownDevice, settings },
+    context,
+  );
   await assertResendAllowed({ identifier: emailNormalized, purpose: "reset_password" }, now);
   await chargeEmailSend(emailNormalized, "reset_password");
   const secrets = newVerificationSecrets();
