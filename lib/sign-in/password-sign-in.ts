@@ -14,10 +14,10 @@ import {
   type RequestContext,
   type StartedSession,
 } from "@/lib/session";
-import { assertSignInAllowed, findAccountByEmail, normalizeEmail } from "@/lib/users";
 import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { createSignInAttempt, finishSignIn, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
 import { assertSignInMethodEnabled } from "./methods";
+import { invalidCredentialsMessage, resolvePasswordIdentifier, type PasswordIdentifier } from "./password-identifiers";
 
 /** S10: this many failed attempts from unknown browsers lock password sign-in for LOCKOUT_DURATION_MS. */
 export const LOCKOUT_THRESHOLD = 100;
@@ -42,16 +42,16 @@ export type SignInResult =
  * the owner on their own device. A lockout never ends existing sessions.
  */
 export async function signInWithPassword(
-  input: { email: string; password: string; clientToken: string | null; redirectUrl?: string },
+  /** The account by email address, or (issue 19, when those identifiers are on) by username or phone number. */
+  input: PasswordIdentifier & { password: string; clientToken: string | null; redirectUrl?: string },
   context: RequestContext,
 ): Promise<SignInResult> {
   const now = context.now ?? new Date();
-  const emailNormalized = normalizeEmail(input.email);
   const settings = await getInstanceSettings();
-  // Policy first (S8): the answer depends on the settings and the typed address only, never on an account.
+  // Policy first (S8): the answer depends on the settings and the typed identifier only, never on an account.
   assertSignInMethodEnabled(settings, "password");
-  assertSignInAllowed(emailNormalized, settings);
-  const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: true });
+  const { key: identifier, account } = await resolvePasswordIdentifier(input, settings);
+  const invalidCredentials = invalidCredentialsMessage(input);
   const user = account?.user;
   const device = readKnownDevice(context.deviceToken);
   const knownDevice = isKnownDeviceOf(device, user?.id);
@@ -61,7 +61,7 @@ export async function signInWithPassword(
     // Keyed by the lockout epoch too: an admin unlock (any process, the CLI included) starts a fresh budget.
     await enforceRateLimit(
       RATE_LIMIT_RULES.signInPerIdentifier,
-      `${emailNormalized}#${user?.lockoutEpoch ?? 0}`,
+      `${identifier}#${user?.lockoutEpoch ?? 0}`,
       undefined,
       STRANGER_BUDGET_MESSAGE,
     );
@@ -70,7 +70,7 @@ export async function signInWithPassword(
   if (!user?.passwordHash) {
     await verifyAgainstDummyHash(input.password);
     await recordFailedAttempt(null, context, now);
-    throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
+    throw new AppError("invalid_credentials", invalidCredentials);
   }
 
   const passwordMatches = await verifyPassword(input.password, user.passwordHash);
@@ -78,7 +78,7 @@ export async function signInWithPassword(
     // A known device's failures cost its own budget only: they never count towards the lockout.
     if (knownDevice) await recordAuditEvent({ type: "sign_in.failed", targetId: user.id, ip: context.ip, userAgent: context.userAgent, data: { reason: "wrong_password", knownDevice: true } });
     else await recordFailedAttempt(user.id, context, now);
-    throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
+    throw new AppError("invalid_credentials", invalidCredentials);
   }
   // Only someone with the right password learns about the lock, and a known device is not locked out.
   if (user.lockedUntil && user.lockedUntil > now && !knownDevice) {
@@ -95,7 +95,7 @@ export async function signInWithPassword(
     const client = await ensureClient(tx, input.clientToken, context.userAgent);
     const attemptId = await createSignInAttempt(
       tx,
-      { client, identifier: emailNormalized, userId: user.id, redirectUrl: input.redirectUrl, ttlMs: PASSWORD_ATTEMPT_TTL_MS },
+      { client, identifier, userId: user.id, redirectUrl: input.redirectUrl, ttlMs: PASSWORD_ATTEMPT_TTL_MS },
       context,
     );
     const outcome = await finishSignIn(
@@ -105,7 +105,7 @@ export async function signInWithPassword(
         user,
         factor: "password",
         client,
-        verifiedEmail: account!.address.verified ? emailNormalized : null,
+        verifiedEmail: account!.verifiedEmail,
         settings,
       },
       context,
@@ -118,8 +118,7 @@ export async function signInWithPassword(
   if (outcome.status !== "complete") {
     return { status: outcome.status, attemptId: outcome.attemptId, newClientToken: outcome.newClientToken, methods: await secondFactorMethods(user.id) };
   }
-  // The address used to sign in is usually the primary one: then its verified flag is the claim, no extra query.
-  const emailVerified = account!.address.id === user.primaryEmailAddressId ? account!.address.verified : undefined;
+  const emailVerified = account!.emailVerifiedClaim;
   const session = await issueTokenForSession(outcome.opened, { userId: user.id, role: outcome.role, emailVerified }, context);
   return { status: "complete", attemptId: outcome.attemptId, session };
 }

@@ -1,18 +1,28 @@
 import { z } from "zod";
-import { allowedRedirect, emailField, handler, json, passwordField, redirectUrlField } from "@/lib/http";
+import { allowedRedirect, emailField, handler, json, passwordField, phoneField, redirectUrlField, signInUsernameField } from "@/lib/http";
 import { readClientToken, requestContext, setAuthCookies, setClientCookie } from "@/lib/session";
 import { signInWithPassword } from "@/lib/sign-in";
 
-const body = z.strictObject({
-  email: emailField,
-  password: passwordField,
-  redirectUrl: redirectUrlField,
-});
+/** The account by `email`, or by `username` or `phone` where those identifiers are on (issue 19): exactly one. */
+const body = z
+  .strictObject({
+    email: emailField.optional(),
+    username: signInUsernameField.optional(),
+    phone: phoneField.optional(),
+    password: passwordField,
+    redirectUrl: redirectUrlField,
+  })
+  .refine((value) => [value.email, value.username, value.phone].filter((given) => given !== undefined).length === 1, {
+    message: "Enter your email address.",
+    path: ["email"],
+  });
 
 export const POST = handler({ body }, async ({ request, body }) => {
   const redirectUrl = allowedRedirect(body.redirectUrl);
+  const { email, username, phone, password } = body;
+  const identifier = email !== undefined ? { email } : username !== undefined ? { username } : { phone: phone! };
   const result = await signInWithPassword(
-    { ...body, clientToken: readClientToken(request), redirectUrl },
+    { ...identifier, password, clientToken: readClientToken(request), redirectUrl },
     requestContext(request),
   );
   if (result.status !== "complete") {
