@@ -8,6 +8,7 @@ import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
 import { EmailField } from "./EmailField";
 import { PasswordField } from "./PasswordField";
+import { IdentifierSwitch, PhoneSignUpForm } from "./PhoneSignInForm";
 import { OptionalHint, TextField } from "./TextField";
 
 type Field = "firstName" | "lastName" | "email" | "password";
@@ -34,6 +35,7 @@ export function SignUpForm({
   social,
   invitation,
   passkey = false,
+  identifiers = { email: true, phone: false },
 }: {
   redirectUrl?: string;
   minScore?: number;
@@ -45,6 +47,8 @@ export function SignUpForm({
   invitation?: { token: string; email: string };
   /** Sign-up with a passkey instead of a password is on here (S13); offered where the browser supports WebAuthn. */
   passkey?: boolean;
+  /** Issue 19: sign up by email and/or by phone number ("Use phone" switches when both are on). */
+  identifiers?: { email: boolean; phone: boolean };
 }) {
   const [values, setValues] = useState<Record<Field, string>>({ firstName: "", lastName: "", email: invitation?.email ?? "", password: "" });
   const [fieldErrors, setFieldErrors] = useState<Errors>({});
@@ -55,6 +59,7 @@ export function SignUpForm({
   );
   const [passkeySupported, setPasskeySupported] = useState(false);
   const [withPasskey, setWithPasskey] = useState(false);
+  const [byPhone, setByPhone] = useState(!identifiers.email && identifiers.phone);
   const refs = {
     firstName: useRef<HTMLInputElement>(null),
     lastName: useRef<HTMLInputElement>(null),
@@ -139,6 +144,15 @@ export function SignUpForm({
     setFieldErrors(result.fieldErrors);
     setFormError(result.formError);
     focusFirstInvalid(result.fieldErrors);
+  }
+
+  if (byPhone) {
+    return (
+      <div className="grid gap-4">
+        {social}
+        <PhoneSignUpForm redirectUrl={redirectUrl} switchToEmail={identifiers.email ? () => setByPhone(false) : undefined} />
+      </div>
+    );
   }
 
   if (verification) {
@@ -237,6 +251,7 @@ export function SignUpForm({
           {withPasskey ? "Use a password instead" : "Use a passkey instead of a password"}
         </Button>
       ) : null}
+      {identifiers.phone ? <IdentifierSwitch to="phone" onClick={() => setByPhone(true)} disabled={submitting} /> : null}
     </div>
   );
 }

@@ -5,6 +5,7 @@ export { createUser, linkExternalAccount, EMAIL_TAKEN_MESSAGE, PHONE_TAKEN_MESSA
 export {
   assertSignUpAllowed,
   assertPhoneSignUpAllowed,
+  assertEmailSignUpEnabled,
   assertSignInAllowed,
   anyBlocked,
   AccessPolicyError,

@@ -66,6 +66,13 @@ export function assertPhoneSignUpAllowed(settings: AccessPolicySettings): void {
   if (settings.signUpMode !== "public") throw new AccessPolicyError("sign_up_restricted", SIGN_UP_RESTRICTED_MESSAGE, "phone");
 }
 
+export const EMAIL_SIGN_UP_OFF_MESSAGE = "Signing up with an email address is turned off here. Use your phone number.";
+
+/** Issue 19: with the email identifier off, nobody signs up by typing an address (OAuth sign-ups are their own switch). */
+export function assertEmailSignUpEnabled(settings: Pick<InstanceSettings, "identifiers">): void {
+  if (!settings.identifiers.email) throw new AccessPolicyError("sign_up_restricted", EMAIL_SIGN_UP_OFF_MESSAGE);
+}
+
 /** Sign-in: a blocklisted address (or one at a blocklisted domain) never gets a session. */
 export function assertSignInAllowed(emailNormalized: string, settings: Pick<InstanceSettings, "blocklist">): void {
   if (matchesAccessList(emailNormalized, settings.blocklist)) {

@@ -18,7 +18,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const { addingAccount } = await sendSignedInVisitorOn(redirectUrl);
   // The methods an admin left on (S8), as flags: the form hides the rest and the server refuses them anyway.
   const [methods, social] = await Promise.all([getInstanceSettings().then(signInMethods), socialSignInAvailable()]);
-  const withFields = methods.password || methods.emailCode || methods.emailLink;
+  const withFields = methods.password || methods.emailCode || methods.emailLink || methods.phone;
   const { instanceName } = await pageBranding();
   return (
     <AuthCard

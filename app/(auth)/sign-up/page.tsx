@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 
 export default async function SignUpPage({ searchParams }: { searchParams: SearchParams }) {
   const [redirectUrl, policy, invitation] = await Promise.all([readRedirectUrl(searchParams), signUpPolicy(), readInvitation(searchParams)]);
-  const { minScore, minLength, signUpMode, passkey } = policy;
+  const { minScore, minLength, signUpMode, passkey, identifiers } = policy;
   const invited = invitation?.inspection.state === "valid" ? { token: invitation.token, email: invitation.inspection.email } : undefined;
   const { addingAccount } = await sendSignedInVisitorOn(redirectUrl);
   const { instanceName } = await pageBranding();
@@ -33,6 +33,8 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
           minLength={minLength}
           invitation={invited}
           passkey={passkey}
+          // Issue 19: "Use phone" where phone numbers are on (public sign-ups only: the allowlist names addresses).
+          identifiers={{ email: identifiers.email, phone: identifiers.phone && signUpMode === "public" && !invited }}
           // An invitation is for one address, through this form; providers would sign up whatever address they hold.
           social={invited ? undefined : <SocialButtons redirectUrl={redirectUrl} />}
         />
@@ -42,7 +44,13 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
 }
 
 /** The live meter should judge by the instance's settings; if settings can't be read, the policy defaults apply. */
-async function signUpPolicy(): Promise<{ minScore?: number; minLength?: number; signUpMode: InstanceSettings["signUpMode"]; passkey: boolean }> {
+async function signUpPolicy(): Promise<{
+  minScore?: number;
+  minLength?: number;
+  signUpMode: InstanceSettings["signUpMode"];
+  passkey: boolean;
+  identifiers: InstanceSettings["identifiers"];
+}> {
   try {
     const settings = await getInstanceSettings();
     return {
@@ -51,9 +59,10 @@ async function signUpPolicy(): Promise<{ minScore?: number; minLength?: number; 
       signUpMode: settings.signUpMode,
       // S13: "Use a passkey instead of a password" (the server refuses it when off anyway).
       passkey: passkeySignUpEnabled(settings),
+      identifiers: settings.identifiers,
     };
   } catch {
-    return { signUpMode: "public", passkey: false };
+    return { signUpMode: "public", passkey: false, identifiers: { email: true, phone: false, username: false } };
   }
 }
 
