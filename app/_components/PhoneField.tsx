@@ -38,6 +38,11 @@ export function phoneToSubmit(text: string, country: CountryCode): string {
   return parsePhoneNumberFromString(international, country)?.number ?? trimmed;
 }
 
+/** "+447400123456" -> "+44 7400 123456" for "we sent a code to …"; anything unparsed as it is. */
+export function formatPhoneForDisplay(value: string): string {
+  return parsePhoneNumberFromString(value)?.formatInternational() ?? value;
+}
+
 /**
  * The phone number input (issue 19): a country list (native select: keyboard
  * and screen readers for free) and a `tel` field formatted as you type with
@@ -60,7 +65,6 @@ export function PhoneField({ id = "phone", label = "Phone number", value, onChan
   useEffect(() => {
     const guessed = guessCountry();
     setCountry((current) => (text === "" && current !== guessed ? guessed : current));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   function update(nextText: string, nextCountry: CountryCode) {

@@ -8,7 +8,7 @@ import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { PasswordInput } from "./PasswordInput";
 import { PhoneCodeStep } from "./PhoneCodeStep";
-import { PhoneField } from "./PhoneField";
+import { formatPhoneForDisplay, PhoneField } from "./PhoneField";
 import { OptionalHint, TextField } from "./TextField";
 import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
 
@@ -79,7 +79,7 @@ export function PhoneSignInForm({
     );
     setSending(false);
     if (result.ok) {
-      setCodeStep({ phone: phoneRef.current?.value || phone, attemptId: result.data.attemptId, resendAfter: result.data.resendAfter });
+      setCodeStep({ phone: formatPhoneForDisplay(phone), attemptId: result.data.attemptId, resendAfter: result.data.resendAfter });
       return;
     }
     setFieldErrors(result.fieldErrors);
@@ -229,7 +229,7 @@ export function PhoneSignUpForm({ redirectUrl, switchToEmail }: { redirectUrl?: 
     );
     setSending(false);
     if (result.ok) {
-      setCodeStep({ phone: phoneRef.current?.value || phone, attemptId: result.data.attemptId, resendAfter: result.data.resendAfter });
+      setCodeStep({ phone: formatPhoneForDisplay(phone), attemptId: result.data.attemptId, resendAfter: result.data.resendAfter });
       return;
     }
     setFieldErrors(result.fieldErrors);

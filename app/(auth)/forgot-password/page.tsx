@@ -12,10 +12,12 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
   // Carried from the sign-in form's "Forgot password?" link; only a plausible address is kept.
   const typed = firstParam((await searchParams).email)?.trim() ?? "";
   const initialEmail = typed.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(typed) ? typed : "";
-  const { minScore, minLength } = await getInstanceSettings().then(
-    (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength }),
-    () => ({ minScore: undefined, minLength: undefined }),
+  const { minScore, minLength, phone } = await getInstanceSettings().then(
+    (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength, phone: settings.identifiers.phone }),
+    () => ({ minScore: undefined, minLength: undefined, phone: false }),
   );
+  // "Forgot password?" on the phone version of the sign-in form (issue 19) opens the phone version here.
+  const initialChannel = firstParam((await searchParams).by) === "phone" ? "phone" : "email";
   return (
     <AuthCard
       title="Reset your password"
@@ -26,7 +28,7 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
         </Link>
       }
     >
-      <ForgotPasswordForm minScore={minScore} minLength={minLength} initialEmail={initialEmail} />
+      <ForgotPasswordForm minScore={minScore} minLength={minLength} initialEmail={initialEmail} phone={phone} initialChannel={initialChannel} />
     </AuthCard>
   );
 }
