@@ -6,6 +6,7 @@ import { fetchAdminSettings, patchAdminSettings, type AdminSettings, type Invita
 import { same, SettingsContext, type SaveOutcome, type SettingsContextValue } from "./settings-context";
 import { EmailLinksSection, PasskeysSection, PasswordsSection, SessionsSection, SignInMethodsSection } from "./sections";
 import { SignUpSection } from "./SignUpSection";
+import { IdentifiersSection } from "./IdentifiersSection";
 
 /**
  * The admin settings forms (S8). Each section saves only its own fields with
@@ -76,6 +77,7 @@ function Sections({ initial, oauthProviderCount, invitations }: { initial: Versi
     <SettingsContext value={{ settings: current.settings, save }}>
       <div key={generation} className="grid grid-cols-1 gap-6">
         <SignInMethodsSection oauthProviderCount={oauthProviderCount} />
+        <IdentifiersSection />
         <PasskeysSection />
         <SignUpSection invitations={invitations} />
         <PasswordsSection />
