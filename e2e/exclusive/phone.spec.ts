@@ -57,9 +57,11 @@ async function expectSignedIn(page: Page): Promise<void> {
   await expect.poll(async () => (await getCookie(page.context(), SESSION_COOKIE))?.value ?? null).not.toBeNull();
 }
 
-test.beforeAll(async ({ browser, request }) => {
-  const admin = await createAdmin(request, "phone-admin");
-  adminPage = await (await browser.newContext()).newPage();
+// Worker-scoped: the admin's own browser context (with the project's base URL), kept for afterAll.
+test.beforeAll(async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL ?? "http://localhost:3000" });
+  const admin = await createAdmin(context.request, "phone-admin");
+  adminPage = await context.newPage();
   await signIn(adminPage, admin);
   await setPhoneNumbers(adminPage, true);
 });
