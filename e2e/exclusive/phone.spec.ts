@@ -59,9 +59,12 @@ async function expectSignedIn(page: Page): Promise<void> {
 
 // Worker-scoped: the admin's own browser context (with the project's base URL), kept for afterAll.
 test.beforeAll(async ({ browser }) => {
-  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL ?? "http://localhost:3000" });
-  const admin = await createAdmin(context.request, "phone-admin");
-  adminPage = await context.newPage();
+  const baseURL = process.env.E2E_BASE_URL ?? "http://localhost:3000";
+  // The sign-up through the API gets a session in its own context; the admin signs in in another.
+  const api = await browser.newContext({ baseURL });
+  const admin = await createAdmin(api.request, "phone-admin");
+  await api.close();
+  adminPage = await (await browser.newContext({ baseURL })).newPage();
   await signIn(adminPage, admin);
   await setPhoneNumbers(adminPage, true);
 });
