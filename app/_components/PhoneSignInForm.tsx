@@ -278,6 +278,8 @@ export function PhoneSignUpForm({ redirectUrl, switchToEmail }: { redirectUrl?: 
         </div>
         <PhoneField
           ref={phoneRef}
+          // Focus follows the "Use phone" switch (the button that had it is gone).
+          autoFocus
           value={phone}
           onChange={(value) => {
             setPhone(value);

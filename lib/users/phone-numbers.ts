@@ -220,6 +220,11 @@ export async function removePhoneNumber(input: { userId: string; phoneNumberId: 
   });
 }
 
+/**
+ * The rule of lib/passkeys `hasOtherWayToSignIn`, from the number's side (that module
+ * depends on lib/users): another verified number, a verified or primary address (typed
+ * with a password or for an emailed code), a connected provider or a passkey.
+ */
 async function hasAnotherWayIn(tx: Tx, userId: string, exceptPhoneNumberId: string): Promise<boolean> {
   const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { primaryEmailAddressId: true } });
   const [phones, emails, external, passkeys] = await Promise.all([
