@@ -1,10 +1,11 @@
 "use client";
 
-// "min" metadata: enough to format as you type and to find the country of a +number, at a
-// fraction of "max" (the server, lib/sms/phone.ts, has the last word with the full rules).
-import { AsYouType, getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/min";
+import { getCountries, getCountryCallingCode } from "libphonenumber-js/min";
 import { useEffect, useMemo, useState, type Ref } from "react";
+import { countryFromLanguages, formatAsTyped, phoneToSubmit, type CountryCode } from "./phone-input";
 import { FieldError, fieldErrorId, inputClassName } from "./TextField";
+
+export { formatPhoneForDisplay, phoneToSubmit } from "./phone-input";
 
 export type PhoneFieldProps = {
   id?: string;
@@ -16,32 +17,6 @@ export type PhoneFieldProps = {
   disabled?: boolean;
   ref?: Ref<HTMLInputElement>;
 };
-
-/** The visitor's country from the browser's language ("en-GB" -> GB), else the US. */
-function guessCountry(): CountryCode {
-  if (typeof navigator === "undefined") return "US";
-  for (const language of navigator.languages ?? [navigator.language]) {
-    const region = language.split("-")[1]?.toUpperCase();
-    if (region && (getCountries() as string[]).includes(region)) return region as CountryCode;
-  }
-  return "US";
-}
-
-/**
- * What the form sends: E.164 when the typed number parses in the chosen
- * country (or has its own +country code), else the text as typed, so the
- * server's message says what is wrong with it.
- */
-export function phoneToSubmit(text: string, country: CountryCode): string {
-  const trimmed = text.trim();
-  const international = trimmed.startsWith("00") ? `+${trimmed.slice(2)}` : trimmed;
-  return parsePhoneNumberFromString(international, country)?.number ?? trimmed;
-}
-
-/** "+447400123456" -> "+44 7400 123456" for "we sent a code to …"; anything unparsed as it is. */
-export function formatPhoneForDisplay(value: string): string {
-  return parsePhoneNumberFromString(value)?.formatInternational() ?? value;
-}
 
 /**
  * The phone number input (issue 19): a country list (native select: keyboard
@@ -55,7 +30,7 @@ export function PhoneField({ id = "phone", label = "Phone number", value, onChan
   const errorId = fieldErrorId(id);
   const countryId = `${id}-country`;
   const countries = useMemo(() => {
-    const names = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(undefined, { type: "region" }) : null;
+    const names = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "region" }) : null;
     return getCountries()
       .map((code) => ({ code, name: names?.of(code) ?? code, callingCode: getCountryCallingCode(code) }))
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -63,25 +38,17 @@ export function PhoneField({ id = "phone", label = "Phone number", value, onChan
 
   // The server renders "US"; the browser's own country is picked after hydration, while nothing is typed.
   useEffect(() => {
-    const guessed = guessCountry();
+    const guessed = countryFromLanguages(navigator.languages?.length ? navigator.languages : [navigator.language]);
     setCountry((current) => (text === "" && current !== guessed ? guessed : current));
-  }, []);
+    // Once, after hydration: later the user's own choice stands.
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   function update(nextText: string, nextCountry: CountryCode) {
-    const trimmed = nextText.trim();
-    const normalized = trimmed.startsWith("00") ? `+${trimmed.slice(2)}` : nextText;
-    const formatter = new AsYouType(normalized.trim().startsWith("+") ? undefined : nextCountry);
-    const formatted = formatter.input(normalized);
-    // A +country code typed picks the country in the list.
-    const detected = formatter.getCountry();
-    if (detected && detected !== nextCountry) {
-      nextCountry = detected;
-      setCountry(detected);
-    }
-    // Formatting while deleting fights the caret: only format as the text grows.
-    const shown = nextText.length >= text.length ? formatted : nextText;
-    setText(shown);
-    onChange(phoneToSubmit(shown, nextCountry));
+    const typed = formatAsTyped(nextText, text, nextCountry);
+    const country = typed.country ?? nextCountry;
+    if (typed.country) setCountry(typed.country);
+    setText(typed.text);
+    onChange(phoneToSubmit(typed.text, country));
   }
 
   return (

@@ -91,10 +91,12 @@ test("signs up with a phone number and the code from the text message", async ({
 
   // The account page lists the number as a verified, primary way in.
   await page.goto("/account");
-  const numbers = page.getByRole("list", { name: "Phone numbers" });
-  await expect(numbers.getByText(`+44 ${phone.slice(3, 7)} ${phone.slice(7)}`)).toBeVisible();
-  await expect(numbers.getByText("Verified")).toBeVisible();
-  await expect(numbers.getByText("Primary")).toBeVisible();
+  const number = page.getByRole("list", { name: "Phone numbers" }).getByRole("listitem");
+  await expect(number).toHaveCount(1);
+  await expect(number).toContainText(`+44 ${phone.slice(3, 7)} ${phone.slice(7)}`);
+  await expect(number).toContainText("Verified");
+  await expect(number).toContainText("Primary");
+  await expectNoSeriousAxeViolations(page, "the account page's phone numbers");
 });
 
 test("signs in with the phone number and a texted code", async ({ page, request }) => {
