@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   origin_mismatch: 403,
   not_found: 404,
   email_taken: 409,
+  /** A phone number verified by another account (issue 19): unique among verified numbers. */
+  phone_taken: 409,
   /** A write based on a stale read (settings versions). */
   conflict: 409,
   /** Email codes and links (S4): wrong code, expired, already used, voided after too many wrong tries. */

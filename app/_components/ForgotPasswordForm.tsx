@@ -6,6 +6,8 @@ import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { NewPasswordForm } from "./NewPasswordForm";
 import { EmailField } from "./EmailField";
+import { formatPhoneForDisplay, PhoneField } from "./PhoneField";
+import { IdentifierSwitch } from "./PhoneSignInForm";
 import { CodeField } from "./CodeField";
 import { isCompleteCode } from "./code-input";
 import { useCountdown } from "./useCountdown";
@@ -28,20 +30,31 @@ export function ForgotPasswordForm({
   minLength,
   initialEmail = "",
   botCheck = BOT_CHECK_OFF,
+  phone: phoneOn = false,
+  initialChannel = "email",
 }: {
   minScore?: number;
   minLength?: number;
   initialEmail?: string;
   /** S10: loaded only when the server asks for a check (sends near their limits). */
   botCheck?: BotCheckConfig;
+  /** Issue 19: reset by a code texted to a verified phone number is offered ("Use phone"). */
+  phone?: boolean;
+  initialChannel?: "email" | "phone";
 }) {
   const check = useBotCheck(botCheck);
   const [email, setEmail] = useState(initialEmail);
+  const [channel, setChannel] = useState<"email" | "phone">(phoneOn ? initialChannel : "email");
+  const [phone, setPhone] = useState("");
+  const phoneRef = useRef<HTMLInputElement>(null);
+  const byPhone = channel === "phone";
+  // What the code went to, as the user typed it (the phone field shows it formatted).
+  const sentTo = byPhone ? formatPhoneForDisplay(phone) : email.trim();
   const [step, setStep] = useState<"email" | "code" | "password">("email");
   const [resetId, setResetId] = useState("");
   const [token, setToken] = useState("");
   const [code, setCode] = useState("");
-  const [fieldErrors, setFieldErrors] = useState<{ email?: string; code?: string }>({});
+  const [fieldErrors, setFieldErrors] = useState<{ email?: string; phone?: string; code?: string }>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -64,7 +77,12 @@ export function ForgotPasswordForm({
   async function send(event?: FormEvent<HTMLFormElement>) {
     event?.preventDefault();
     if (busy) return;
-    if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) {
+    if (byPhone && phone.replace(/\D/g, "").length < 4) {
+      setFieldErrors({ phone: "Enter your phone number." });
+      phoneRef.current?.focus();
+      return;
+    }
+    if (!byPhone && !/^[^\s@]+@[^\s@]+$/.test(email.trim())) {
       setFieldErrors({ email: email.trim() ? "Enter a valid email address." : "Enter your email address." });
       emailRef.current?.focus();
       return;
@@ -74,20 +92,21 @@ export function ForgotPasswordForm({
     setFieldErrors({});
     const result = await check.post<SentResponse>(
       "/api/auth/password-reset/send",
-      { email: email.trim() },
-      { fields: ["email"] },
+      byPhone ? { phone } : { email: email.trim() },
+      { fields: [byPhone ? "phone" : "email"] },
     );
     setBusy(false);
     if (!result.ok) {
-      setFieldErrors({ email: result.fieldErrors.email });
-      setFormError(result.fieldErrors.email ? null : result.formError);
+      const fieldError = result.fieldErrors[byPhone ? "phone" : "email"];
+      setFieldErrors({ [byPhone ? "phone" : "email"]: fieldError });
+      setFormError(fieldError ? null : result.formError);
       if (result.status === 429) setResendIn(30);
       return;
     }
     setResetId(result.data.resetId);
     setResendIn(result.data.resendAfter);
     setCode("");
-    setStatus(step === "code" ? `We sent a new code to ${email.trim()}.` : null);
+    setStatus(step === "code" ? `We sent a new code to ${sentTo}.` : null);
     setStep("code");
     focusCodeOnRender.current = true;
   }
@@ -100,7 +119,7 @@ export function ForgotPasswordForm({
   async function verify(value: string) {
     if (busy || verifying.current) return;
     if (!isCompleteCode(value)) {
-      setFieldErrors({ code: "Enter the 6-digit code from the email." });
+      setFieldErrors({ code: `Enter the 6-digit code from the ${byPhone ? "text message" : "email"}.` });
       codeRef.current?.focus();
       return;
     }
@@ -142,7 +161,7 @@ export function ForgotPasswordForm({
         <p role="status" className="text-center text-sm text-muted-foreground">
           {status}
         </p>
-        <NewPasswordForm token={token} email={email.trim()} minScore={minScore} minLength={minLength} onSecondFactor={() => setStatus(null)} />
+        <NewPasswordForm token={token} email={byPhone ? phone : email.trim()} minScore={minScore} minLength={minLength} onSecondFactor={() => setStatus(null)} />
       </div>
     );
   }
@@ -150,10 +169,17 @@ export function ForgotPasswordForm({
   if (step === "code") {
     return (
       <div className="grid gap-4">
-        <p id={sentToId} className="text-center text-sm text-muted-foreground">
-          If an account exists for <span className="font-medium text-foreground">{email.trim()}</span>, we sent it a
-          6-digit code and a link. Enter the code below, or open the link.
-        </p>
+        {byPhone ? (
+          <p id={sentToId} className="text-center text-sm text-muted-foreground">
+            If an account has the number <span className="font-medium text-foreground">{sentTo}</span>, we texted it a 6-digit code.
+            Enter the code below.
+          </p>
+        ) : (
+          <p id={sentToId} className="text-center text-sm text-muted-foreground">
+            If an account exists for <span className="font-medium text-foreground">{email.trim()}</span>, we sent it a
+            6-digit code and a link. Enter the code below, or open the link.
+          </p>
+        )}
         <form method="post" noValidate onSubmit={onSubmitCode} aria-busy={busy || undefined} className="grid gap-1">
           <CodeField
             ref={codeRef}
@@ -183,11 +209,11 @@ export function ForgotPasswordForm({
               setStep("email");
               setFormError(null);
               setStatus(null);
-              requestAnimationFrame(() => emailRef.current?.focus());
+              requestAnimationFrame(() => (byPhone ? phoneRef : emailRef).current?.focus());
             }}
             className="rounded-sm font-medium text-muted-foreground underline-offset-4 hover:text-foreground hover:underline"
           >
-            Use a different email
+            {byPhone ? "Use a different number" : "Use a different email"}
           </button>
           <Button
             type="button"
@@ -204,23 +230,49 @@ export function ForgotPasswordForm({
   }
 
   return (
-    <form method="post" noValidate onSubmit={send} aria-busy={busy || undefined} className="grid gap-1">
-      <EmailField
-        ref={emailRef}
-        autoFocus
-        value={email}
-        onChange={(event) => {
-          setEmail(event.target.value);
-          setFieldErrors({});
-        }}
-        error={fieldErrors.email}
-      />
-      {check.element}
-      <FormAlert id="forgot-error" message={formError} />
-      <Button type="submit" variant="primary" fullWidth loading={busy} className="mt-1">
-        Send reset code
-      </Button>
-      <BotCheckStatus waiting={busy && check.waiting} error={check.error} />
-    </form>
+    <div className="grid gap-3">
+      <form method="post" noValidate onSubmit={send} aria-busy={busy || undefined} className="grid gap-1">
+        {byPhone ? (
+          <PhoneField
+            ref={phoneRef}
+            autoFocus
+            value={phone}
+            onChange={(value) => {
+              setPhone(value);
+              setFieldErrors({});
+            }}
+            error={fieldErrors.phone}
+          />
+        ) : (
+          <EmailField
+            ref={emailRef}
+            autoFocus
+            value={email}
+            onChange={(event) => {
+              setEmail(event.target.value);
+              setFieldErrors({});
+            }}
+            error={fieldErrors.email}
+          />
+        )}
+        {check.element}
+        <FormAlert id="forgot-error" message={formError} />
+        <Button type="submit" variant="primary" fullWidth loading={busy} className="mt-1">
+          Send reset code
+        </Button>
+        <BotCheckStatus waiting={busy && check.waiting} error={check.error} />
+      </form>
+      {phoneOn ? (
+        <IdentifierSwitch
+          to={byPhone ? "email" : "phone"}
+          disabled={busy}
+          onClick={() => {
+            setChannel(byPhone ? "email" : "phone");
+            setFieldErrors({});
+            setFormError(null);
+          }}
+        />
+      ) : null}
+    </div>
   );
 }

@@ -11,6 +11,7 @@ import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
 import { PasskeySignInButton, usePasskeySignIn } from "./PasskeySignInButton";
 import { PasswordInput } from "./PasswordInput";
+import { IdentifierSwitch, PhoneSignInForm } from "./PhoneSignInForm";
 import { EmailField } from "./EmailField";
 import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
 
@@ -22,16 +23,25 @@ const BOT_CHECK_OFF: BotCheckConfig = { enabled: false };
 type SignInResponse = { status: string; redirectUrl?: string; attemptId?: string; methods?: SecondFactorMethods; userId?: string };
 type EmailSentResponse = { status: "sent"; attemptId: string; resendAfter: number };
 
-function validate(email: string, password: string): Partial<Record<Field, string>> {
+function validate(email: string, password: string, username = false): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
-  if (!email.trim()) errors.email = "Enter your email address.";
-  else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) errors.email = "Enter a valid email address.";
+  if (!email.trim()) errors.email = username ? "Enter your email address or username." : "Enter your email address.";
+  else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim()) && !username) errors.email = "Enter a valid email address.";
   if (!password) errors.password = "Enter your password.";
   return errors;
 }
 
 /** The first factors this instance offers (S8 settings, passed by the server page; OAuth is `social`). */
-export type SignInFormMethods = { password: boolean; emailCode: boolean; emailLink: boolean; passkey?: boolean };
+export type SignInFormMethods = {
+  password: boolean;
+  emailCode: boolean;
+  emailLink: boolean;
+  passkey?: boolean;
+  /** Identifiers (issue 19): email (default on), phone ("Use phone"), username (with a password). */
+  email?: boolean;
+  phone?: boolean;
+  username?: boolean;
+};
 
 export function SignInForm({
   redirectUrl,
@@ -63,6 +73,11 @@ export function SignInForm({
   const passkey = usePasskeySignIn({ redirectUrl, onError: setFormError });
   const [honeypot, setHoneypot] = useState("");
   const check = useBotCheck(botCheck);
+  // Issue 19: the phone version of the form, first when email is off.
+  const [byPhone, setByPhone] = useState(methods.email === false && Boolean(methods.phone));
+  // A username is typed in the email field (no "@") when usernames are on; it signs in with a password only.
+  const withUsername = Boolean(methods.username) && methods.password;
+  const typedUsername = withUsername && !email.includes("@");
 
   function focusFirstInvalid(errors: Partial<Record<Field, string>>) {
     if (errors.email) emailRef.current?.focus();
@@ -76,7 +91,7 @@ export function SignInForm({
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (submitting) return;
-    const local = validate(email, password);
+    const local = validate(email, password, withUsername);
     if (Object.keys(local).length > 0) {
       setFieldErrors(local);
       setFormError(null);
@@ -89,7 +104,12 @@ export function SignInForm({
     setFieldErrors({});
     const result = await check.post<SignInResponse>(
       "/api/auth/sign-in",
-      { email: email.trim(), password, ...(redirectUrl ? { redirectUrl } : {}), ...honeypotBody(honeypot) },
+      {
+        ...(typedUsername ? { username: email.trim() } : { email: email.trim() }),
+        password,
+        ...(redirectUrl ? { redirectUrl } : {}),
+        ...honeypotBody(honeypot),
+      },
       { fields: FIELDS },
     );
 
@@ -153,6 +173,20 @@ export function SignInForm({
   const emailButtonLabel = methods.emailCode ? "Email me a sign-in code" : "Email me a sign-in link";
 
   if (passkeyOffer) return <AddPasskeyOffer {...passkeyOffer} />;
+  if (byPhone) {
+    return (
+      <div className="grid gap-4">
+        {socialPlacement === "top" ? social : null}
+        <PhoneSignInForm
+          redirectUrl={redirectUrl}
+          password={methods.password}
+          botCheck={botCheck}
+          switchToEmail={methods.email !== false ? () => setByPhone(false) : undefined}
+        />
+        {socialPlacement === "bottom" ? social : null}
+      </div>
+    );
+  }
   if (challenge) return <SecondFactorStep {...challenge} />;
 
   if (emailStep) {
@@ -168,7 +202,7 @@ export function SignInForm({
     );
   }
 
-  if (!methods.password && !emailSignIn) {
+  if (!methods.password && !emailSignIn && !methods.phone) {
     // Only providers are on (S8): their buttons are the whole form.
     return (
       <div className="grid gap-4">
@@ -197,6 +231,7 @@ export function SignInForm({
         <EmailField
           ref={emailRef}
           autoFocus
+          {...(withUsername ? { type: "text", label: "Email address or username", inputMode: "text" as const } : {})}
           // Passkeys are offered in this field's autofill too (conditional mediation), from the
           // first click or key in it: a page view alone (the field has autofocus) starts nothing.
           autoComplete={methods.passkey ? "username webauthn" : "username"}
@@ -260,6 +295,7 @@ export function SignInForm({
           </Button>
         </>
       ) : null}
+      {methods.phone ? <IdentifierSwitch to="phone" onClick={() => setByPhone(true)} disabled={submitting || sendingCode} /> : null}
       {methods.passkey ? <PasskeySignInButton busy={passkey.busy} disabled={submitting || sendingCode} onClick={() => void passkey.signIn()} /> : null}
       {socialPlacement === "bottom" ? social : null}
     </div>

@@ -10,6 +10,7 @@ import { Button } from "./Button";
 import { EmailCodeStep } from "./EmailCodeStep";
 import { EmailField } from "./EmailField";
 import { PasswordField } from "./PasswordField";
+import { IdentifierSwitch, PhoneSignUpForm } from "./PhoneSignInForm";
 import { OptionalHint, TextField } from "./TextField";
 
 type Field = "firstName" | "lastName" | "email" | "password";
@@ -42,6 +43,7 @@ export function SignUpForm({
   legalNotice,
   verificationContents = "code_and_link",
   botCheck = BOT_CHECK_OFF,
+  identifiers = { email: true, phone: false },
 }: {
   redirectUrl?: string;
   minScore?: number;
@@ -61,6 +63,8 @@ export function SignUpForm({
   verificationContents?: "code_and_link" | "code" | "link";
   /** S10: every sign-up carries a solved bot check, worked out in the background while the person types. */
   botCheck?: BotCheckConfig;
+  /** Issue 19: sign up by email and/or by phone number ("Use phone" switches when both are on). */
+  identifiers?: { email: boolean; phone: boolean };
 }) {
   const [values, setValues] = useState<Record<Field, string>>({ firstName: "", lastName: "", email: invitation?.email ?? "", password: "" });
   const [fieldErrors, setFieldErrors] = useState<Errors>({});
@@ -75,6 +79,7 @@ export function SignUpForm({
   const { start: startBotCheck } = check;
   useEffect(() => startBotCheck(), [startBotCheck]);
   const [withPasskey, setWithPasskey] = useState(false);
+  const [byPhone, setByPhone] = useState(!identifiers.email && identifiers.phone);
   const refs = {
     firstName: useRef<HTMLInputElement>(null),
     lastName: useRef<HTMLInputElement>(null),
@@ -160,6 +165,21 @@ export function SignUpForm({
     setFieldErrors(result.fieldErrors);
     setFormError(result.formError);
     focusFirstInvalid(result.fieldErrors);
+  }
+
+  if (byPhone) {
+    return (
+      <div className="grid gap-4">
+        {socialPlacement === "top" ? social : null}
+        <PhoneSignUpForm
+          redirectUrl={redirectUrl}
+          botCheck={botCheck}
+          legalNotice={legalNotice}
+          switchToEmail={identifiers.email ? () => setByPhone(false) : undefined}
+        />
+        {socialPlacement === "bottom" ? social : null}
+      </div>
+    );
   }
 
   if (verification) {
@@ -263,6 +283,7 @@ export function SignUpForm({
           {withPasskey ? "Use a password instead" : "Use a passkey instead of a password"}
         </Button>
       ) : null}
+      {identifiers.phone ? <IdentifierSwitch to="phone" onClick={() => setByPhone(true)} disabled={submitting} /> : null}
       {socialPlacement === "bottom" ? social : null}
     </div>
   );

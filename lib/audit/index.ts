@@ -41,6 +41,10 @@ export type AuditEventType =
   | "session.reverified"
   | "password.changed"
   | "phone.verified"
+  /** Phone numbers as an identifier (issue 19): added on the account page, removed, made primary. */
+  | "phone.added"
+  | "phone.removed"
+  | "phone.primary_changed"
   | "external_account.linked"
   | "external_account.unlinked"
   /** Passkeys (S7): added or removed by the user; a signature counter that did not grow (a cloned authenticator) was refused. */

@@ -21,7 +21,8 @@ import { checkTurnstileToken, type TurnstileOptions } from "./turnstile";
  * Every refusal is audited (`bot.refused`) with its reason.
  */
 
-export type BotAction = "sign_up" | "sign_in" | "email_code" | "password_reset";
+/** `phone_code` / `phone_password_reset`: the SMS counterparts of `email_code` / `password_reset` (issue 19). */
+export type BotAction = "sign_up" | "sign_in" | "email_code" | "password_reset" | "phone_code" | "phone_password_reset";
 
 /** What a form sends besides its fields: the widget's answer and the hidden honeypot input. */
 export type HumanProof = { botSolution?: string | null; honeypot?: string | null };
@@ -114,14 +115,15 @@ export async function honeypotTripped(proof: HumanProof, action: BotAction, cont
  * The checks every self-service sign-up passes before any work is done:
  * disposable domains (when the setting is on; the allowlist wins), then the
  * challenge (when bot protection is on). The honeypot is the caller's, since
- * its quiet answer depends on the flow.
+ * its quiet answer depends on the flow. A sign-up by phone number has no
+ * address (`emailNormalized` null): only the challenge applies.
  */
 export async function screenSignUp(
-  input: { emailNormalized: string; proof: HumanProof; challenge?: boolean },
+  input: { emailNormalized: string | null; proof: HumanProof; challenge?: boolean },
   settings: Pick<InstanceSettings, "botProtection" | "botProvider" | "blockDisposableEmails" | "allowlist">,
   context: RequestContext,
 ): Promise<void> {
-  await assertNotDisposable(input.emailNormalized, settings, context);
+  if (input.emailNormalized !== null) await assertNotDisposable(input.emailNormalized, settings, context);
   if (settings.botProtection && input.challenge !== false) await requireHuman(input.proof, { action: "sign_up", settings }, context);
 }
 
@@ -148,6 +150,9 @@ const RISK_RULES: Record<Exclude<BotAction, "sign_up">, RiskRules> = {
   sign_in: { perIdentifier: RATE_LIMIT_RULES.signInPerIdentifier, perIp: RATE_LIMIT_RULES.signInPerIp },
   email_code: { perIdentifier: RATE_LIMIT_RULES.sendPerIdentifier, perIp: RATE_LIMIT_RULES.sendPerIp },
   password_reset: { perIdentifier: RATE_LIMIT_RULES.sendPerIdentifier, perIp: RATE_LIMIT_RULES.sendPerIp },
+  // Texts: the number's send budget (the same rule as an address's) and the per-IP SMS budget (SMS pumping).
+  phone_code: { perIdentifier: RATE_LIMIT_RULES.sendPerIdentifier, perIp: RATE_LIMIT_RULES.smsSendPerIp },
+  phone_password_reset: { perIdentifier: RATE_LIMIT_RULES.sendPerIdentifier, perIp: RATE_LIMIT_RULES.smsSendPerIp },
 };
 
 /** At least half of a budget used: the request is heading for the limit. */

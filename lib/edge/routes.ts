@@ -42,6 +42,9 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/api/auth/password-reset/send",
   "/api/auth/password-reset/verify",
   "/api/auth/password-reset/complete",
+  // Phone numbers as an identifier (issue 19): SMS codes for sign-in and sign-up, before any session exists.
+  "/api/auth/phone/send",
+  "/api/auth/phone/verify-code",
   "/forgot-password",
   "/reset-password",
   // OAuth (S5): start, the provider's redirect back, and the page for every outcome but success.

@@ -4,7 +4,7 @@ export { errorResponse, json } from "./responses";
 export { clientIp } from "./request-info";
 export { assertSameOrigin, assertSameOriginAction, instanceOrigins } from "./origin";
 export { allowedRedirect } from "./redirect";
-export { emailField, passwordField, redirectUrlField, nameField, safeText, idField, tokenField, codeField, humanProofFields } from "./schemas";
+export { emailField, passwordField, redirectUrlField, nameField, safeText, idField, tokenField, codeField, humanProofFields, phoneField, signInUsernameField, smsCodeField } from "./schemas";
 export { mediaType } from "./handler";
 export { readAtMost } from "./read-capped";
 export { cachedImageResponse, ifNoneMatchHits, type StoredImage } from "./image-response";

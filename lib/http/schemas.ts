@@ -55,3 +55,15 @@ export const humanProofFields = {
   botSolution: safeText({ max: 8192, label: "Bot check" }).optional(),
   honeypot: z.string().max(1024).optional(),
 };
+
+/** A phone number as typed (issue 19): only capped here; lib/sms normalizes it to E.164 and says what is wrong. */
+export const phoneField = safeText({ max: 32, label: "Phone number" }).pipe(z.string().trim().min(1, "Enter your phone number."));
+
+/** A username typed to sign in (issue 19): capped only; an unknown one is "incorrect" like a wrong password. */
+export const signInUsernameField = safeText({ max: 64, label: "Username" }).pipe(z.string().trim().min(1, "Enter your username."));
+
+/** The 6-digit code of a text message (issue 19). */
+export const smsCodeField = z
+  .string({ error: "Enter the 6-digit code." })
+  .trim()
+  .regex(/^\d{6}$/, "Enter the 6-digit code from the text message.");

@@ -14,7 +14,9 @@ import {
   chargeSend,
   checkCode,
   consumeVerification,
+  markPhoneNumberVerified,
   newVerificationSecrets,
+  PHONE_IN_USE_MESSAGE,
   RESEND_COOLDOWN_MS,
   storeVerification,
   VERIFICATION_TTL_MS,
@@ -149,19 +151,19 @@ export async function startSmsEnrolment(
   const now = actor.now ?? new Date();
   if (!(await getInstanceSettings()).smsSecondFactor) throw new AppError("forbidden", "Text-message codes are not enabled on this instance.");
   const phone = normalizePhoneNumber(input.phone);
-  const holder = await db.phoneNumber.findUnique({ where: { phone }, select: { userId: true, verified: true } });
-  if (holder?.verified && holder.userId !== userId) {
-    throw new AppError("conflict", "This number is already in use by another account.", { fields: { phone: ["This number is already in use by another account."] } });
+  // Unique among verified numbers only: someone's unverified row squats nothing.
+  const holder = await db.phoneNumber.findFirst({ where: { phone, verified: true }, select: { userId: true, verified: true } });
+  if (holder && holder.userId !== userId) {
+    throw new AppError("conflict", PHONE_IN_USE_MESSAGE, { fields: { phone: [PHONE_IN_USE_MESSAGE] } });
   }
   await assertResendAllowed({ identifier: phone, purpose: "verify_phone" }, now);
   await chargeSend(phone, "verify_phone", "sms");
   const secrets = newVerificationSecrets();
   const sms = prepareSms(phone, { template: "verify_phone", code: secrets.code, expiresInMinutes: VERIFICATION_TTL_MS / 60_000 });
   await db.$transaction(async (tx) => {
-    // An unverified number squats nothing: whoever proves it next takes the row.
-    if (holder && !holder.verified) await tx.phoneNumber.delete({ where: { phone } });
+    // One pending number per account; this user's own verified row for it (a sign-in number) is reused.
     await tx.phoneNumber.deleteMany({ where: { userId, verified: false } });
-    if (!holder?.verified) await tx.phoneNumber.create({ data: { id: newId("identification"), userId, phone } });
+    if (!holder) await tx.phoneNumber.create({ data: { id: newId("identification"), userId, phone } });
     await storeVerification(tx, secrets, { purpose: "verify_phone", identifier: phone, userId }, now);
     await enqueueSms(tx, sms, now);
   });
@@ -176,18 +178,19 @@ export async function confirmSmsEnrolment(
   actor: Actor,
 ): Promise<{ backupCodes: string[] | null }> {
   const now = actor.now ?? new Date();
-  const phone = await db.phoneNumber.findFirst({ where: { userId }, orderBy: [{ verified: "asc" }, { createdAt: "desc" }] });
-  const verification = phone
-    ? await db.verification.findFirst({
-        where: { purpose: "verify_phone", identifier: phone.phone, userId, attemptId: null },
-        orderBy: { createdAt: "desc" },
-      })
+  // The newest code sent for this account names the number (the user may hold other, verified ones).
+  const verification = await db.verification.findFirst({
+    where: { purpose: "verify_phone", userId, attemptId: null },
+    orderBy: { createdAt: "desc" },
+  });
+  const phone = verification
+    ? await db.phoneNumber.findFirst({ where: { userId, phone: verification.identifier }, orderBy: { verified: "desc" } })
     : null;
   if (!phone || !verification) throw new AppError("verification_expired", "This code has expired. Send a new one.");
   await checkCode(verification, input.code.trim(), now);
   return db.$transaction(async (tx) => {
     await consumeVerification(tx, verification.id, now);
-    await tx.phoneNumber.update({ where: { id: phone.id }, data: { verified: true, verifiedAt: now } });
+    if (!phone.verified) await markPhoneNumberVerified(tx, phone.id, now);
     await tx.mfaFactor.deleteMany({ where: { userId, type: "sms" } });
     await tx.mfaFactor.create({
       data: { id: newId("mfaFactor"), userId, type: "sms", name: `Phone ${maskPhoneNumber(phone.phone)}`, phoneNumberId: phone.id, confirmedAt: now },

@@ -270,7 +270,7 @@ describe("text-message codes (S6, off by default)", () => {
     const confirmed = await call(smsConfirmRoute, "/api/account/mfa/sms/confirm", { body: { code: await smsCode(phone) }, jar: user.jar });
     expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
     expect(confirmed.json.backupCodes).toHaveLength(10);
-    expect(await db.phoneNumber.findUniqueOrThrow({ where: { phone } })).toMatchObject({ verified: true, userId: user.userId });
+    expect(await db.phoneNumber.findFirstOrThrow({ where: { phone } })).toMatchObject({ verified: true, userId: user.userId });
     // The account page shows the masked number, as the sign-in step does.
     expect((await getMfaStatus(user.userId)).sms).toMatchObject({ available: true, enabled: true, phoneHint: `•••• ${phone.slice(-4)}` });
 

@@ -389,12 +389,12 @@ export async function removePasskey(
   context: { ip: string | null; userAgent: string | null; actorId?: string },
 ): Promise<void> {
   const actorId = context.actorId ?? input.userId;
-  const { emailCodeSignIn, emailLinkSignIn } = await getInstanceSettings();
+  const { emailCodeSignIn, emailLinkSignIn, identifiers } = await getInstanceSettings();
   const emailSignIn = emailCodeSignIn || emailLinkSignIn;
   await db.$transaction(async (tx) => {
     const passkey = await tx.passkey.findFirst({ where: { id: input.passkeyId, userId: input.userId } });
     if (!passkey) throw new AppError("not_found", "That passkey does not exist.");
-    if (!(await hasOtherWayToSignIn(tx, input.userId, { emailSignIn, exceptPasskeyId: passkey.id }))) {
+    if (!(await hasOtherWayToSignIn(tx, input.userId, { emailSignIn, phoneSignIn: identifiers.phone, exceptPasskeyId: passkey.id }))) {
       throw new AppError(
         "conflict",
         actorId === input.userId
@@ -417,17 +417,25 @@ export async function removePasskey(
   });
 }
 
-/** A password, a verified address (when email sign-in is on), a connected account or another passkey. */
+/**
+ * A password (with an address or a verified number to type), a verified address (when email
+ * sign-in is on), a verified phone number (when phone numbers are on, issue 19), a connected
+ * account or another passkey.
+ */
 export async function hasOtherWayToSignIn(
   tx: Tx,
   userId: string,
-  options: { emailSignIn: boolean; exceptPasskeyId?: string; exceptExternalAccountId?: string },
+  options: { emailSignIn: boolean; phoneSignIn?: boolean; exceptPasskeyId?: string; exceptExternalAccountId?: string },
 ): Promise<boolean> {
-  const [user, passkeys, external, verifiedEmails] = await Promise.all([
+  const [user, passkeys, external, verifiedEmails, emails, verifiedPhones] = await Promise.all([
     tx.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
     tx.passkey.count({ where: { userId, ...(options.exceptPasskeyId ? { id: { not: options.exceptPasskeyId } } : {}) } }),
     tx.externalAccount.count({ where: { userId, ...(options.exceptExternalAccountId ? { id: { not: options.exceptExternalAccountId } } : {}) } }),
     options.emailSignIn ? tx.emailAddress.count({ where: { userId, verified: true } }) : 0,
+    tx.emailAddress.count({ where: { userId } }),
+    options.phoneSignIn ? tx.phoneNumber.count({ where: { userId, verified: true } }) : 0,
   ]);
-  return Boolean(user.passwordHash) || passkeys + external + verifiedEmails > 0;
+  // A phone-only account's password needs its number to be typed with.
+  const password = Boolean(user.passwordHash) && emails + verifiedPhones > 0;
+  return password || passkeys + external + verifiedEmails + verifiedPhones > 0;
 }

@@ -40,6 +40,9 @@ export const RATE_LIMIT_RULES = {
   sendPerIdentifierPerDay: rule("send:identifier:day", 20, 24 * HOUR, "identifier"),
   // Backstop for one IP spraying many addresses.
   sendPerIp: rule("send:ip", 30, 10 * MINUTE, "ip"),
+  // Texts cost money per message and attract SMS pumping (toll fraud through premium numbers): every
+  // code texted at someone's request (sign-in, sign-up, reset, adding a number) also counts per IP.
+  smsSendPerIp: rule("sms-send:ip", 10, 10 * MINUTE, "ip"),
   // Wrong codes for one address across resends and attempts (each code also has its own 5-try cap, S4).
   codeFailuresPerIdentifier: rule("code-failures:identifier", 15, HOUR, "identifier"),
   verifyPerIp: rule("verify:ip", 30, MINUTE, "ip"),
@@ -80,6 +83,9 @@ export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
   "/api/auth/passkey/verify": [R.verifyPerIp],
   "/api/auth/bot-challenge": [R.botChallengePerIp],
   "/api/auth/email/send": [R.sendPerIp],
+  // Phone numbers as an identifier (issue 19); the texts also count on smsSendPerIp in lib/sign-in/phone-flow.ts.
+  "/api/auth/phone/send": [R.sendPerIp],
+  "/api/auth/phone/verify-code": [R.verifyPerIp],
   "/api/auth/password-reset/send": [R.sendPerIp],
   "/api/auth/email/verify-code": [R.verifyPerIp],
   "/api/auth/email/confirm-link": [R.verifyPerIp],
@@ -105,6 +111,9 @@ export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
   "/api/account/emails/add": [R.sendPerIp],
   "/api/account/emails/resend": [R.sendPerIp],
   "/api/account/emails/verify": [R.verifyPerIp],
+  "/api/account/phones/add": [R.sendPerIp],
+  "/api/account/phones/resend": [R.sendPerIp],
+  "/api/account/phones/verify": [R.verifyPerIp],
 };
 
 export function rulesForPath(pathname: string): readonly RateLimitRule[] {

@@ -10,6 +10,7 @@ export {
   settingsPatchSchema,
   passkeySignUpEnabled,
   PASSKEY_SIGN_UP_NEEDS_PASSKEYS,
+  IDENTIFIERS_NEED_EMAIL_OR_PHONE,
   type InstanceSettings,
   type InstanceSettingsPatch,
   type VersionedSettings,

@@ -54,6 +54,8 @@ function isDocumentLink(value: string): boolean {
  * version they read, so two admins saving at once cannot silently overwrite
  * each other, and every write is audited.
  */
+export const IDENTIFIERS_NEED_EMAIL_OR_PHONE = "Keep email or phone numbers on: every account needs one of them.";
+
 const fields = {
   multiSession: z.boolean(),
   /** Maximum session lifetime (S2); also the `__client` cookie's lifetime. Default: AUTH_SESSION_MAX_AGE_DAYS. */
@@ -116,6 +118,16 @@ const fields = {
    * default; works only while `passkeySignIn` is on too (a passkey-only account needs it).
    */
   passkeySignUp: z.boolean(),
+  /**
+   * Issue 19, S1: what people sign up and sign in with. Email (default, the only one on),
+   * phone number (an SMS code is the first factor, through the SMS provider of S6) and
+   * username (+ password, on the sign-in form). Email or phone stays on: an account needs
+   * one of them to be reached. Email off hides it in the forms and refuses new email
+   * sign-ups; accounts that have an address keep signing in with it.
+   */
+  identifiers: z
+    .strictObject({ email: z.boolean(), phone: z.boolean(), username: z.boolean() }, "Choose the identifiers.")
+    .refine((value) => value.email || value.phone, { message: IDENTIFIERS_NEED_EMAIL_OR_PHONE }),
   /** S8: who may create an account: anyone, only the allowlist, or only invited addresses (and the allowlist). */
   signUpMode: z.enum(["public", "restricted", "invitation"], "Choose public, restricted or invitation."),
   /** S8: email addresses and domains that may sign up while sign-ups are restricted. */
@@ -218,6 +230,7 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     passkeySignIn: true,
     passkeyRpId: null,
     passkeySignUp: false,
+    identifiers: { email: true, phone: false, username: false },
     signUpMode: "public",
     allowlist: [],
     blocklist: [],

@@ -37,7 +37,7 @@ import type { AttemptStatus } from "@/lib/generated/prisma/client";
  */
 
 /** Strategies that prove the first factor. MFA, OAuth and passkeys add theirs here. */
-export type FirstFactor = "password" | "email_code" | "email_link" | "reset_password" | "passkey" | `oauth_${string}`;
+export type FirstFactor = "password" | "email_code" | "email_link" | "phone_code" | "reset_password" | "passkey" | `oauth_${string}`;
 
 /**
  * First factors that are two factors in one (S6): a passkey sign-in always
@@ -54,8 +54,10 @@ export type Attempt = {
   clientId: string;
   clientTokenHash: string;
   status: AttemptStatus;
-  /** The normalized email the attempt is about. */
+  /** The normalized email, or the E.164 phone number (issue 19), the attempt is about. */
   identifier: string;
+  /** Where its codes go: an email attempt never completes by an SMS code, nor a phone attempt by an emailed one. */
+  channel: "email" | "phone";
   userId: string | null;
   redirectUrl: string | null;
   createdSessionId: string | null;
@@ -112,7 +114,10 @@ export async function createSignInAttempt(
 }
 
 export type SignUpFields = {
+  /** Empty for a sign-up by phone number (`phone` set instead). */
   emailNormalized: string;
+  /** A sign-up by phone number (issue 19): the E.164 number its SMS code goes to. */
+  phone?: string | null;
   /** Password sign-up with verification: the bcrypt hash waits on the attempt until the email is verified. */
   passwordHash?: string | null;
   passwordCost?: number | null;
@@ -138,7 +143,8 @@ export async function createSignUpAttempt(
       id,
       clientId: input.client.clientId,
       status: "needs_verification",
-      emailAddress: input.emailNormalized,
+      emailAddress: input.phone ? null : input.emailNormalized,
+      phoneNumber: input.phone ?? null,
       passwordHash: input.passwordHash ?? null,
       passwordCost: input.passwordCost ?? null,
       firstName: input.firstName || null,
@@ -170,14 +176,32 @@ export async function loadAttempt(attemptId: string, tx: Tx = db): Promise<Attem
       include: { client: { select: { tokenHash: true } } },
     });
     return row
-      ? { ...row, kind: "sign_up", clientTokenHash: row.client.tokenHash, identifier: row.emailAddress ?? "", secondFactorFailures: 0, passkey: row.passkey }
+      ? {
+          ...row,
+          kind: "sign_up",
+          clientTokenHash: row.client.tokenHash,
+          identifier: row.phoneNumber ?? row.emailAddress ?? "",
+          channel: row.phoneNumber ? "phone" : "email",
+          secondFactorFailures: 0,
+          passkey: row.passkey,
+        }
       : null;
   }
   const row = await tx.signInAttempt.findUnique({
     where: { id: attemptId },
     include: { client: { select: { tokenHash: true } } },
   });
-  return row ? { ...row, kind: "sign_in", clientTokenHash: row.client.tokenHash, identifier: row.identifier ?? "", passkey: false } : null;
+  return row
+    ? {
+        ...row,
+        kind: "sign_in",
+        clientTokenHash: row.client.tokenHash,
+        identifier: row.identifier ?? "",
+        // E.164 numbers start with "+", which no normalized email address does.
+        channel: row.identifier?.startsWith("+") ? "phone" : "email",
+        passkey: false,
+      }
+    : null;
 }
 
 /** The attempt, only for the browser (client) that started it; to anyone else it does not exist. */
@@ -413,7 +437,7 @@ export function createAccountWithoutSignUp(
   tx: Tx,
   input: Omit<NewUser, "signUpPolicy">,
   context: { ip: string | null; userAgent: string | null; now?: Date },
-): Promise<{ userId: string; emailAddressId: string; role: "user" | "admin" }> {
+): Promise<{ userId: string; emailAddressId: string | null; role: "user" | "admin" }> {
   return createUser(tx, { ...input, signUpPolicy: { skip: "created_by_admin" } }, context);
 }
 
@@ -447,7 +471,7 @@ export async function finishSignUp(
     /** Which proof finishes it: the emailed code or link (default), or a passkey sign-up's passkey. */
     step?: "verification" | "passkey";
     client: ResolvedClient;
-    /** The address was proved by a code or link (false only with verification at sign-up off). */
+    /** The address was proved by a code or link (false only with verification at sign-up off, or for a sign-up by phone). */
     emailVerified: boolean;
     /** How it was proved or made, for the audit log. */
     method: string;
@@ -468,9 +492,11 @@ export async function finishSignUp(
     tx,
     {
       userId: step === "passkey" ? fields.userId! : undefined,
-      email: fields.emailAddress ?? "",
-      emailNormalized: fields.emailAddress ?? "",
+      email: fields.emailAddress,
+      emailNormalized: fields.emailAddress,
       emailVerified: input.emailVerified,
+      // A sign-up by phone: its SMS code, checked by the caller, proved the number.
+      phone: fields.phoneNumber,
       passwordHash: fields.passwordHash,
       passwordCost: fields.passwordCost,
       firstName: fields.firstName,

@@ -28,6 +28,7 @@ import {
 } from "@/lib/verification";
 import {
   abandonAttempt,
+  attemptGone,
   awaitSignUpPasskey,
   belongsToBrowser,
   createSignInAttempt,
@@ -182,6 +183,8 @@ export async function resendEmailCode(
   context: RequestContext,
 ): Promise<EmailSent> {
   const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
+  // A phone attempt's codes go by SMS (phone-flow.ts), never by email.
+  if (attempt.channel !== "email") throw attemptGone();
   if (!isOpenAttempt(attempt)) throw new AppError("verification_used", "This sign-in has already been completed.");
   if (attempt.kind === "sign_up") {
     const sent = await resendSignUpEmail(attempt, context);
@@ -211,6 +214,8 @@ export async function verifyEmailCode(
 ): Promise<EmailFlowResult> {
   const now = context.now ?? new Date();
   const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
+  // An SMS code completes a phone attempt only through phone-flow.ts.
+  if (attempt.channel !== "email") throw attemptGone();
   if (!isOpenAttempt(attempt)) throw new AppError("verification_used", "This code has already been used.");
   if (attempt.kind === "sign_in") assertSignInMethodEnabled(await getInstanceSettings(), "email_code");
   else assertVerificationBy(await getInstanceSettings(), "code");

@@ -72,3 +72,14 @@ export {
   type ActorTokenSummary,
   type ActorTokenRequester,
 } from "./actor-tokens";
+export {
+  sendPhoneCode,
+  resendPhoneCode,
+  verifyPhoneCode,
+  sendPasswordResetSms,
+  assertPhoneIdentifierEnabled,
+  PHONE_SIGN_IN_OFF_MESSAGE,
+  type PhoneIntent,
+  type PhoneCodeSent,
+  type PhoneFlowResult,
+} from "./phone-flow";

@@ -10,10 +10,21 @@ import type { InstanceSettings } from "@/lib/settings";
  */
 export type SignInMethod = "password" | "email_code" | "email_link" | "oauth" | "passkey";
 
-export type SignInMethodSettings = Pick<InstanceSettings, "passwordSignIn" | "emailCodeSignIn" | "emailLinkSignIn" | "oauthSignIn" | "passkeySignIn">;
+export type SignInMethodSettings = Pick<InstanceSettings, "passwordSignIn" | "emailCodeSignIn" | "emailLinkSignIn" | "oauthSignIn" | "passkeySignIn"> &
+  Partial<Pick<InstanceSettings, "identifiers">>;
 
 /** What the sign-in page offers (flags from the server page; no settings reach the browser). */
-export type SignInMethods = { password: boolean; emailCode: boolean; emailLink: boolean; oauth: boolean; passkey: boolean };
+export type SignInMethods = {
+  password: boolean;
+  emailCode: boolean;
+  emailLink: boolean;
+  oauth: boolean;
+  passkey: boolean;
+  /** Identifiers (issue 19): the form asks for an email address, and/or offers "Use phone", and takes a username with a password. */
+  email: boolean;
+  phone: boolean;
+  username: boolean;
+};
 
 export function signInMethods(settings: SignInMethodSettings): SignInMethods {
   return {
@@ -22,6 +33,9 @@ export function signInMethods(settings: SignInMethodSettings): SignInMethods {
     emailLink: settings.emailLinkSignIn,
     oauth: settings.oauthSignIn,
     passkey: settings.passkeySignIn,
+    email: settings.identifiers?.email ?? true,
+    phone: settings.identifiers?.phone ?? false,
+    username: settings.identifiers?.username ?? false,
   };
 }
 

@@ -351,12 +351,13 @@ export async function disconnectExternalAccount(
   input: { userId: string; externalAccountId: string },
   context: { ip: string | null; userAgent: string | null },
 ): Promise<void> {
-  const { emailCodeSignIn, emailLinkSignIn } = await getInstanceSettings();
+  const { emailCodeSignIn, emailLinkSignIn, identifiers } = await getInstanceSettings();
   const emailSignIn = emailCodeSignIn || emailLinkSignIn;
   await db.$transaction(async (tx) => {
     const account = await tx.externalAccount.findFirst({ where: { id: input.externalAccountId, userId: input.userId } });
     if (!account) throw new AppError("not_found", "That connection does not exist.");
-    if (!(await hasOtherWayToSignIn(tx, input.userId, { emailSignIn, exceptExternalAccountId: account.id }))) {
+    const phoneSignIn = identifiers.phone;
+    if (!(await hasOtherWayToSignIn(tx, input.userId, { emailSignIn, phoneSignIn, exceptExternalAccountId: account.id }))) {
       throw new AppError("conflict", "This is your only way to sign in. Set a password or connect another account first.");
     }
     await tx.externalAccount.delete({ where: { id: account.id } });

@@ -200,7 +200,8 @@ export async function completePasswordReset(
         user,
         factor: "reset_password",
         client,
-        verifiedEmail: verification.identifier,
+        // A reset by SMS (phone-flow.ts) proved a phone number, not an address.
+        verifiedEmail: verification.identifier.startsWith("+") ? null : verification.identifier,
         settings,
       },
       context,

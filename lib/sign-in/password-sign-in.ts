@@ -15,10 +15,10 @@ import {
   type RequestContext,
   type StartedSession,
 } from "@/lib/session";
-import { assertSignInAllowed, findAccountByEmail, normalizeEmail } from "@/lib/users";
 import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { createSignInAttempt, finishSignIn, PASSWORD_ATTEMPT_TTL_MS } from "./attempts";
 import { assertSignInMethodEnabled } from "./methods";
+import { invalidCredentialsMessage, resolvePasswordIdentifier, type PasswordIdentifier } from "./password-identifiers";
 
 /** S10: this many failed attempts from unknown browsers lock password sign-in for LOCKOUT_DURATION_MS. */
 export const LOCKOUT_THRESHOLD = 100;
@@ -43,27 +43,27 @@ export type SignInResult =
  * the owner on their own device. A lockout never ends existing sessions.
  */
 export async function signInWithPassword(
-  input: { email: string; password: string; clientToken: string | null; redirectUrl?: string } & HumanProof,
+  /** The account by email address, or (issue 19, when those identifiers are on) by username or phone number. */
+  input: PasswordIdentifier & { password: string; clientToken: string | null; redirectUrl?: string } & HumanProof,
   context: RequestContext,
 ): Promise<SignInResult> {
   const now = context.now ?? new Date();
-  const emailNormalized = normalizeEmail(input.email);
   const settings = await getInstanceSettings();
-  // Policy first (S8): the answer depends on the settings and the typed address only, never on an account.
+  // Policy first (S8): the answer depends on the settings and the typed identifier only, never on an account.
   assertSignInMethodEnabled(settings, "password");
-  assertSignInAllowed(emailNormalized, settings);
-  const account = await findAccountByEmail(emailNormalized, { allowUnverifiedPrimary: true });
+  const { key: identifier, account } = await resolvePasswordIdentifier(input, settings);
+  const invalidCredentials = invalidCredentialsMessage(input);
   const user = account?.user;
   const device = readKnownDevice(context.deviceToken);
   const knownDevice = isKnownDeviceOf(device, user?.id);
 
   // Keyed by the lockout epoch too: an admin unlock (any process, the CLI included) starts a fresh budget.
-  const strangerKey = `${emailNormalized}#${user?.lockoutEpoch ?? 0}`;
+  const strangerKey = `${identifier}#${user?.lockoutEpoch ?? 0}`;
   // Bot protection (S10): a filled honeypot gets the wrong-password answer after the same work; a
   // stranger near the limits meets a challenge before anything is counted, the owner's device never does.
   if (await honeypotTripped(input, "sign_in", context)) {
     await verifyAgainstDummyHash(input.password);
-    throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
+    throw new AppError("invalid_credentials", invalidCredentials);
   }
   await requireHumanIfRisky(input, { action: "sign_in", identifierKey: strangerKey, knownDevice, settings }, context);
 
@@ -74,7 +74,7 @@ export async function signInWithPassword(
     await verifyAgainstDummyHash(input.password);
     await recordClientFailure(context);
     await recordFailedAttempt(null, context, now);
-    throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
+    throw new AppError("invalid_credentials", invalidCredentials);
   }
 
   const passwordMatches = await verifyPassword(input.password, user.passwordHash);
@@ -83,7 +83,7 @@ export async function signInWithPassword(
     // A known device's failures cost its own budget only: they never count towards the lockout.
     if (knownDevice) await recordAuditEvent({ type: "sign_in.failed", targetId: user.id, ip: context.ip, userAgent: context.userAgent, data: { reason: "wrong_password", knownDevice: true } });
     else await recordFailedAttempt(user.id, context, now);
-    throw new AppError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
+    throw new AppError("invalid_credentials", invalidCredentials);
   }
   // Only someone with the right password learns about the lock, and a known device is not locked out.
   if (user.lockedUntil && user.lockedUntil > now && !knownDevice) {
@@ -100,7 +100,7 @@ export async function signInWithPassword(
     const client = await ensureClient(tx, input.clientToken, context.userAgent);
     const attemptId = await createSignInAttempt(
       tx,
-      { client, identifier: emailNormalized, userId: user.id, redirectUrl: input.redirectUrl, ttlMs: PASSWORD_ATTEMPT_TTL_MS },
+      { client, identifier, userId: user.id, redirectUrl: input.redirectUrl, ttlMs: PASSWORD_ATTEMPT_TTL_MS },
       context,
     );
     const outcome = await finishSignIn(
@@ -110,7 +110,7 @@ export async function signInWithPassword(
         user,
         factor: "password",
         client,
-        verifiedEmail: account!.address.verified ? emailNormalized : null,
+        verifiedEmail: account!.verifiedEmail,
         settings,
       },
       context,
@@ -123,8 +123,7 @@ export async function signInWithPassword(
   if (outcome.status !== "complete") {
     return { status: outcome.status, attemptId: outcome.attemptId, newClientToken: outcome.newClientToken, methods: await secondFactorMethods(user.id) };
   }
-  // The address used to sign in is usually the primary one: then its verified flag is the claim, no extra query.
-  const emailVerified = account!.address.id === user.primaryEmailAddressId ? account!.address.verified : undefined;
+  const emailVerified = account!.emailVerifiedClaim;
   const session = await issueTokenForSession(outcome.opened, { userId: user.id, role: outcome.role, emailVerified }, context);
   return { status: "complete", attemptId: outcome.attemptId, session };
 }

@@ -5,7 +5,7 @@ import { assertPasswordPolicy, hashPassword } from "@/lib/password";
 import { getInstanceSettings } from "@/lib/settings";
 import { ensureClient, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { createSignUpAttempt, finishSignUp, PASSWORD_ATTEMPT_TTL_MS } from "@/lib/sign-in/attempts";
-import { assertSignUpAllowed, checkInvitationToken, normalizeEmail } from "@/lib/users";
+import { assertEmailSignUpEnabled, assertSignUpAllowed, checkInvitationToken, normalizeEmail } from "@/lib/users";
 import { quietRefusal, startVerifiedSignUp, type VerificationSent } from "./verified-sign-up";
 
 export type SignUpResult = { status: "complete"; userId: string; session: StartedSession } | VerificationSent;
@@ -36,6 +36,7 @@ export async function signUpWithPassword(
   // The sign-up policy (S8) before any work: the answer depends on the address and the settings only.
   const invitation = await checkInvitationToken(input.invitation, emailNormalized);
   assertSignUpAllowed(emailNormalized, settings, invitation);
+  assertEmailSignUpEnabled(settings);
   assertPasswordPolicy(input.password, {
     userInputs: [emailNormalized, emailNormalized.split("@")[0] ?? "", input.firstName ?? "", input.lastName ?? ""].filter(Boolean),
     minScore: settings.passwordMinScore,

@@ -13,7 +13,7 @@ import {
 } from "@/lib/sign-in/attempts";
 import { requestedFrom } from "@/lib/sign-in/requested-from";
 import { getInstanceSettings, verificationEmailParts } from "@/lib/settings";
-import { assertSignUpAllowed, findAccountByEmail } from "@/lib/users";
+import { assertEmailSignUpEnabled, assertSignUpAllowed, findAccountByEmail } from "@/lib/users";
 import {
   assertResendAllowed,
   chargeEmailSend,
@@ -52,7 +52,10 @@ export async function startVerifiedSignUp(
   const now = context.now ?? new Date();
   // Every sign-up that verifies the address starts here (password, email code, OAuth without a vouched email).
   const invitation = input.invitationId ? { id: input.invitationId, emailNormalized: input.emailNormalized } : null;
-  assertSignUpAllowed(input.emailNormalized, await getInstanceSettings(), invitation);
+  const settings = await getInstanceSettings();
+  assertSignUpAllowed(input.emailNormalized, settings, invitation);
+  // Issue 19: a typed address needs the email identifier on; an OAuth identity is its own switch.
+  if (!input.external) assertEmailSignUpEnabled(settings);
   await assertResendAllowed({ identifier: input.emailNormalized, purpose: "sign_up" }, now);
   await chargeEmailSend(input.emailNormalized, "sign_up");
   const taken = Boolean(await findAccountByEmail(input.emailNormalized, { allowUnverifiedPrimary: false }));

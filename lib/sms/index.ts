@@ -7,8 +7,9 @@ export {
   type SmsPayload,
   type SmsTemplate,
   type SmsTemplateName,
+  type SmsCodeTemplateName,
 } from "./templates";
-export { enqueueSms, deliveredSmsPayload, smsChannel, SMS_RETRY_DELAYS_MS } from "./outbox";
+export { enqueueSms, enqueueNoSms, deliveredSmsPayload, smsChannel, SMS_RETRY_DELAYS_MS } from "./outbox";
 export { getSmsTransport, devSmsTransport, type SmsTransport, type OutgoingSms } from "./transport";
 export { twilioTransport, TwilioError, TWILIO_API_BASE, TWILIO_TIMEOUT_MS } from "./twilio";
 export { getSmsConfig, loadSmsConfig, type SmsConfig, type TwilioConfig } from "./config";

@@ -2,18 +2,25 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { normalizePhoneNumber } from "./phone";
 
-export type SmsTemplateName = "verify_phone" | "second_factor_code";
+/** Texts that carry a code; "account_exists" (a sign-up for a number that has an account) carries none. */
+export type SmsCodeTemplateName = "verify_phone" | "second_factor_code" | "sign_in_code" | "sign_up_code" | "password_reset";
+export type SmsTemplateName = SmsCodeTemplateName | "account_exists";
 
-export type SmsTemplate = { template: SmsTemplateName; code: string; expiresInMinutes: number };
+export type SmsTemplate =
+  | { template: SmsCodeTemplateName; code: string; expiresInMinutes: number }
+  | { template: "account_exists"; signInUrl: string };
 
 /** What an SMS row of the outbox holds. `preview.code` is for the dev outbox; a real provider's delivery drops it. */
 export type SmsPayload = { body: string; preview?: { code: string } };
 
 export type PreparedSms = { to: string; template: SmsTemplateName; payload: SmsPayload };
 
-const PURPOSE: Record<SmsTemplateName, string> = {
+const PURPOSE: Record<SmsCodeTemplateName, string> = {
   verify_phone: "verification code",
   second_factor_code: "sign-in code",
+  sign_in_code: "sign-in code",
+  sign_up_code: "verification code",
+  password_reset: "password reset code",
 };
 
 /**
@@ -23,9 +30,15 @@ const PURPOSE: Record<SmsTemplateName, string> = {
  * that site only. Kept to one GSM-7 segment for the default instance name.
  */
 export function renderSms(message: SmsTemplate, brand: { instanceName: string; host?: string }): string {
+  if (message.template === "account_exists") {
+    // Same answer on screen for new and known numbers (S10): only the owner's phone learns the difference.
+    return `You already have a ${brand.instanceName} account with this number. Sign in instead: ${message.signInUrl}`;
+  }
   const minutes = `${message.expiresInMinutes} minute${message.expiresInMinutes === 1 ? "" : "s"}`;
   const lines = [`${message.code} is your ${brand.instanceName} ${PURPOSE[message.template]}. It expires in ${minutes}.`];
-  if (message.template === "second_factor_code") lines[0] += " Don't share it.";
+  if (message.template === "second_factor_code" || message.template === "sign_in_code" || message.template === "password_reset") {
+    lines[0] += " Don't share it.";
+  }
   if (brand.host) lines.push("", `@${brand.host} #${message.code}`);
   return lines.join("\n");
 }
@@ -39,6 +52,9 @@ export function prepareSms(to: string, message: SmsTemplate): PreparedSms {
   return {
     to: normalizePhoneNumber(to),
     template: message.template,
-    payload: { body: renderSms(message, { instanceName, host }), preview: { code: message.code } },
+    payload: {
+      body: renderSms(message, { instanceName, host }),
+      ...(message.template === "account_exists" ? {} : { preview: { code: message.code } }),
+    },
   };
 }

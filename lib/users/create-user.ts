@@ -8,16 +8,18 @@ import { emitWebhookEvent } from "@/lib/webhooks/events";
 import { readUserResource } from "./resource";
 import { isAdminEmail } from "./email";
 import { acceptInvitation, checkInvitationById } from "./invitations";
-import { assertSignUpAllowed, type AccessPolicySettings } from "./sign-up-policy";
+import { assertPhoneSignUpAllowed, assertSignUpAllowed, type AccessPolicySettings } from "./sign-up-policy";
 
 export type NewUser = {
   /** An id chosen before the account exists: a passkey sign-up's (S13), already the passkey's user handle. */
   userId?: string;
-  /** As typed (display); `emailNormalized` is what lookups use. */
-  email: string;
-  emailNormalized: string;
+  /** As typed (display); `emailNormalized` is what lookups use. Null: a phone-only account (issue 19). */
+  email: string | null;
+  emailNormalized: string | null;
   /** The address was proved (code, link, or later a provider that vouches for it). */
   emailVerified: boolean;
+  /** A phone number (E.164) proved by an SMS code: a sign-up by phone (issue 19). Becomes the primary number. */
+  phone?: string | null;
   passwordHash?: string | null;
   passwordCost?: number | null;
   firstName?: string | null;
@@ -61,6 +63,7 @@ export type ExternalIdentity = {
 };
 
 export const EMAIL_TAKEN_MESSAGE = "That email address is already in use. Try signing in instead.";
+export const PHONE_TAKEN_MESSAGE = "That phone number is already in use. Try signing in instead.";
 
 /**
  * THE way an account comes to exist (every sign-up path calls it, inside the
@@ -78,12 +81,16 @@ export async function createUser(
   tx: Tx,
   input: NewUser,
   context: { ip: string | null; userAgent: string | null; now?: Date },
-): Promise<{ userId: string; emailAddressId: string; role: "user" | "admin" }> {
+): Promise<{ userId: string; emailAddressId: string | null; phoneNumberId: string | null; role: "user" | "admin" }> {
   const now = context.now ?? new Date();
   const policy = "settings" in input.signUpPolicy ? input.signUpPolicy : null;
-  const invitation = policy ? await checkInvitationById(tx, policy.invitationId, input.emailNormalized, now) : null;
-  if (policy) assertSignUpAllowed(input.emailNormalized, policy.settings, invitation);
-  if (!input.emailVerified) {
+  if (!input.emailNormalized && !input.phone) throw new AppError("validation_failed", "An account needs an email address or a phone number.");
+  const invitation = policy && input.emailNormalized ? await checkInvitationById(tx, policy.invitationId, input.emailNormalized, now) : null;
+  if (policy) {
+    if (input.emailNormalized) assertSignUpAllowed(input.emailNormalized, policy.settings, invitation);
+    else assertPhoneSignUpAllowed(policy.settings);
+  }
+  if (input.emailNormalized && !input.emailVerified) {
     // (::text: the driver adapter cannot map pg_advisory_xact_lock's void result.)
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`email:${input.emailNormalized}`}))::text`;
     const rows = await tx.emailAddress.findMany({
@@ -95,9 +102,10 @@ export async function createUser(
       (rows.length > 0 && (await tx.user.count({ where: { primaryEmailAddressId: { in: rows.map((row) => row.id) } } })) > 0);
     if (held) throw new AppError("email_taken", EMAIL_TAKEN_MESSAGE, { fields: { email: [EMAIL_TAKEN_MESSAGE] } });
   }
-  const role = input.emailVerified && isAdminEmail(input.emailNormalized) ? "admin" : "user";
+  const role = input.emailNormalized && input.emailVerified && isAdminEmail(input.emailNormalized) ? "admin" : "user";
   const userId = input.userId ?? newId("user");
-  const emailAddressId = newId("identification");
+  const emailAddressId = input.emailNormalized ? newId("identification") : null;
+  const phoneNumberId = input.phone ? newId("identification") : null;
   try {
     await tx.user.create({
       data: {
@@ -119,16 +127,18 @@ export async function createUser(
         username: input.imported?.username ?? null,
       },
     });
-    await tx.emailAddress.create({
-      data: {
-        id: emailAddressId,
-        userId,
-        email: input.email.trim(),
-        emailNormalized: input.emailNormalized,
-        verified: input.emailVerified,
-        verifiedAt: input.emailVerified ? now : null,
-      },
-    });
+    if (emailAddressId && input.emailNormalized) {
+      await tx.emailAddress.create({
+        data: {
+          id: emailAddressId,
+          userId,
+          email: (input.email ?? input.emailNormalized).trim(),
+          emailNormalized: input.emailNormalized,
+          verified: input.emailVerified,
+          verifiedAt: input.emailVerified ? now : null,
+        },
+      });
+    }
     for (const other of input.imported?.otherEmails ?? []) {
       await tx.emailAddress.create({
         data: {
@@ -148,12 +158,23 @@ export async function createUser(
     }
     throw error;
   }
-  await tx.user.update({ where: { id: userId }, data: { primaryEmailAddressId: emailAddressId } });
+  if (phoneNumberId && input.phone) {
+    try {
+      // Proved by its SMS code: verified at once. The partial unique index allows one verified row per number.
+      await tx.phoneNumber.create({ data: { id: phoneNumberId, userId, phone: input.phone, verified: true, verifiedAt: now } });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+        throw new AppError("phone_taken", PHONE_TAKEN_MESSAGE, { fields: { phone: [PHONE_TAKEN_MESSAGE] } });
+      }
+      throw error;
+    }
+  }
+  await tx.user.update({ where: { id: userId }, data: { primaryEmailAddressId: emailAddressId, primaryPhoneNumberId: phoneNumberId } });
   if (input.externalAccount) await linkExternalAccount(tx, userId, input.externalAccount, context);
   if (policy && invitation && "id" in invitation) {
     const accepted = await acceptInvitation(tx, { invitationId: invitation.id, userId, now }, context);
     // Another sign-up used it first: this one stands only if the policy lets it in without one.
-    if (!accepted) assertSignUpAllowed(input.emailNormalized, policy.settings, null);
+    if (!accepted) assertSignUpAllowed(input.emailNormalized ?? "", policy.settings, null);
   }
   await recordAuditEvent(
     {
@@ -162,12 +183,12 @@ export async function createUser(
       targetId: userId,
       ip: context.ip,
       userAgent: context.userAgent,
-      data: { method: input.method, role, emailVerified: input.emailVerified },
+      data: { method: input.method, role, emailVerified: input.emailVerified, ...(phoneNumberId ? { phone: true } : {}) },
     },
     tx,
   );
   await emitWebhookEvent(tx, "user.created", () => readUserResource(tx, userId), now);
-  return { userId, emailAddressId, role };
+  return { userId, emailAddressId, phoneNumberId, role };
 }
 
 /** Links an OAuth identity to a user in the caller's transaction, audited as `external_account.linked`. */

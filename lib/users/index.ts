@@ -1,9 +1,11 @@
 import "server-only";
 export { normalizeEmail, isAdminEmail } from "./email";
 export { findAccountByEmail, getUserProfile, type UserProfile, type AccountByEmail } from "./queries";
-export { createUser, linkExternalAccount, EMAIL_TAKEN_MESSAGE, type NewUser, type ExternalIdentity } from "./create-user";
+export { createUser, linkExternalAccount, EMAIL_TAKEN_MESSAGE, PHONE_TAKEN_MESSAGE, type NewUser, type ExternalIdentity } from "./create-user";
 export {
   assertSignUpAllowed,
+  assertPhoneSignUpAllowed,
+  assertEmailSignUpEnabled,
   assertSignInAllowed,
   anyBlocked,
   AccessPolicyError,
@@ -61,3 +63,16 @@ export {
 export { getUserMetadata, updateUnsafeMetadata, metadataObjectSchema, METADATA_MAX_BYTES, type UserVisibleMetadata, type JsonObject } from "./metadata";
 export { importProviderPicture, isFetchablePictureUrl } from "./provider-picture";
 export { toUserResource, readUserResource, USER_RESOURCE_SELECT, type UserResource } from "./resource";
+export {
+  findAccountByPhone,
+  listPhoneNumbers,
+  addPhoneNumber,
+  sendPhoneNumberCode,
+  verifyPhoneNumber,
+  setPrimaryPhoneNumber,
+  removePhoneNumber,
+  MAX_PHONE_NUMBERS,
+  PHONE_NUMBERS_OFF_MESSAGE,
+  LAST_WAY_IN_MESSAGE,
+  type AccountPhoneNumber,
+} from "./phone-numbers";

@@ -27,8 +27,8 @@ export const SIGN_IN_BLOCKED_MESSAGE = "This email address can’t be used to si
 export class AccessPolicyError extends AppError {
   readonly reason: "sign_up_restricted" | "sign_in_blocked";
 
-  constructor(reason: "sign_up_restricted" | "sign_in_blocked", message: string) {
-    super("forbidden", message, { fields: { email: [message] } });
+  constructor(reason: "sign_up_restricted" | "sign_in_blocked", message: string, field: "email" | "phone" = "email") {
+    super("forbidden", message, { fields: { [field]: [message] } });
     this.name = "AccessPolicyError";
     this.reason = reason;
   }
@@ -56,6 +56,21 @@ export function assertSignUpAllowed(emailNormalized: string, settings: AccessPol
     if ("problem" in invitation) throw new AccessPolicyError("sign_up_restricted", invitation.problem);
   }
   throw new AccessPolicyError("sign_up_restricted", SIGN_UP_RESTRICTED_MESSAGE);
+}
+
+/**
+ * A sign-up by phone number (issue 19): the allowlist and invitations name
+ * email addresses, so a phone alone may sign up only while sign-ups are public.
+ */
+export function assertPhoneSignUpAllowed(settings: AccessPolicySettings): void {
+  if (settings.signUpMode !== "public") throw new AccessPolicyError("sign_up_restricted", SIGN_UP_RESTRICTED_MESSAGE, "phone");
+}
+
+export const EMAIL_SIGN_UP_OFF_MESSAGE = "Signing up with an email address is turned off here. Use your phone number.";
+
+/** Issue 19: with the email identifier off, nobody signs up by typing an address (OAuth sign-ups are their own switch). */
+export function assertEmailSignUpEnabled(settings: Pick<InstanceSettings, "identifiers">): void {
+  if (!settings.identifiers.email) throw new AccessPolicyError("sign_up_restricted", EMAIL_SIGN_UP_OFF_MESSAGE);
 }
 
 /** Sign-in: a blocklisted address (or one at a blocklisted domain) never gets a session. */

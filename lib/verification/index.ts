@@ -26,3 +26,4 @@ export {
   notifyPrimaryEmailChanged,
   preparePrimaryEmailChangedNotice,
 } from "./email-address";
+export { markPhoneNumberVerified, PHONE_IN_USE_MESSAGE } from "./phone-number";

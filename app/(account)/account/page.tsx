@@ -2,10 +2,11 @@ import type { Metadata } from "next";
 import { AvatarSection } from "@/app/_components/account/AvatarSection";
 import { DeleteAccountSection } from "@/app/_components/account/DeleteAccountSection";
 import { EmailAddressesSection } from "@/app/_components/account/EmailAddressesSection";
+import { PhoneNumbersSection } from "@/app/_components/account/PhoneNumbersSection";
 import { ProfileSection } from "@/app/_components/account/ProfileSection";
 import { auth, requireUser } from "@/lib/session/server";
 import { getInstanceSettings, verificationStepContents } from "@/lib/settings";
-import { getAccountProfile, listEmailAddresses } from "@/lib/users";
+import { getAccountProfile, listEmailAddresses, listPhoneNumbers } from "@/lib/users";
 
 export const metadata: Metadata = { title: "Profile" };
 export const dynamic = "force-dynamic";
@@ -19,12 +20,15 @@ export const dynamic = "force-dynamic";
  */
 export default async function ProfilePage() {
   const user = await requireUser();
-  const [profile, emailAddresses, session, settings] = await Promise.all([
+  const [profile, emailAddresses, phoneNumbers, settings, session] = await Promise.all([
     getAccountProfile(user.id),
     listEmailAddresses(user.id),
-    auth(),
+    listPhoneNumbers(user.id),
     getInstanceSettings(),
+    auth(),
   ]);
+  // Issue 19: numbers are a sign-in method only where phone numbers are on (an SMS second factor's number is on Security).
+  const phonesOn = settings.identifiers.phone;
   if (!profile) return null; // deleted between the layout's check and here: the next request signs out
 
   return (
@@ -37,6 +41,7 @@ export default async function ProfilePage() {
         />
         <ProfileSection profile={{ firstName: profile.firstName, lastName: profile.lastName, username: profile.username }} />
         <EmailAddressesSection initialEmailAddresses={emailAddresses} verificationContents={verificationStepContents(settings)} />
+        {phonesOn ? <PhoneNumbersSection initialPhoneNumbers={phoneNumbers} canAdd /> : null}
         <DeleteAccountSection email={user.email} impersonating={Boolean(session?.actor)} />
       </div>
     </>

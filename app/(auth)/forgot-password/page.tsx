@@ -13,10 +13,17 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
   // Carried from the sign-in form's "Forgot password?" link; only a plausible address is kept.
   const typed = firstParam((await searchParams).email)?.trim() ?? "";
   const initialEmail = typed.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(typed) ? typed : "";
-  const { minScore, minLength, botCheck } = await getInstanceSettings().then(
-    (settings) => ({ minScore: settings.passwordMinScore, minLength: settings.passwordMinLength, botCheck: publicBotCheck(settings) }),
-    () => ({ minScore: undefined, minLength: undefined, botCheck: { enabled: false } as PublicBotCheck }),
+  const { minScore, minLength, phone, botCheck } = await getInstanceSettings().then(
+    (settings) => ({
+      minScore: settings.passwordMinScore,
+      minLength: settings.passwordMinLength,
+      phone: settings.identifiers.phone,
+      botCheck: publicBotCheck(settings),
+    }),
+    () => ({ minScore: undefined, minLength: undefined, phone: false, botCheck: { enabled: false } as PublicBotCheck }),
   );
+  // "Forgot password?" on the phone version of the sign-in form (issue 19) opens the phone version here.
+  const initialChannel = firstParam((await searchParams).by) === "phone" ? "phone" : "email";
   return (
     <AuthCard
       title="Reset your password"
@@ -27,7 +34,14 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
         </Link>
       }
     >
-      <ForgotPasswordForm minScore={minScore} minLength={minLength} initialEmail={initialEmail} botCheck={botCheck} />
+      <ForgotPasswordForm
+        minScore={minScore}
+        minLength={minLength}
+        initialEmail={initialEmail}
+        phone={phone}
+        initialChannel={initialChannel}
+        botCheck={botCheck}
+      />
     </AuthCard>
   );
 }

@@ -21,7 +21,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const [settings, social] = await Promise.all([getInstanceSettings(), socialSignInAvailable()]);
   const methods = signInMethods(settings);
   const placement = settings.socialButtonsPlacement;
-  const withFields = methods.password || methods.emailCode || methods.emailLink;
+  const withFields = methods.password || methods.emailCode || methods.emailLink || methods.phone;
   const { instanceName } = await pageBranding();
   return (
     <AuthCard

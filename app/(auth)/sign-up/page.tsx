@@ -17,7 +17,7 @@ export const dynamic = "force-dynamic";
 
 export default async function SignUpPage({ searchParams }: { searchParams: SearchParams }) {
   const [redirectUrl, policy, invitation] = await Promise.all([readRedirectUrl(searchParams), signUpPolicy(), readInvitation(searchParams)]);
-  const { minScore, minLength, signUpMode, passkey, pages, botCheck } = policy;
+  const { minScore, minLength, signUpMode, passkey, pages, botCheck, identifiers } = policy;
   const invited = invitation?.inspection.state === "valid" ? { token: invitation.token, email: invitation.inspection.email } : undefined;
   const { addingAccount } = await sendSignedInVisitorOn(redirectUrl);
   const { instanceName } = await pageBranding();
@@ -39,6 +39,8 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
           verificationContents={pages.verificationContents}
           botCheck={botCheck}
           legalNotice={<TermsNotice termsUrl={pages.termsUrl} privacyUrl={pages.privacyUrl} />}
+          // Issue 19: "Use phone" where phone numbers are on (public sign-ups only: the allowlist names addresses).
+          identifiers={{ email: identifiers.email, phone: identifiers.phone && signUpMode === "public" && !invited }}
           // An invitation is for one address, through this form; providers would sign up whatever address they hold.
           social={invited ? undefined : <SocialButtons redirectUrl={redirectUrl} placement={pages.socialPlacement} />}
         />
@@ -64,6 +66,7 @@ async function signUpPolicy(): Promise<{
   pages: SignUpPageSettings;
   /** S10: the bot check the form solves in the background. */
   botCheck: PublicBotCheck;
+  identifiers: InstanceSettings["identifiers"];
 }> {
   try {
     const settings = await getInstanceSettings();
@@ -74,6 +77,7 @@ async function signUpPolicy(): Promise<{
       // S13: "Use a passkey instead of a password" (the server refuses it when off anyway).
       passkey: passkeySignUpEnabled(settings),
       botCheck: publicBotCheck(settings),
+      identifiers: settings.identifiers,
       pages: {
         socialPlacement: settings.socialButtonsPlacement,
         termsUrl: settings.termsUrl,
@@ -82,7 +86,13 @@ async function signUpPolicy(): Promise<{
       },
     };
   } catch {
-    return { signUpMode: "public", passkey: false, botCheck: { enabled: false }, pages: { socialPlacement: "top", termsUrl: null, privacyUrl: null, verificationContents: "code_and_link" } };
+    return {
+      signUpMode: "public",
+      passkey: false,
+      botCheck: { enabled: false },
+      identifiers: { email: true, phone: false, username: false },
+      pages: { socialPlacement: "top", termsUrl: null, privacyUrl: null, verificationContents: "code_and_link" },
+    };
   }
 }
 

@@ -8,6 +8,7 @@ import { EmailLinksSection, PasskeysSection, PasswordsSection, SessionsSection, 
 import { SignUpSection } from "./SignUpSection";
 import { BotProtectionSection } from "./BotProtectionSection";
 import { AuthPagesSection, RedirectsSection, VerificationEmailsSection } from "./SignInExperienceSections";
+import { IdentifiersSection } from "./IdentifiersSection";
 
 /**
  * The admin settings forms (S8). Each section saves only its own fields with
@@ -91,6 +92,7 @@ function Sections({
     <SettingsContext value={{ settings: current.settings, save }}>
       <div key={generation} className="grid grid-cols-1 gap-6">
         <SignInMethodsSection oauthProviderCount={oauthProviderCount} />
+        <IdentifiersSection />
         <PasskeysSection />
         <SignUpSection invitations={invitations} />
         <BotProtectionSection turnstileConfigured={turnstileConfigured} />

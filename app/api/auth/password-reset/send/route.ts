@@ -1,11 +1,18 @@
 import { z } from "zod";
-import { emailField, handler, humanProofFields, json } from "@/lib/http";
+import { emailField, handler, humanProofFields, json, phoneField } from "@/lib/http";
 import { requestContext } from "@/lib/session";
-import { sendPasswordReset } from "@/lib/sign-in";
+import { sendPasswordReset, sendPasswordResetSms } from "@/lib/sign-in";
 
-const body = z.strictObject({ email: emailField, botSolution: humanProofFields.botSolution });
+/** `{ email }` emails a code + link; `{ phone }` texts a code (issue 19). Exactly one. */
+const body = z
+  .strictObject({ email: emailField.optional(), phone: phoneField.optional(), botSolution: humanProofFields.botSolution })
+  .refine((value) => (value.email === undefined) !== (value.phone === undefined), { message: "Enter your email address.", path: ["email"] });
 
-/** Same answer for known and unknown addresses (S10). */
+/** Same answer for known and unknown addresses and numbers (S10). */
 export const POST = handler({ body }, async ({ request, body }) =>
-  json(await sendPasswordReset(body, requestContext(request))),
+  json(
+    body.phone !== undefined
+      ? await sendPasswordResetSms({ phone: body.phone, botSolution: body.botSolution }, requestContext(request))
+      : await sendPasswordReset({ email: body.email!, botSolution: body.botSolution }, requestContext(request)),
+  ),
 );
