@@ -53,7 +53,9 @@ async function enterSmsCode(page: Page, code: string): Promise<void> {
 }
 
 async function expectSignedIn(page: Page): Promise<void> {
-  await page.waitForURL((url) => url.pathname === "/");
+  // Landed: "/" by default, or the after-sign-in URL another exclusive spec running on the other worker
+  // may have set for a moment (sign-in-settings.spec.ts sets /account).
+  await page.waitForURL((url) => url.pathname === "/" || url.pathname === "/account");
   await expect.poll(async () => (await getCookie(page.context(), SESSION_COOKIE))?.value ?? null).not.toBeNull();
 }
 
