@@ -67,6 +67,9 @@ export default defineConfig({
       testMatch: "exclusive/**/*.spec.ts",
       dependencies: ["chromium"],
       fullyParallel: false,
+      // One file at a time too: two instance-wide specs side by side see each other's settings
+      // (a brand-colour check flaked in CI while the phone and passkey specs saved theirs).
+      workers: 1,
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: chromiumLaunchOptions,

@@ -53,9 +53,8 @@ async function enterSmsCode(page: Page, code: string): Promise<void> {
 }
 
 async function expectSignedIn(page: Page): Promise<void> {
-  // Landed: "/" by default, or the after-sign-in URL another exclusive spec running on the other worker
-  // may have set for a moment (sign-in-settings.spec.ts sets /account).
-  await page.waitForURL((url) => url.pathname === "/" || url.pathname === "/account");
+  // Landed on the default after-sign-in URL (exclusive specs run one at a time and put their settings back).
+  await page.waitForURL((url) => url.pathname === "/");
   await expect.poll(async () => (await getCookie(page.context(), SESSION_COOKIE))?.value ?? null).not.toBeNull();
 }
 
