@@ -70,6 +70,21 @@ describe("OAuth sign-up and sign-in (S5)", () => {
     expect(evil.location).toBe(`${ORIGIN}/`);
   });
 
+  it("lands a new account on the after-sign-up URL and a returning one on the after-sign-in URL; redirect_url wins (S8)", async () => {
+    const { version } = await readInstanceSettings();
+    await updateInstanceSettings({ afterSignUpUrl: "/welcome", afterSignInUrl: "/home" }, { expectedVersion: version });
+    try {
+      const email = uniqueEmail("oauth-landing");
+      expect((await roundTrip(email)).location).toBe(`${ORIGIN}/welcome`);
+      expect((await roundTrip(email)).location).toBe(`${ORIGIN}/home`);
+      expect((await roundTrip(email, new CookieJar(), { redirectUrl: "/dashboard" })).location).toBe(`${ORIGIN}/dashboard`);
+      expect((await roundTrip(uniqueEmail("oauth-landing"), new CookieJar(), { redirectUrl: "/dashboard" })).location).toBe(`${ORIGIN}/dashboard`);
+    } finally {
+      const current = await readInstanceSettings();
+      await updateInstanceSettings({ afterSignUpUrl: "/", afterSignInUrl: "/" }, { expectedVersion: current.version });
+    }
+  });
+
   it("links to an existing account through an email verified on both sides", async () => {
     const existing = await signedUpUser();
     const result = await roundTrip(existing.email);

@@ -7,7 +7,7 @@ import { RESEND_COOLDOWN_MS } from "@/lib/verification";
 import { recordAuditEvent } from "@/lib/audit";
 import { secondFactorMethods, type SecondFactorMethods } from "@/lib/mfa";
 import { assertNotDisposable } from "@/lib/bot-protection";
-import { getInstanceSettings } from "@/lib/settings";
+import { defaultRedirect, getInstanceSettings, type InstanceSettings } from "@/lib/settings";
 import { ensureClient, isSignedInAs, issueTokenForSession, type RequestContext, type StartedSession } from "@/lib/session";
 import { startVerifiedSignUp } from "@/lib/sign-up";
 import {
@@ -241,6 +241,7 @@ export async function signInWithOAuth(
   }
 
   const settings = await getInstanceSettings();
+  const redirectUrl = landingUrl(input.redirectUrl, settings, "signUp");
   // A new account: the sign-up policy (S8) decides, as for every other way to sign up (createUser checks again).
   assertSignUpAllowed(identity.email, settings, null);
   // Bot protection (S10): no proof-of-work here (the provider vouched for a person), but disposable domains still count.
@@ -254,7 +255,7 @@ export async function signInWithOAuth(
         firstName: profile.firstName,
         lastName: profile.lastName,
         external: identity,
-        redirectUrl: input.redirectUrl ?? undefined,
+        redirectUrl,
         clientToken: input.clientToken,
       },
       context,
@@ -271,7 +272,7 @@ export async function signInWithOAuth(
         firstName: profile.firstName,
         lastName: profile.lastName,
         external: identity,
-        redirectUrl: input.redirectUrl,
+        redirectUrl,
         ttlMs: PASSWORD_ATTEMPT_TTL_MS,
       },
       context,
@@ -284,7 +285,15 @@ export async function signInWithOAuth(
   });
   await importProviderPicture(created.userId, identity.imageUrl);
   const session = await issueTokenForSession(created.opened, { userId: created.userId, role: created.role, emailVerified: true }, context);
-  return { status: "complete", redirectUrl: input.redirectUrl ?? null, session };
+  return { status: "complete", redirectUrl, session };
+}
+
+/**
+ * Where a provider sign-in lands: the page's own redirect_url (checked when the
+ * flow started), else the admin's default for what it turned out to be (S8).
+ */
+function landingUrl(requested: string | null | undefined, settings: InstanceSettings, moment: "signIn" | "signUp"): string {
+  return requested || defaultRedirect(settings, moment);
 }
 
 /** An existing user signs in through the provider (linking it first when `link`); MFA still applies. */
@@ -294,6 +303,7 @@ async function signInUser(
   context: RequestContext,
 ): Promise<OAuthOutcome> {
   const settings = await getInstanceSettings();
+  const redirectUrl = landingUrl(input.redirectUrl, settings, "signIn");
   const user = await db.user.findUniqueOrThrow({ where: { id: target.userId } });
   const outcome = await db.$transaction(async (tx) => {
     if (target.link) {
@@ -302,7 +312,7 @@ async function signInUser(
     const client = await ensureClient(tx, input.clientToken, context.userAgent);
     const attemptId = await createSignInAttempt(
       tx,
-      { client, identifier: target.verifiedEmail ?? target.identity.email ?? "", userId: user.id, redirectUrl: input.redirectUrl, ttlMs: EMAIL_ATTEMPT_TTL_MS },
+      { client, identifier: target.verifiedEmail ?? target.identity.email ?? "", userId: user.id, redirectUrl, ttlMs: EMAIL_ATTEMPT_TTL_MS },
       context,
     );
     const outcome = await finishSignIn(
@@ -326,11 +336,11 @@ async function signInUser(
       attemptId: outcome.attemptId,
       methods: await secondFactorMethods(user.id),
       newClientToken: outcome.newClientToken,
-      redirectUrl: input.redirectUrl ?? null,
+      redirectUrl,
     };
   }
   const session = await issueTokenForSession(outcome.opened, { userId: user.id, role: outcome.role }, context);
-  return { status: "complete", redirectUrl: input.redirectUrl ?? null, session };
+  return { status: "complete", redirectUrl, session };
 }
 
 /** The providers connected to a user, for the signed-in side. */

@@ -108,7 +108,7 @@ type RedirectKey = (typeof REDIRECT_KEYS)[number];
 
 const REDIRECT_FIELDS: { key: RedirectKey; label: string; hint: string }[] = [
   { key: "afterSignInUrl", label: "After sign-in", hint: "Also where a signed-in visitor of the sign-in page goes. Default: /" },
-  { key: "afterSignUpUrl", label: "After sign-up", hint: "When the account was created on the sign-up page. Default: /" },
+  { key: "afterSignUpUrl", label: "After sign-up", hint: "When the account was just created, on the sign-up page or through a provider. Default: /" },
   { key: "afterSignOutUrl", label: "After sign-out", hint: "When the last account on the browser signs out. Default: /sign-in" },
 ];
 

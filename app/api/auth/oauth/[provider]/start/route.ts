@@ -3,7 +3,6 @@ import { z } from "zod";
 import { allowedRedirect, handler, json, redirectUrlField } from "@/lib/http";
 import { OAUTH_FLOW_TTL_MS } from "@/lib/oauth";
 import { authenticateRequest, requestContext, setOAuthFlowCookie } from "@/lib/session";
-import { redirectAfter } from "@/lib/settings";
 import { startOAuth } from "@/lib/sign-in";
 
 const body = z.strictObject({
@@ -28,7 +27,8 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
         redirectUrl:
           body.intent === "connect"
             ? allowedRedirect(body.redirectUrl, "/account/connected-accounts")
-            : await redirectAfter("signIn", body.redirectUrl),
+            : // Empty: the admin's after-sign-in or after-sign-up URL, decided once the callback knows whether the account is new.
+              allowedRedirect(body.redirectUrl, ""),
         signedInUserId: signedIn?.userId ?? null,
         impersonating: Boolean(signedIn?.actor),
       },
