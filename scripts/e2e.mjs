@@ -169,6 +169,12 @@ async function main() {
     if (server) {
       log("Stopping the server ...");
       await stop(server, { group: true, graceMs: 5_000 });
+      // SIGTERM must take the graceful path (scripts/server.mjs + lib/lifecycle), not the SIGKILL after the grace.
+      const graceful = exitStatus({ code: server.exitCode, signal: server.signalCode }) === 143 && (!fs.existsSync(SERVER_LOG) || fs.readFileSync(SERVER_LOG, "utf8").includes("Background work settled"));
+      if (status === 0 && !interrupted && process.env.E2E_SERVER_LOG !== "inherit" && !graceful) {
+        log(`✖ The server did not shut down gracefully on SIGTERM (status ${exitStatus({ code: server.exitCode, signal: server.signalCode })}; see ${path.relative(ROOT, SERVER_LOG)}).`);
+        status = 1;
+      }
     }
     await oidc?.close();
     if (database) {

@@ -10,8 +10,9 @@
 //   node scripts/server.mjs [--port N | -p N] [--hostname H | -H H] [--keepAliveTimeout MS]
 //
 // Defaults as `next start`: PORT or 3000, every interface, Node's keep-alive.
-// SIGTERM/SIGINT stop accepting connections, finish in-flight requests, close
-// Next and exit 143/130.
+// SIGTERM/SIGINT stop accepting connections, finish in-flight requests, let
+// the app shut down (lib/lifecycle: readiness 503, queue leases handed back,
+// in-flight sends finished), close Next and exit 143/130.
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { ROOT } from "./lib/proc.mjs";
@@ -84,9 +85,17 @@ for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143]]) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    // The app's own shutdown (instrumentation.ts registers it) runs alongside: it waits for background sends.
+    const appShutdown = globalThis[Symbol.for("portal.shutdown")];
+    const began = Date.now();
+    const background =
+      typeof appShutdown === "function"
+        ? Promise.resolve(appShutdown()).then(() => console.log(`▲ Background work settled in ${Date.now() - began} ms; shutting down`), console.error)
+        : Promise.resolve(console.warn("▲ No app shutdown hook (instrumentation.ts did not run): queue leases are left to expire"));
     // Stop accepting and let in-flight requests finish (idle keep-alive sockets close), then Next.
     server.close(async (error) => {
       if (error) console.error(error);
+      await background;
       await app.close().catch(console.error);
       process.exit(status);
     });

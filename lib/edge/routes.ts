@@ -67,7 +67,10 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   EMAIL_HTML_ROUTE,
   // Dev SMS outbox as JSON (404 wherever the dev inbox is).
   "/dev/sms.json",
+  // Health (S12): the full report, liveness and readiness, for load balancers and uptime checks.
   "/api/health",
+  "/api/health/live",
+  "/api/health/ready",
   // Profile pictures (S7): fetched by <img> here and in other apps; no session needed.
   /^\/avatars\/[^/]+$/,
   // The instance logo (S8 branding): on the sign-in page, in emails and in other apps.

@@ -4,6 +4,9 @@ import { resetConfigCache } from "@/lib/config";
 import { newId } from "@/lib/ids";
 import { STUCK_AFTER_MS } from "@/lib/email";
 import { GET } from "@/app/api/health/route";
+import { GET as live } from "@/app/api/health/live/route";
+import { GET as ready } from "@/app/api/health/ready/route";
+import { resetLifecycleForTests, shutDown } from "@/lib/lifecycle";
 import { makeRequest } from "@/test/http";
 import { checkHealth } from "./index";
 
@@ -11,6 +14,23 @@ afterEach(() => {
   (process.env as Record<string, string>).NODE_ENV = "test";
   delete process.env.DEV_INBOX;
   resetConfigCache();
+});
+
+describe("liveness and readiness (issue 17)", () => {
+  afterEach(() => resetLifecycleForTests());
+
+  it("is live and ready while it serves; ready turns 503 once it shuts down, live stays 200", async () => {
+    expect((await live(makeRequest("/api/health/live"))).status).toBe(200);
+    const ok = await ready(makeRequest("/api/health/ready"));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ status: "ok", checks: { database: { status: "ok" }, signingKey: { status: "ok" }, process: { status: "ok" } } });
+
+    await shutDown({ waitMs: 1_000 });
+    const draining = await ready(makeRequest("/api/health/ready"));
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toMatchObject({ status: "error", checks: { process: { status: "error", detail: "Shutting down" } } });
+    expect((await live(makeRequest("/api/health/live"))).status).toBe(200);
+  });
 });
 
 describe("health", () => {

@@ -5,13 +5,13 @@ import { rateLimitStoreStatus } from "@/lib/ratelimit";
 import { mailStatus } from "@/lib/email";
 import { getInstanceSettings } from "@/lib/settings";
 import { smsStatus } from "@/lib/sms";
+import { isShuttingDown } from "@/lib/lifecycle";
 
 type CheckStatus = "ok" | "error";
 export type HealthReport = { status: CheckStatus; checks: Record<string, { status: CheckStatus; detail?: string }> };
 
-/** Database reachable, signing key loadable, mail (and, when on, SMS) outbox draining, rate-limit store answering (S12). */
-export async function checkHealth(): Promise<HealthReport> {
-  const checks: HealthReport["checks"] = {};
+/** What a request needs to be served: the database and the signing key. */
+async function checkServingDependencies(checks: HealthReport["checks"]): Promise<void> {
   try {
     await db.$queryRaw`SELECT 1`;
     checks.database = { status: "ok" };
@@ -24,6 +24,27 @@ export async function checkHealth(): Promise<HealthReport> {
   } catch {
     checks.signingKey = { status: "error", detail: "Signing key unavailable (check AUTH_SECRET)" };
   }
+}
+
+const overall = (checks: HealthReport["checks"]): CheckStatus => (Object.values(checks).every((check) => check.status === "ok") ? "ok" : "error");
+
+/**
+ * Readiness (`/api/health/ready`, issue 17): whether a load balancer should
+ * send this instance requests now. Not ready while the database is down (it
+ * comes back by itself; the process is not dead, see liveness) or once the
+ * process is shutting down.
+ */
+export async function checkReadiness(): Promise<HealthReport> {
+  const checks: HealthReport["checks"] = {};
+  await checkServingDependencies(checks);
+  checks.process = isShuttingDown() ? { status: "error", detail: "Shutting down" } : { status: "ok" };
+  return { status: overall(checks), checks };
+}
+
+/** Database reachable, signing key loadable, mail (and, when on, SMS) outbox draining, rate-limit store answering (S12). */
+export async function checkHealth(): Promise<HealthReport> {
+  const checks: HealthReport["checks"] = {};
+  await checkServingDependencies(checks);
   try {
     const mail = await mailStatus();
     const summary = `${mail.transport === "smtp" ? "SMTP" : "dev inbox"}; ${mail.pending} pending, ${mail.failed} failed`;
@@ -53,6 +74,5 @@ export async function checkHealth(): Promise<HealthReport> {
   checks.rateLimit = rateLimit.ok
     ? { status: "ok", detail: rateLimit.enabled ? `${rateLimit.store} store` : "disabled (RATE_LIMIT=off)" }
     : { status: "error", detail: `${rateLimit.store} store unreachable` };
-  const status = Object.values(checks).every((check) => check.status === "ok") ? "ok" : "error";
-  return { status, checks };
+  return { status: overall(checks), checks };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 export {
   drainQueue,
+  waitForIdleQueue,
   simpleChannel,
   maxAttempts,
   GiveUpError,

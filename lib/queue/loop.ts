@@ -1,4 +1,5 @@
 import "server-only";
+import { isShuttingDown } from "@/lib/lifecycle";
 
 const globalForLoop = globalThis as unknown as { __portalQueueLoop?: NodeJS.Timeout };
 
@@ -11,7 +12,7 @@ export function startQueueLoop(drain: () => Promise<unknown>, intervalMs: number
   if (globalForLoop.__portalQueueLoop) return;
   let running = false;
   const timer = setInterval(() => {
-    if (running) return;
+    if (running || isShuttingDown()) return;
     running = true;
     drain()
       .catch((error) => console.error("[queue] loop:", error instanceof Error ? error.message : error))

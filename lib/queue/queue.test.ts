@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { resetConfigCache } from "@/lib/config";
 import { newId } from "@/lib/ids";
-import { drainQueue, GiveUpError, kickDrain, QUEUE_LEASE_MS, simpleChannel, type QueueChannel, type QueueRow } from "./index";
+import { onShutdown, resetLifecycleForTests, shutDown } from "@/lib/lifecycle";
+import { drainQueue, waitForIdleQueue, GiveUpError, kickDrain, QUEUE_LEASE_MS, simpleChannel, type QueueChannel, type QueueRow } from "./index";
 
 // The queue with channels made up here ("test-..." rows): what mail, SMS and webhooks all rely on.
 
@@ -238,5 +239,66 @@ describe("kickDrain (outside a request: no after())", () => {
       });
     });
     expect(await result).toBe(0);
+  });
+});
+
+describe("shutting down (issue 17)", () => {
+  // What instrumentation.ts registers (lib/background/shutdown.ts).
+  onShutdown(waitForIdleQueue);
+  afterEach(() => resetLifecycleForTests());
+
+  it("finishes and marks the sends in flight, hands the unstarted rows back at once, and claims nothing more", async () => {
+    const name = uniqueChannel();
+    const ids = await enqueue(name, 6);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    const channel = simpleChannel({
+      name,
+      retryDelaysMs: [1_000],
+      concurrency: 2,
+      async send(row) {
+        started.push(row.id);
+        await held;
+      },
+    });
+    const drain = drainQueue([channel], { ids, limit: 6, maxDurationMs: 10_000 });
+    await expect.poll(() => started.length).toBe(2);
+
+    // SIGTERM: the two sends in flight finish; shutDown resolves once the drain has marked them.
+    const stopped = shutDown({ waitMs: 10_000 });
+    expect(await drainQueue([channel], { ids })).toEqual({ claimed: 0, sent: 0, retried: 0, failed: 0 });
+    release();
+    await stopped;
+    expect(await drain).toEqual({ claimed: 2, sent: 2, retried: 0, failed: 0 });
+
+    const rows = await db.outboxMessage.findMany({ where: { id: { in: ids } } });
+    const sent = rows.filter((row) => started.includes(row.id));
+    const handedBack = rows.filter((row) => !started.includes(row.id));
+    expect(sent.map((row) => [row.status, row.attempts])).toEqual([["sent", 1], ["sent", 1]]);
+    // As if never claimed: pending, due now, the attempt not counted (no lease to wait out).
+    expect(handedBack).toHaveLength(4);
+    expect(handedBack.every((row) => row.status === "pending" && row.attempts === 0 && row.nextAttemptAt.getTime() <= Date.now())).toBe(true);
+
+    // Another instance (here: this one, running again) sends them on its first drain.
+    resetLifecycleForTests();
+    expect(await drainQueue([simpleChannel({ name, retryDelaysMs: [], send: async () => {} })], { ids })).toMatchObject({ claimed: 4, sent: 4 });
+  });
+
+  it("gives up waiting after waitMs: a send still running keeps its lease", async () => {
+    const name = uniqueChannel();
+    const [id] = await enqueue(name, 1);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const channel = simpleChannel({ name, retryDelaysMs: [], send: () => held });
+    const drain = drainQueue([channel], { ids: [id!] });
+    await expect.poll(async () => (await db.outboxMessage.findUniqueOrThrow({ where: { id: id! } })).status).toBe("sending");
+    const before = Date.now();
+    await shutDown({ waitMs: 200 });
+    expect(Date.now() - before).toBeLessThan(5_000);
+    expect((await db.outboxMessage.findUniqueOrThrow({ where: { id: id! } })).status).toBe("sending");
+    release();
+    await drain;
+    expect((await db.outboxMessage.findUniqueOrThrow({ where: { id: id! } })).status).toBe("sent");
   });
 });

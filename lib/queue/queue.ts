@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { isShuttingDown } from "@/lib/lifecycle";
 
 /**
  * The one durable queue (S12) behind mail, SMS and webhooks: rows of
@@ -116,7 +117,25 @@ type Outcome =
  * sends its own batches side by side, so a slow webhook receiver never holds
  * up a sign-in code. Rows of channels not listed are never claimed (nor burnt).
  */
-export async function drainQueue(channels: readonly QueueChannel[], options: DrainOptions = {}): Promise<DrainResult> {
+export function drainQueue(channels: readonly QueueChannel[], options: DrainOptions = {}): Promise<DrainResult> {
+  // A process shutting down claims nothing more (lib/lifecycle): another instance, or this one restarted, sends it.
+  if (isShuttingDown()) return Promise.resolve({ claimed: 0, sent: 0, retried: 0, failed: 0 });
+  const run = drainChannels(channels, options);
+  activeDrains.add(run);
+  void run.finally(() => activeDrains.delete(run)).catch(() => {});
+  return run;
+}
+
+// On globalThis: Next bundles instrumentation.ts (which waits for them at shutdown) apart from the routes that start drains.
+const globalForDrains = globalThis as unknown as { __portalActiveDrains?: Set<Promise<DrainResult>> };
+const activeDrains = (globalForDrains.__portalActiveDrains ??= new Set());
+
+/** Resolves once no drain runs in this process (at shutdown: in-flight sends finish and are marked). */
+export async function waitForIdleQueue(): Promise<void> {
+  while (activeDrains.size > 0) await Promise.allSettled([...activeDrains]);
+}
+
+async function drainChannels(channels: readonly QueueChannel[], options: DrainOptions): Promise<DrainResult> {
   const settled = await Promise.allSettled(channels.map((channel) => drainChannel(channel, options)));
   const total: DrainResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   for (const result of settled) {
@@ -135,8 +154,12 @@ async function drainChannel(channel: QueueChannel, options: DrainOptions): Promi
   return total;
 }
 
-/** A claimed batch being sent: `next` is the next row to start, `unfinished` the rows not yet tried. */
-type OpenBatch = { rows: QueueRow[]; batch: ChannelBatch; outcomes: Outcome[]; next: number; unfinished: number };
+/**
+ * A claimed batch being sent: `next` is the next row to start, `unfinished`
+ * the rows neither tried nor released, `released` the rows handed back
+ * unsent because the process began shutting down.
+ */
+type OpenBatch = { rows: QueueRow[]; batch: ChannelBatch; outcomes: Outcome[]; next: number; unfinished: number; released: QueueRow[] };
 
 /**
  * One lane: `concurrency` workers take rows one at a time. When the current
@@ -165,7 +188,8 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
       const rows = await claimDueRows(channel.name, clock(), limit, options.ids);
       const more = options.maxDurationMs !== undefined && rows.length === limit && Date.now() - started < options.maxDurationMs;
       if (!more) lastClaimed = true;
-      current = rows.length === 0 ? null : { rows, batch: await channel.openBatch(rows, clock()), outcomes: [], next: 0, unfinished: rows.length };
+      current =
+        rows.length === 0 ? null : { rows, batch: await channel.openBatch(rows, clock()), outcomes: [], next: 0, unfinished: rows.length, released: [] };
     } catch (error) {
       lastClaimed = true; // the rows already taken are still tried and marked; no new batch
       throw error;
@@ -174,9 +198,30 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
     }
   };
 
+  // Once `count` more rows of `open` are tried or released, it is closed and marked (exactly once).
+  const settle = (open: OpenBatch, count: number) => {
+    open.unfinished -= count;
+    if (open.unfinished !== 0) return;
+    const finished = finishBatch(channel, open).then((result) => add(total, result));
+    // Awaited below; until then a failure must not count as unhandled.
+    finished.catch(() => {});
+    finishing.push(finished);
+  };
+
   const take = async (): Promise<[OpenBatch, QueueRow] | null> => {
     for (;;) {
       const open: OpenBatch | null = current;
+      if (isShuttingDown()) {
+        // Shutting down: the rows not started yet go back to the queue now rather than waiting out their lease.
+        lastClaimed = true;
+        if (open && open.next < open.rows.length) {
+          open.released.push(...open.rows.slice(open.next));
+          const count = open.rows.length - open.next;
+          open.next = open.rows.length;
+          settle(open, count);
+        }
+        if (!claiming) return null;
+      }
       if (open && open.next < open.rows.length) return [open, open.rows[open.next++]!];
       if (lastClaimed && !claiming) return null;
       await (claiming ??= claimNext());
@@ -192,12 +237,7 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
       } catch (error) {
         open.outcomes.push(failedAttempt(channel, row, error, clock()));
       }
-      if (--open.unfinished === 0) {
-        const finished = finishBatch(channel, open).then((result) => add(total, result));
-        // Awaited below; until then a failure must not count as unhandled.
-        finished.catch(() => {});
-        finishing.push(finished);
-      }
+      settle(open, 1);
     }
   };
 
@@ -215,10 +255,11 @@ function add(total: DrainResult, result: DrainResult): void {
   total.failed += result.failed;
 }
 
-async function finishBatch(channel: QueueChannel, { rows, batch, outcomes }: OpenBatch): Promise<DrainResult> {
-  const result: DrainResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
+async function finishBatch(channel: QueueChannel, { rows, batch, outcomes, released }: OpenBatch): Promise<DrainResult> {
+  const result: DrainResult = { claimed: rows.length - released.length, sent: 0, retried: 0, failed: 0 };
   await batch.close?.();
   await markOutcomes(outcomes);
+  await releaseRows(released);
   for (const outcome of outcomes) {
     if (outcome.status === "sent") result.sent++;
     else if (outcome.status === "pending") result.retried++;
@@ -281,4 +322,19 @@ async function markOutcomes(outcomes: Outcome[]): Promise<void> {
       ${column((o) => (o.status === "sent" && o.kept ? JSON.stringify(o.kept) : null))}::text[]
     ) AS outcome(id, attempts, status, at, next, error, payload)
     WHERE message.id = outcome.id AND message.status = 'sending' AND message.attempts = outcome.attempts`;
+}
+
+/**
+ * Hands claimed rows back unsent (shutting down): due now, and the attempt
+ * they were claimed with uncounted, as if never claimed. A row whose lease
+ * another worker took over meanwhile is left to it.
+ */
+async function releaseRows(rows: QueueRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const now = new Date();
+  await db.$executeRaw`
+    UPDATE "OutboxMessage" AS message
+    SET status = 'pending', attempts = message.attempts - 1, "nextAttemptAt" = ${now}, "updatedAt" = ${now}
+    FROM unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.attempts)}::int[]) AS released(id, attempts)
+    WHERE message.id = released.id AND message.status = 'sending' AND message.attempts = released.attempts`;
 }
