@@ -1,15 +1,15 @@
 "use client";
 
 import { CircleCheck, CircleAlert, Mail, Plus, Star } from "lucide-react";
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { GENERIC_ERROR_MESSAGE, getJson, postJson, type ApiResult } from "../api";
 import { Button } from "../Button";
-import { CodeField } from "../CodeField";
 import { TextField } from "../TextField";
 import { toast } from "../ui/sonner";
 import { useCountdown } from "../useCountdown";
 import { withSession } from "./account-api";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { AddIdentifierForm, Badge, VerifyIdentifierPanel } from "./IdentifierParts";
 import { Section } from "./Section";
 import { StepUpProvider, useStepUp } from "./step-up";
 
@@ -188,9 +188,25 @@ function EmailAddresses({
                 </div>
               </div>
               {verifying === address.id && !address.verified ? (
-                <VerifyPanel
-                  address={address}
-                  contents={verificationContents}
+                <VerifyIdentifierPanel
+                  id={`verify-${address.id}`}
+                  label={address.email}
+                  codeSource="email"
+                  linkOnly={verificationContents === "link"}
+                  hint={
+                    <>
+                      {verificationContents === "link" ? "Open the link we sent to " : "Enter the code we sent to "}
+                      <span className="font-medium text-foreground">{address.email}</span>
+                      {verificationContents === "code_and_link"
+                        ? ", or open the link in that email."
+                        : verificationContents === "link"
+                          ? " while signed in here; this page updates by itself."
+                          : "."}
+                    </>
+                  }
+                  verify={(code) =>
+                    withSession(() => postJson("/api/account/emails/verify", { emailAddressId: address.id, code }, { fields: ["code"] }))
+                  }
                   resendIn={resendIn}
                   resending={busy === `resend:${address.id}`}
                   onResend={() => resend(address)}
@@ -207,16 +223,39 @@ function EmailAddresses({
         })}
       </ul>
       {adding ? (
-        <AddEmailForm
-          contents={verificationContents}
-          stepUp={stepUp}
+        <AddIdentifierForm
+          field="email"
+          emptyMessage="Enter an email address."
+          isEmpty={(email) => !email.trim()}
+          hint={`We’ll email ${verificationContents === "code_and_link" ? "a code and a link" : verificationContents === "code" ? "a code" : "a link"} to confirm it’s yours.`}
+          send={(email) =>
+            stepUp(() =>
+              postJson<{ emailAddress: AccountEmailAddress; resendAfter: number }>("/api/account/emails/add", { email }, { fields: ["email"] }),
+            )
+          }
           onCancel={() => setAdding(false)}
-          onAdded={async (added, resendAfter) => {
+          onAdded={async ({ emailAddress, resendAfter }) => {
+            toast.success(`${verificationContents === "link" ? "Link" : "Code"} sent to ${emailAddress.email}`);
             setAdding(false);
             await reload();
-            setVerifying(added.id);
+            setVerifying(emailAddress.id);
             setResendIn(resendAfter);
           }}
+          renderField={({ ref, value, onChange, error }) => (
+            <TextField
+              ref={ref}
+              id="account-add-email"
+              name="email"
+              type="email"
+              label="New email address"
+              autoComplete="email"
+              autoFocus
+              required
+              value={value}
+              onChange={(event) => onChange(event.target.value)}
+              error={error}
+            />
+          )}
         />
       ) : (
         <div className="px-5 py-4 sm:px-6">
@@ -227,184 +266,5 @@ function EmailAddresses({
         </div>
       )}
     </Section>
-  );
-}
-
-function Badge({ tone, icon, label }: { tone: "brand" | "success" | "warning"; icon: ReactNode; label: string }) {
-  const colors = { brand: "border-brand/50 text-foreground", success: "border-success/40 text-success", warning: "border-warning/40 text-warning" }[tone];
-  return (
-    <span className={`inline-flex items-center gap-1 rounded-full border px-2 py-0.5 text-xs font-medium ${colors}`}>
-      {icon}
-      {label}
-    </span>
-  );
-}
-
-function AddEmailForm({
-  contents,
-  stepUp,
-  onAdded,
-  onCancel,
-}: {
-  contents: VerificationContents;
-  stepUp: ReturnType<typeof useStepUp>;
-  onAdded: (address: AccountEmailAddress, resendAfter: number) => Promise<void>;
-  onCancel: () => void;
-}) {
-  const [email, setEmail] = useState("");
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const inputRef = useRef<HTMLInputElement>(null);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (submitting) return;
-    if (!email.trim()) {
-      setFieldError("Enter an email address.");
-      inputRef.current?.focus();
-      return;
-    }
-    setSubmitting(true);
-    setFieldError(null);
-    setFormError(null);
-    const result = await stepUp(() =>
-      postJson<{ emailAddress: AccountEmailAddress; resendAfter: number }>("/api/account/emails/add", { email }, { fields: ["email"] }),
-    );
-    setSubmitting(false);
-    if (!result) return;
-    if (result.ok) {
-      toast.success(`${contents === "link" ? "Link" : "Code"} sent to ${result.data.emailAddress.email}`);
-      await onAdded(result.data.emailAddress, result.data.resendAfter);
-      return;
-    }
-    setFieldError(result.fieldErrors.email ?? null);
-    setFormError(result.fieldErrors.email ? null : result.formError);
-    inputRef.current?.focus();
-  }
-
-  return (
-    <form noValidate onSubmit={onSubmit} aria-busy={submitting || undefined} className="grid gap-1 px-5 py-4 sm:max-w-md sm:px-6">
-      <TextField
-        ref={inputRef}
-        id="account-add-email"
-        name="email"
-        type="email"
-        label="New email address"
-        autoComplete="email"
-        autoFocus
-        required
-        value={email}
-        onChange={(event) => {
-          setEmail(event.target.value);
-          setFieldError(null);
-        }}
-        onKeyDown={(event) => {
-          if (event.key === "Escape") onCancel();
-        }}
-        error={fieldError ?? formError}
-      />
-      <p className="text-sm text-muted-foreground">
-        We’ll email {contents === "code_and_link" ? "a code and a link" : contents === "code" ? "a code" : "a link"} to confirm it’s yours.
-      </p>
-      <div className="mt-3 flex gap-2">
-        <Button type="submit" variant="primary" loading={submitting}>
-          Add
-        </Button>
-        <Button variant="ghost" onClick={onCancel}>
-          Cancel
-        </Button>
-      </div>
-    </form>
-  );
-}
-
-function VerifyPanel({
-  address,
-  contents,
-  resendIn,
-  resending,
-  onResend,
-  onCancel,
-  onVerified,
-}: {
-  address: AccountEmailAddress;
-  contents: VerificationContents;
-  resendIn: number;
-  resending: boolean;
-  onResend: () => void;
-  onCancel: () => void;
-  onVerified: () => Promise<void>;
-}) {
-  const [code, setCode] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [checking, setChecking] = useState(false);
-  const hintId = `verify-${address.id}-hint`;
-
-  async function submit(value: string) {
-    if (checking) return;
-    if (!/^\d{6}$/.test(value)) {
-      setError("Enter the 6-digit code from the email.");
-      return;
-    }
-    setChecking(true);
-    setError(null);
-    const result = await withSession(() =>
-      postJson<{ status: string }>("/api/account/emails/verify", { emailAddressId: address.id, code: value }, { fields: ["code"] }),
-    );
-    setChecking(false);
-    if (result.ok) {
-      await onVerified();
-      return;
-    }
-    setError(result.fieldErrors.code ?? result.formError ?? GENERIC_ERROR_MESSAGE);
-    setCode("");
-  }
-
-  return (
-    <form
-      noValidate
-      aria-label={`Verify ${address.email}`}
-      aria-busy={checking || undefined}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit(code);
-      }}
-      className="mt-4 grid gap-3 rounded-lg border border-border bg-muted/30 p-4 sm:max-w-md"
-    >
-      <p id={hintId} className="text-sm text-muted-foreground">
-        {contents === "link" ? "Open the link we sent to " : "Enter the code we sent to "}
-        <span className="font-medium text-foreground">{address.email}</span>
-        {contents === "code_and_link" ? ", or open the link in that email." : contents === "link" ? " while signed in here; this page updates by itself." : "."}
-      </p>
-      {contents === "link" ? null : (
-        <CodeField
-          id={`verify-code-${address.id}`}
-          value={code}
-          onChange={(value) => {
-            setCode(value);
-            setError(null);
-          }}
-          onComplete={(value) => void submit(value)}
-          readOnly={checking}
-          error={error}
-          autoFocus
-          describedBy={hintId}
-        />
-      )}
-      <div className="flex flex-wrap gap-2">
-        {contents === "link" ? null : (
-          <Button type="submit" variant="primary" loading={checking}>
-            Verify
-          </Button>
-        )}
-        <Button variant="secondary" onClick={onResend} loading={resending} disabled={resendIn > 0}>
-          {(contents === "link" ? "Resend link" : "Resend code") + (resendIn > 0 ? ` (${resendIn}s)` : "")}
-        </Button>
-        <Button variant="ghost" onClick={onCancel}>
-          Later
-        </Button>
-      </div>
-    </form>
   );
 }

@@ -1,15 +1,15 @@
 "use client";
 
 import { CircleAlert, CircleCheck, Plus, ShieldCheck, Smartphone, Star } from "lucide-react";
-import { useCallback, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useCallback, useState } from "react";
 import { GENERIC_ERROR_MESSAGE, getJson, postJson, type ApiResult } from "../api";
 import { Button } from "../Button";
-import { CodeField } from "../CodeField";
 import { formatPhoneForDisplay, PhoneField } from "../PhoneField";
 import { toast } from "../ui/sonner";
 import { useCountdown } from "../useCountdown";
 import { withSession } from "./account-api";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { AddIdentifierForm, Badge, VerifyIdentifierPanel } from "./IdentifierParts";
 import { Section } from "./Section";
 import { StepUpProvider, useStepUp } from "./step-up";
 
@@ -153,9 +153,18 @@ function PhoneNumbers({ initialPhoneNumbers, canAdd }: { initialPhoneNumbers: Ac
                 </div>
               </div>
               {verifying === number.id && !number.verified ? (
-                <VerifyPanel
-                  number={number}
+                <VerifyIdentifierPanel
+                  id={`verify-phone-${number.id}`}
                   label={shown(number)}
+                  codeSource="text message"
+                  hint={
+                    <>
+                      Enter the code we texted to <span className="font-medium text-foreground">{shown(number)}</span>.
+                    </>
+                  }
+                  verify={(code) =>
+                    withSession(() => postJson("/api/account/phones/verify", { phoneNumberId: number.id, code }, { fields: ["code"] }))
+                  }
                   resendIn={resendIn}
                   resending={busy === `resend:${number.id}`}
                   onResend={() => resend(number)}
@@ -174,15 +183,27 @@ function PhoneNumbers({ initialPhoneNumbers, canAdd }: { initialPhoneNumbers: Ac
         <p className="px-5 py-4 text-sm text-muted-foreground sm:px-6">No phone numbers yet.</p>
       )}
       {!canAdd ? null : adding ? (
-        <AddPhoneForm
-          stepUp={stepUp}
+        <AddIdentifierForm
+          field="phone"
+          emptyMessage="Enter a phone number."
+          isEmpty={(phone) => phone.replace(/\D/g, "").length < 4}
+          hint="We’ll text a code to confirm it’s yours."
+          send={(phone) =>
+            stepUp(() =>
+              postJson<{ phoneNumber: AccountPhoneNumber; resendAfter: number }>("/api/account/phones/add", { phone }, { fields: ["phone"] }),
+            )
+          }
           onCancel={() => setAdding(false)}
-          onAdded={async (added, resendAfter) => {
+          onAdded={async ({ phoneNumber, resendAfter }) => {
+            toast.success(`Code sent to ${formatPhoneForDisplay(phoneNumber.phone)}`);
             setAdding(false);
             await reload();
-            setVerifying(added.id);
+            setVerifying(phoneNumber.id);
             setResendIn(resendAfter);
           }}
+          renderField={({ ref, value, onChange, error }) => (
+            <PhoneField ref={ref} id="account-add-phone" label="New phone number" autoFocus value={value} onChange={onChange} error={error} />
+          )}
         />
       ) : (
         <div className="px-5 py-4 sm:px-6">
@@ -193,175 +214,5 @@ function PhoneNumbers({ initialPhoneNumbers, canAdd }: { initialPhoneNumbers: Ac
         </div>
       )}
     </Section>
-  );
-}
-
-function Badge({ tone, icon, label }: { tone: "brand" | "success" | "warning"; icon: ReactNode; label: string }) {
-  const colors = { brand: "border-brand/50 text-foreground", success: "border-success/40 text-success", warning: "border-warning/40 text-warning" }[tone];
-  return (
-    <span className={`inline-flex items-center gap-1 rounded-full border px-2 py-0.5 text-xs font-medium ${colors}`}>
-      {icon}
-      {label}
-    </span>
-  );
-}
-
-function AddPhoneForm({
-  stepUp,
-  onAdded,
-  onCancel,
-}: {
-  stepUp: ReturnType<typeof useStepUp>;
-  onAdded: (number: AccountPhoneNumber, resendAfter: number) => Promise<void>;
-  onCancel: () => void;
-}) {
-  const [phone, setPhone] = useState("");
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const inputRef = useRef<HTMLInputElement>(null);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (submitting) return;
-    if (phone.replace(/\D/g, "").length < 4) {
-      setFieldError("Enter a phone number.");
-      inputRef.current?.focus();
-      return;
-    }
-    setSubmitting(true);
-    setFieldError(null);
-    setFormError(null);
-    const result = await stepUp(() =>
-      postJson<{ phoneNumber: AccountPhoneNumber; resendAfter: number }>("/api/account/phones/add", { phone }, { fields: ["phone"] }),
-    );
-    setSubmitting(false);
-    if (!result) return;
-    if (result.ok) {
-      toast.success(`Code sent to ${formatPhoneForDisplay(result.data.phoneNumber.phone)}`);
-      await onAdded(result.data.phoneNumber, result.data.resendAfter);
-      return;
-    }
-    setFieldError(result.fieldErrors.phone ?? null);
-    setFormError(result.fieldErrors.phone ? null : result.formError);
-    inputRef.current?.focus();
-  }
-
-  return (
-    <form
-      noValidate
-      onSubmit={onSubmit}
-      onKeyDown={(event) => {
-        if (event.key === "Escape") onCancel();
-      }}
-      aria-busy={submitting || undefined}
-      className="grid gap-1 px-5 py-4 sm:max-w-md sm:px-6"
-    >
-      <PhoneField
-        ref={inputRef}
-        id="account-add-phone"
-        label="New phone number"
-        autoFocus
-        value={phone}
-        onChange={(value) => {
-          setPhone(value);
-          setFieldError(null);
-        }}
-        error={fieldError ?? formError}
-      />
-      <p className="text-sm text-muted-foreground">We’ll text a code to confirm it’s yours.</p>
-      <div className="mt-3 flex gap-2">
-        <Button type="submit" variant="primary" loading={submitting}>
-          Add
-        </Button>
-        <Button variant="ghost" onClick={onCancel}>
-          Cancel
-        </Button>
-      </div>
-    </form>
-  );
-}
-
-function VerifyPanel({
-  number,
-  label,
-  resendIn,
-  resending,
-  onResend,
-  onCancel,
-  onVerified,
-}: {
-  number: AccountPhoneNumber;
-  label: string;
-  resendIn: number;
-  resending: boolean;
-  onResend: () => void;
-  onCancel: () => void;
-  onVerified: () => Promise<void>;
-}) {
-  const [code, setCode] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [checking, setChecking] = useState(false);
-  const hintId = `verify-phone-${number.id}-hint`;
-
-  async function submit(value: string) {
-    if (checking) return;
-    if (!/^\d{6}$/.test(value)) {
-      setError("Enter the 6-digit code from the text message.");
-      return;
-    }
-    setChecking(true);
-    setError(null);
-    const result = await withSession(() =>
-      postJson<{ status: string }>("/api/account/phones/verify", { phoneNumberId: number.id, code: value }, { fields: ["code"] }),
-    );
-    setChecking(false);
-    if (result.ok) {
-      await onVerified();
-      return;
-    }
-    setError(result.fieldErrors.code ?? result.formError ?? GENERIC_ERROR_MESSAGE);
-    setCode("");
-  }
-
-  return (
-    <form
-      noValidate
-      aria-label={`Verify ${label}`}
-      aria-busy={checking || undefined}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit(code);
-      }}
-      className="mt-4 grid gap-3 rounded-lg border border-border bg-muted/30 p-4 sm:max-w-md"
-    >
-      <p id={hintId} className="text-sm text-muted-foreground">
-        Enter the code we texted to <span className="font-medium text-foreground">{label}</span>.
-      </p>
-      <CodeField
-        id={`verify-phone-code-${number.id}`}
-        value={code}
-        onChange={(value) => {
-          setCode(value);
-          setError(null);
-        }}
-        onComplete={(value) => void submit(value)}
-        readOnly={checking}
-        error={error}
-        autoFocus
-        describedBy={hintId}
-      />
-      <div className="flex flex-wrap gap-2">
-        <Button type="submit" variant="primary" loading={checking}>
-          Verify
-        </Button>
-        <Button variant="secondary" onClick={onResend} loading={resending} disabled={resendIn > 0}>
-          {resendIn > 0 ? `Resend code (${resendIn}s)` : "Resend code"}
-        </Button>
-        <Button variant="ghost" onClick={onCancel}>
-          Later
-        </Button>
-      </div>
-    </form>
   );
 }
