@@ -9,7 +9,7 @@ import { useBotCheck, type BotCheckConfig } from "./bot-check/useBotCheck";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
 import { PasswordInput } from "./PasswordInput";
-import { PhoneCodeStep } from "./PhoneCodeStep";
+import { PhoneCodeStep } from "./CodeStep";
 import { formatPhoneForDisplay, PhoneField } from "./PhoneField";
 import { OptionalHint, TextField } from "./TextField";
 import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";

@@ -8,7 +8,7 @@ import { useBotCheck, type BotCheckConfig } from "./bot-check/useBotCheck";
 import { AddPasskeyOffer, shouldOfferPasskey } from "./AddPasskeyOffer";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
-import { EmailCodeStep } from "./EmailCodeStep";
+import { EmailCodeStep } from "./CodeStep";
 import { PasskeySignInButton, usePasskeySignIn } from "./PasskeySignInButton";
 import { PasswordInput } from "./PasswordInput";
 import { IdentifierSwitch, PhoneSignInForm } from "./PhoneSignInForm";

@@ -7,7 +7,7 @@ import { BotCheckStatus, HoneypotField, honeypotBody } from "./bot-check/Honeypo
 import { useBotCheck, type BotCheckConfig } from "./bot-check/useBotCheck";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
-import { EmailCodeStep } from "./EmailCodeStep";
+import { EmailCodeStep } from "./CodeStep";
 import { EmailField } from "./EmailField";
 import { PasswordField } from "./PasswordField";
 import { IdentifierSwitch, PhoneSignUpForm } from "./PhoneSignInForm";

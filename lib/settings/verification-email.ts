@@ -20,7 +20,7 @@ export function assertVerificationBy(settings: ContentSetting, by: "code" | "lin
     : new AppError("forbidden", "Links no longer verify email addresses here: type the code from the email instead.");
 }
 
-/** The same, as the "check your email" step names it (app/_components/EmailCodeStep `contents`). */
+/** The same, as the "check your email" step names it (app/_components/CodeStep.tsx `contents`). */
 export function verificationStepContents(settings: ContentSetting): "code_and_link" | "code" | "link" {
   const { code, link } = verificationEmailParts(settings);
   return code && link ? "code_and_link" : code ? "code" : "link";

@@ -10,7 +10,7 @@ import { PasskeySignUpStep } from "./PasskeySignUpStep";
 import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
 import { useCountdown } from "./useCountdown";
 
-/** Every state of an emailed code/link the user can see (S4, S11). */
+/** Every state of a sent code or link the user can see (S4, S11). */
 export type CodePhase = "sent" | "verifying" | "verified" | "expired" | "used" | "failed";
 
 type VerifyResponse = { status: string; redirectUrl?: string; attemptId?: string; methods?: SecondFactorMethods };
@@ -30,6 +30,26 @@ const PHASE_MESSAGE: Record<Exclude<CodePhase, "sent">, string> = {
   expired: "This code has expired. Send a new one to continue.",
   used: "This code has already been used. Start over to get a new one.",
   failed: "Too many incorrect codes. Send a new code to try again.",
+};
+
+/** How a code travels and is checked: email (code, link or both; S4) or text message (issue 19). */
+type CodeChannel = {
+  heading: string;
+  /** The address or number as shown. */
+  sentTo: string;
+  /** "a 6-digit code and a link", "a 6-digit code by text message", ... */
+  sentWhat: string;
+  /** What "Edit" changes, for screen readers. */
+  editLabel: string;
+  /** Where the code came from, for the error message. */
+  codeSource: string;
+  hint: string;
+  /** False when only a link was sent: no code field, the poll completes the step. */
+  withCode: boolean;
+  verifyPath: string;
+  sendPath: string;
+  /** Polled for completion elsewhere (a link opened in another tab); null: nothing to poll. */
+  statusPath: string | null;
 };
 
 /**
@@ -54,6 +74,71 @@ export function EmailCodeStep({
   /** What the email carries: sign-in by code or by link may each be off (S8); sign-up emails carry both. */
   contents?: "code_and_link" | "code" | "link";
 }) {
+  const withCode = contents !== "link";
+  const channel: CodeChannel = {
+    heading: "Check your email",
+    sentTo: email,
+    sentWhat: contents === "code_and_link" ? "a 6-digit code and a link" : withCode ? "a 6-digit code" : "a link",
+    editLabel: "email address",
+    codeSource: "email",
+    hint:
+      contents === "code_and_link"
+        ? "Enter the code below, or open the link in the email. Both work for 10 minutes."
+        : withCode
+          ? "Enter the code below. It works for 10 minutes."
+          : "Open the link in the email on this device; this page continues by itself. It works for 10 minutes.",
+    withCode,
+    verifyPath: "/api/auth/email/verify-code",
+    sendPath: "/api/auth/email/send",
+    statusPath: "/api/auth/email/status",
+  };
+  return <CodeStep channel={channel} attemptId={attemptId} resendAfter={resendAfter} onStartOver={onStartOver} />;
+}
+
+/**
+ * The "check your phone" step of sign-in and sign-up by phone number
+ * (issue 19): the same step with the code texted (SMS autofill through
+ * autocomplete "one-time-code" and the origin-bound last line of the text).
+ */
+export function PhoneCodeStep({
+  phone,
+  attemptId,
+  resendAfter,
+  onStartOver,
+}: {
+  /** As shown to the user (formatted). */
+  phone: string;
+  attemptId: string;
+  resendAfter: number;
+  onStartOver: () => void;
+}) {
+  const channel: CodeChannel = {
+    heading: "Check your phone",
+    sentTo: phone,
+    sentWhat: "a 6-digit code by text message",
+    editLabel: "phone number",
+    codeSource: "text message",
+    hint: "Enter the code below. It works for 10 minutes.",
+    withCode: true,
+    verifyPath: "/api/auth/phone/verify-code",
+    sendPath: "/api/auth/phone/send",
+    statusPath: null,
+  };
+  return <CodeStep channel={channel} attemptId={attemptId} resendAfter={resendAfter} onStartOver={onStartOver} />;
+}
+
+function CodeStep({
+  channel,
+  attemptId,
+  resendAfter,
+  onStartOver,
+}: {
+  channel: CodeChannel;
+  attemptId: string;
+  resendAfter: number;
+  onStartOver: () => void;
+}) {
+  const { sentTo, withCode, statusPath } = channel;
   const [code, setCode] = useState("");
   const [phase, setPhase] = useState<CodePhase>("sent");
   const [fieldError, setFieldError] = useState<string | null>(null);
@@ -80,17 +165,13 @@ export function EmailCodeStep({
 
   // Same-device completion: poll until the attempt is complete, dead, or waiting for its second factor.
   useEffect(() => {
-    if (phase !== "sent" || challenge || passkeyStep) return;
+    if (!statusPath || phase !== "sent" || challenge || passkeyStep) return;
     const controller = new AbortController();
     let missedPolls = 0;
     const timer = setInterval(async () => {
       try {
         const result = await getJson<StatusResponse>(
-          `/api/auth/email/status?attemptId=${encodeURIComponent(attemptId)}`,
-          {
-            signal: controller.signal,
-          },
-        );
+`${statusPath}?attemptId=${encodeURIComponent(attemptId)}`, { signal: controller.signal });
         if (!result.ok) {
           // One 404 can be a poll that raced the sign-in in another tab (which replaced the browser's
           // client cookie); two in a row mean the attempt is gone.
@@ -112,7 +193,7 @@ export function EmailCodeStep({
       controller.abort();
       clearInterval(timer);
     };
-  }, [attemptId, phase, challenge, passkeyStep, complete]);
+  }, [statusPath, attemptId, phase, challenge, passkeyStep, complete]);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -122,7 +203,7 @@ export function EmailCodeStep({
   async function verify(value: string) {
     if (verifying.current || finished) return;
     if (!isCompleteCode(value)) {
-      setFieldError("Enter the 6-digit code from the email.");
+      setFieldError(`Enter the 6-digit code from the ${channel.codeSource}.`);
       inputRef.current?.focus();
       return;
     }
@@ -131,11 +212,7 @@ export function EmailCodeStep({
     setFieldError(null);
     setFormError(null);
     setNotice(null);
-    const result = await postJson<VerifyResponse>(
-      "/api/auth/email/verify-code",
-      { attemptId, code: value },
-      { fields: ["code"] },
-    );
+    const result = await postJson<VerifyResponse>(channel.verifyPath, { attemptId, code: value }, { fields: ["code"] });
     verifying.current = false;
     if (result.ok) {
       if (result.data.status === "complete") return complete(result.data.redirectUrl);
@@ -165,14 +242,14 @@ export function EmailCodeStep({
     if (resending || resendIn > 0) return;
     setResending(true);
     setFormError(null);
-    const result = await postJson<SendResponse>("/api/auth/email/send", { attemptId });
+    const result = await postJson<SendResponse>(channel.sendPath, { attemptId });
     setResending(false);
     if (result.ok) {
       setResendIn(result.data.resendAfter);
       setPhase("sent");
       setCode("");
       setFieldError(null);
-      setNotice(`We sent a new ${contents === "link" ? "link" : "code"} to ${email}.`);
+      setNotice(`We sent a new ${withCode ? "code" : "link"} to ${sentTo}.`);
       inputRef.current?.focus();
       return;
     }
@@ -186,34 +263,25 @@ export function EmailCodeStep({
 
   const statusText = phase === "sent" ? notice : (notice ?? PHASE_MESSAGE[phase]);
   const canEnterCode = phase === "sent" || phase === "verifying";
-  const withCode = contents !== "link";
-  const sentWhat = contents === "code_and_link" ? "a 6-digit code and a link" : withCode ? "a 6-digit code" : "a link";
-  const hint =
-    contents === "code_and_link"
-      ? "Enter the code below, or open the link in the email. Both work for 10 minutes."
-      : withCode
-        ? "Enter the code below. It works for 10 minutes."
-        : "Open the link in the email on this device; this page continues by itself. It works for 10 minutes.";
 
   return (
     <div className="grid gap-4">
       <div className="text-center text-sm text-muted-foreground">
-        <h2 className="text-base font-semibold text-foreground">Check your email</h2>
+        <h2 className="text-base font-semibold text-foreground">{channel.heading}</h2>
         <div className="mt-1">
           <p id={sentToId} className="inline">
-            We sent {sentWhat} to{" "}
-            <span className="font-medium break-words text-foreground">{email}</span>
+            We sent {channel.sentWhat} to <span className="font-medium break-words text-foreground">{sentTo}</span>
           </p>{" "}
           <button
             type="button"
             onClick={onStartOver}
             className="rounded-sm font-medium text-brand underline-offset-4 hover:underline focus-visible:underline"
           >
-            Edit<span className="sr-only"> email address</span>
+            Edit<span className="sr-only"> {channel.editLabel}</span>
           </button>
         </div>
         <p id={hintId} className="mt-1">
-          {hint}
+          {channel.hint}
         </p>
       </div>
 
