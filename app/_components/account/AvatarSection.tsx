@@ -1,11 +1,11 @@
 "use client";
 
-import { ImageUp, Trash2 } from "lucide-react";
+import { Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, type ChangeEvent } from "react";
 import { gradientFor, initialsFor, type AvatarUser } from "../Avatar";
 import { Button } from "../Button";
-import { FieldError } from "../TextField";
+import { ImageChooser } from "../ImageChooser";
 import { Spinner } from "../Spinner";
 import { useUser } from "../session/SessionProvider";
 import { toast } from "../ui/sonner";
@@ -41,7 +41,6 @@ export function AvatarSection({ user }: { user: AvatarUser }) {
   const router = useRouter();
   const { refreshUser } = useUser();
   const inputId = useId();
-  const errorId = `${inputId}-error`;
   const inputRef = useRef<HTMLInputElement>(null);
   const [imageUrl, setImageUrl] = useState(user.imageUrl ?? null);
   const [chosen, setChosen] = useState<{ file: File; previewUrl: string } | null>(null);
@@ -118,60 +117,29 @@ export function AvatarSection({ user }: { user: AvatarUser }) {
             </span>
           ) : null}
         </div>
-        <div className="grid min-w-0 flex-1 gap-2">
-          <p className="text-sm text-muted-foreground" aria-live="polite">
-            {chosen ? (
-              <>
-                Preview of <span className="font-medium break-all text-foreground">{chosen.file.name}</span>. Save it to use it.
-              </>
-            ) : imageUrl ? (
-              "Your picture shows in the account menu and in apps that use this account."
-            ) : (
-              "No picture yet: your initials show instead."
-            )}
-          </p>
-          <div className="flex flex-wrap gap-2">
-            {chosen ? (
-              <>
-                <Button onClick={onSave} loading={pending === "upload"}>
-                  Save picture
-                </Button>
-                <Button variant="ghost" disabled={busy} onClick={() => setChosen(null)}>
-                  Cancel
-                </Button>
-              </>
-            ) : (
-              <>
-                {/* The input is the control (focusable, announced with its label); the label looks like a button. */}
-                <input
-                  ref={inputRef}
-                  id={inputId}
-                  type="file"
-                  accept={ACCEPTED.join(",")}
-                  className="peer sr-only"
-                  disabled={busy}
-                  aria-invalid={error ? true : undefined}
-                  aria-describedby={error ? errorId : undefined}
-                  onChange={onChoose}
-                />
-                <label
-                  htmlFor={inputId}
-                  className="inline-flex h-10 cursor-pointer items-center gap-2 rounded-md border border-border bg-card px-4 text-sm font-semibold text-foreground shadow-xs transition-colors select-none hover:bg-muted peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-brand peer-disabled:cursor-not-allowed peer-disabled:opacity-70"
-                >
-                  <ImageUp aria-hidden="true" className="size-4" />
-                  {imageUrl ? "Change picture" : "Upload picture"}
-                </label>
-                {imageUrl ? (
-                  <Button variant="ghost" onClick={onRemove} loading={pending === "remove"} disabled={busy}>
-                    <Trash2 aria-hidden="true" className="size-4" />
-                    Remove
-                  </Button>
-                ) : null}
-              </>
-            )}
-          </div>
-          <FieldError id={errorId} error={error} />
-        </div>
+        <ImageChooser
+          inputRef={inputRef}
+          inputId={inputId}
+          accept={ACCEPTED}
+          chosenName={chosen?.file.name ?? null}
+          status={imageUrl ? "Your picture shows in the account menu and in apps that use this account." : "No picture yet: your initials show instead."}
+          chooseLabel={imageUrl ? "Change picture" : "Upload picture"}
+          saveLabel="Save picture"
+          saving={pending === "upload"}
+          busy={busy}
+          error={error}
+          onChoose={onChoose}
+          onSave={onSave}
+          onCancel={() => setChosen(null)}
+          removeControl={
+            imageUrl ? (
+              <Button variant="ghost" onClick={onRemove} loading={pending === "remove"} disabled={busy}>
+                <Trash2 aria-hidden="true" className="size-4" />
+                Remove
+              </Button>
+            ) : null
+          }
+        />
       </div>
     </Section>
   );

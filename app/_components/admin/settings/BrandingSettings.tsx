@@ -1,6 +1,6 @@
 "use client";
 
-import { ImageUp, RotateCw, Trash2 } from "lucide-react";
+import { RotateCw, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type CSSProperties, type FormEvent } from "react";
 import { brandPalette, isHexColor, type BrandColors, type Theme } from "@/lib/branding/palette";
@@ -8,6 +8,7 @@ import { FormAlert } from "../../Alert";
 import { Button } from "../../Button";
 import { ConfirmDialog } from "../../account/ConfirmDialog";
 import { StepUpProvider, useStepUp } from "../../account/step-up";
+import { ImageChooser } from "../../ImageChooser";
 import { FieldError, TextField, inputClassName } from "../../TextField";
 import { Spinner } from "../../Spinner";
 import { toast } from "../../ui/sonner";
@@ -366,7 +367,6 @@ function LogoField({ logo, onChange }: { logo: BrandLogo | null; onChange: (logo
   const router = useRouter();
   const stepUp = useStepUp();
   const inputId = useId();
-  const errorId = `${inputId}-error`;
   const hintId = `${inputId}-hint`;
   const inputRef = useRef<HTMLInputElement>(null);
   const [chosen, setChosen] = useState<{ file: File; previewUrl: string } | null>(null);
@@ -449,70 +449,40 @@ function LogoField({ logo, onChange }: { logo: BrandLogo | null; onChange: (logo
             </span>
           ) : null}
         </div>
-        <div className="grid min-w-0 flex-1 gap-2">
-          <p className="text-sm text-muted-foreground" aria-live="polite">
-            {chosen ? (
-              <>
-                Preview of <span className="font-medium break-all text-foreground">{chosen.file.name}</span>. Save it to use it.
-              </>
-            ) : logo ? (
-              "The logo shows on every page and in emails."
-            ) : (
-              "No logo: the default mark shows."
-            )}
-          </p>
-          <div className="flex flex-wrap gap-2">
-            {chosen ? (
-              <>
-                <Button onClick={onUpload} loading={pending === "upload"}>
-                  Save logo
-                </Button>
-                <Button variant="ghost" disabled={busy} onClick={() => setChosen(null)}>
-                  Cancel
-                </Button>
-              </>
-            ) : (
-              <>
-                {/* The input is the control (focusable, announced with its label); the label looks like a button. */}
-                <input
-                  ref={inputRef}
-                  id={inputId}
-                  type="file"
-                  accept={LOGO_TYPES.join(",")}
-                  className="peer sr-only"
-                  disabled={busy}
-                  aria-invalid={error ? true : undefined}
-                  aria-describedby={[hintId, error ? errorId : null].filter(Boolean).join(" ")}
-                  onChange={onChoose}
-                />
-                <label
-                  htmlFor={inputId}
-                  className="inline-flex h-10 cursor-pointer items-center gap-2 rounded-md border border-border bg-card px-4 text-sm font-semibold text-foreground shadow-xs transition-colors select-none hover:bg-muted peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-brand peer-disabled:cursor-not-allowed peer-disabled:opacity-70"
-                >
-                  <ImageUp aria-hidden="true" className="size-4" />
-                  {logo ? "Replace logo" : "Upload logo"}
-                </label>
-                {logo ? (
-                  <ConfirmDialog
-                    trigger={
-                      <>
-                        <Trash2 aria-hidden="true" className="size-4" />
-                        Remove
-                      </>
-                    }
-                    title="Remove the logo?"
-                    description="Pages and emails show the default mark and the instance name instead."
-                    confirmLabel="Remove logo"
-                    loading={pending === "remove"}
-                    disabled={busy}
-                    onConfirm={() => void onRemove()}
-                  />
-                ) : null}
-              </>
-            )}
-          </div>
-          <FieldError id={errorId} error={error} />
-        </div>
+        <ImageChooser
+          inputRef={inputRef}
+          inputId={inputId}
+          accept={LOGO_TYPES}
+          describedBy={hintId}
+          chosenName={chosen?.file.name ?? null}
+          status={logo ? "The logo shows on every page and in emails." : "No logo: the default mark shows."}
+          chooseLabel={logo ? "Replace logo" : "Upload logo"}
+          saveLabel="Save logo"
+          saving={pending === "upload"}
+          busy={busy}
+          error={error}
+          onChoose={onChoose}
+          onSave={onUpload}
+          onCancel={() => setChosen(null)}
+          removeControl={
+            logo ? (
+              <ConfirmDialog
+                trigger={
+                  <>
+                    <Trash2 aria-hidden="true" className="size-4" />
+                    Remove
+                  </>
+                }
+                title="Remove the logo?"
+                description="Pages and emails show the default mark and the instance name instead."
+                confirmLabel="Remove logo"
+                loading={pending === "remove"}
+                disabled={busy}
+                onConfirm={() => void onRemove()}
+              />
+            ) : null
+          }
+        />
       </div>
     </div>
   );
