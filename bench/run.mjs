@@ -7,6 +7,8 @@
 //   node bench/run.mjs --workdir DIR   mirror the project into DIR and run there (never builds in place)
 //   node bench/run.mjs --only integrations   one scenario alone on the 1k server: the webhook
 //                                      fan-out and template mint rows (combine with --smoke for short rounds)
+//   node bench/run.mjs --only first-visit    /sign-in TTFB for 50 new visitors vs the bare page
+//   node bench/run.mjs --only memory         RSS and heap over minutes of a steady mixed load
 //   --build / --no-build               force / forbid `next build` (default: build when stale)
 //   node bench/run.mjs --report FILE   print the table of a saved bench/results/*.json again
 //
@@ -31,7 +33,9 @@ import { freePort, httpStatus, sleep, waitFor } from "../scripts/lib/net.mjs";
 import { exitStatus, exited, nodeBin, start, stop } from "../scripts/lib/proc.mjs";
 import { randomSecret } from "../scripts/lib/secret.mjs";
 import { buildIsFresh, mirrorProject } from "./lib/build.mjs";
+import { firstVisits } from "./lib/first-visit.mjs";
 import { load, processCpuMs } from "./lib/load.mjs";
+import { memoryOverTime } from "./lib/memory.mjs";
 import { dictionaryChunksInBuild, pageWeight } from "./lib/weight.mjs";
 import {
   assignPasswords,
@@ -59,7 +63,7 @@ const workdirIndex = argv.indexOf("--workdir");
 const workdir = workdirIndex >= 0 ? argv[workdirIndex + 1] : null;
 const onlyIndex = argv.indexOf("--only");
 const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : null;
-const ONLY_SCENARIOS = ["integrations"];
+const ONLY_SCENARIOS = ["integrations", "first-visit", "memory"];
 if (onlyIndex >= 0 && !ONLY_SCENARIOS.includes(only)) {
   console.error(`[bench] --only takes one of: ${ONLY_SCENARIOS.join(", ")}`);
   process.exit(2);
@@ -67,8 +71,8 @@ if (onlyIndex >= 0 && !ONLY_SCENARIOS.includes(only)) {
 
 // --- scenario sizes ----------------------------------------------------------
 const SIZES = smoke
-  ? { middlewareRounds: 2, middlewareSeconds: 3, dbRounds: 1, dbAmount: 600, adminRounds: 1, adminAmount: 300, stormRounds: 1, unloadedSeconds: 5, stormSeconds: 8, verifyQuick: true }
-  : { middlewareRounds: 6, middlewareSeconds: 4, dbRounds: 4, dbAmount: 2_000, adminRounds: 3, adminAmount: 1_500, stormRounds: 3, unloadedSeconds: 6, stormSeconds: 12, verifyQuick: false };
+  ? { middlewareRounds: 2, middlewareSeconds: 3, dbRounds: 1, dbAmount: 600, adminRounds: 1, adminAmount: 300, stormRounds: 1, unloadedSeconds: 5, stormSeconds: 8, verifyQuick: true, firstVisitRounds: 1, firstVisitSeconds: 5, memorySeconds: 90, memoryWarmUpSeconds: 30 }
+  : { middlewareRounds: 6, middlewareSeconds: 4, dbRounds: 4, dbAmount: 2_000, adminRounds: 3, adminAmount: 1_500, stormRounds: 3, unloadedSeconds: 6, stormSeconds: 12, verifyQuick: false, firstVisitRounds: 3, firstVisitSeconds: 8, memorySeconds: 240, memoryWarmUpSeconds: 60 };
 const SMALL = { users: 1_000, sessions: 2_000 };
 const LARGE = { users: 100_000, sessions: 200_000 };
 const SIGN_IN_USERS = 50; // one per concurrent sign-in
@@ -78,6 +82,8 @@ const ADMIN_CONNECTIONS = 10;
 const ADMIN_SORTS = ["created_desc", "created_asc", "last_sign_in_desc"];
 const MIDDLEWARE_CONNECTIONS = 10;
 const ALONGSIDE = { connections: 2, overallRate: 20 }; // protected-page probe during the storm
+const FIRST_VISITORS = 50; // concurrent new visitors of /sign-in (issue 18 item 4)
+const MEMORY_RATES = { pageViews: 150, refreshes: 20, signIns: 2 }; // requests per second of the steady mix
 const TOKEN_USER = SMALL.users; // the account whose __session drives the protected-page scenarios
 
 const log = (message) => console.log(`[bench] ${message}`);
@@ -615,13 +621,60 @@ async function main() {
   if (!only) await otherScenarios(report, { small, large, all, hashFor });
 
   // 8b. Integrations (issue 14) on the 1k server: webhook fan-out to a local receiver, template mint.
-  log(`Integrations: ${WEBHOOK_EVENTS} webhook events to a local receiver (vs its own capacity), template vs session token mint ...`);
-  report.integrations = await integrationsScenario(small);
+  if (!only || only === "integrations") {
+    log(`Integrations: ${WEBHOOK_EVENTS} webhook events to a local receiver (vs its own capacity), template vs session token mint ...`);
+    report.integrations = await integrationsScenario(small);
+  }
+  // 8c. First visits and memory over time (issue 18) on the 1k server.
+  if (!only || only === "first-visit") {
+    log(`First visits: /sign-in vs /bench/empty time to first byte, ${FIRST_VISITORS} new visitors at once, ${SIZES.firstVisitRounds} round(s) of ${SIZES.firstVisitSeconds} s ...`);
+    report.firstVisit = await firstVisitScenario(small);
+  }
+  if (!only || only === "memory") {
+    log(`Memory over time: ${SIZES.memorySeconds} s of ${MEMORY_RATES.pageViews} page views, ${MEMORY_RATES.refreshes} refreshes and ${MEMORY_RATES.signIns} sign-ins per second ...`);
+    report.memory = await memoryScenario(small);
+  }
 
   if (!only) await indexUse(report, all);
   report.durationS = round((Date.now() - startedAt) / 1000, 1);
   report.machine.loadAverageAtEnd = os.loadavg().map((value) => round(value, 2));
   return report;
+}
+
+/** /sign-in and the bare page for new visitors (no cookie, a new connection each), alternating per round. */
+async function firstVisitScenario(target) {
+  const run = (pathName, seconds = SIZES.firstVisitSeconds) => firstVisits(`${target.baseUrl}${pathName}`, { visitors: FIRST_VISITORS, seconds, label: `GET ${pathName} (new visitors)` });
+  // Warm-up (first renders, JIT), discarded.
+  await run("/sign-in", 3);
+  await run("/bench/empty", 3);
+  const rounds = { signIn: [], empty: [] };
+  for (let i = 0; i < SIZES.firstVisitRounds; i++) {
+    for (const pathName of ordered(["/sign-in", "/bench/empty"], i)) {
+      const result = await run(pathName);
+      if (!result.ok) checked(result);
+      (pathName === "/sign-in" ? rounds.signIn : rounds.empty).push(result);
+    }
+  }
+  return { visitors: FIRST_VISITORS, ...rounds };
+}
+
+/** The steady mix on the 1k server, sampled every 5 s (bench/lib/memory.mjs). */
+async function memoryScenario(target) {
+  const { cookie } = await signIn(target.baseUrl, TOKEN_USER);
+  const clients = Array.from({ length: SMALL.sessions }, (_, i) => clientToken(i + 1));
+  const user = target.signInUsers[0];
+  const result = await memoryOverTime({
+    baseUrl: target.baseUrl,
+    pid: target.server.pid,
+    seconds: SIZES.memorySeconds,
+    warmUpSeconds: SIZES.memoryWarmUpSeconds,
+    pageCookie: cookie,
+    clientCookies: clients,
+    signInBody: JSON.stringify({ email: benchEmail(user), password: passwordOf(user) }),
+    rates: MEMORY_RATES,
+  });
+  if (!result.ok) checked(result);
+  return result;
 }
 
 /** Every scenario but the integrations, in order (steps 5 to 8). */
@@ -967,6 +1020,30 @@ function budgets(report) {
     );
   }
 
+  const fv = report.firstVisit;
+  if (fv) {
+    const ratios = paired(fv.signIn.map((run) => run.ttfbMs.p99), fv.empty.map((run) => run.ttfbMs.p99));
+    add(
+      `/sign-in TTFB p99 / bare page's (${fv.visitors} new visitors)`,
+      median(ratios),
+      "<=",
+      2,
+      `${fv.signIn.map((run) => run.ttfbMs.p99).join(", ")} / ${fv.empty.map((run) => run.ttfbMs.p99).join(", ")} ms (p50 ${fv.signIn[0].ttfbMs.p50} / ${fv.empty[0].ttfbMs.p50} ms)`,
+      ratios,
+    );
+  }
+  const mem = report.memory;
+  if (mem) {
+    add(
+      `Memory: RSS growth after warm-up (${mem.seconds} s mix)`,
+      mem.rssGrowth,
+      "<",
+      0.1,
+      `${mem.rssMb.atWarmUp} MB at ${mem.warmUpSeconds} s -> ${mem.rssMb.atEnd} MB at the end; ${Object.entries(mem.loads).map(([name, l]) => `${name} ${l.requests}`).join(", ")} requests`,
+    );
+    add("Memory: heap growth after warm-up (lowest samples)", mem.heapGrowth, "<", 0.1, `${mem.heapUsedMb.atWarmUp} MB -> ${mem.heapUsedMb.atEnd} MB heap used`);
+  }
+
   const p2 = report.phases["100k"];
   if (p1 && p2) {
     const signInScale = paired(okRps(p2.storm.storm), okRps(p1.storm.storm));
@@ -1040,6 +1117,16 @@ function printReport(report, rows) {
       lines.push(`    ${plan.name}: ${plan.usesIndex ? "index" : "NO INDEX"}`);
       for (const line of plan.plan) lines.push(`      ${line}`);
     }
+  }
+  if (report.firstVisit) {
+    for (const run of [...report.firstVisit.signIn, ...report.firstVisit.empty]) {
+      lines.push(`  ${pad(run.label, 66)} ${pad(`${run.rps} req/s`, 14)} TTFB p50 ${run.ttfbMs.p50} ms, p99 ${run.ttfbMs.p99} ms`);
+    }
+  }
+  if (report.memory) {
+    const mem = report.memory;
+    lines.push(`  memory over ${mem.seconds} s (${Object.entries(mem.loads).map(([name, l]) => `${name} ${l.rps}/s`).join(", ")}): RSS ${mem.rssMb.atWarmUp} -> ${mem.rssMb.atEnd} MB, heap used ${mem.heapUsedMb.atWarmUp} -> ${mem.heapUsedMb.atEnd} MB`);
+    lines.push(`    samples (s: RSS MB / heap MB): ${mem.samples.filter((_, i) => i % 6 === 0).map((x) => `${x.atS}: ${x.rssMb}/${x.heapUsedMb}`).join(", ")}`);
   }
   const busy = Math.max(report.machine.loadAverageAtStart[0], report.machine.loadAverageAtEnd[0]) > report.machine.cpus;
   if (busy) {

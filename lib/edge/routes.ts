@@ -80,6 +80,7 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/bench/public",
   "/bench/empty",
   "/api/bench/db-read",
+  "/api/bench/memory",
   "/favicon.ico",
   "/robots.txt",
 ];

@@ -1,0 +1,104 @@
+// Memory over time (issue 18 item 3): the server's RSS (from /proc) and V8
+// heap (from /api/bench/memory) sampled while a steady mix of page views,
+// token refreshes and password sign-ins runs for a few minutes. A cache that
+// only grows (verified tokens, JWKS sets, rate-limit counters, clients) shows
+// as growth between minute 1 (after warm-up) and the end.
+import fs from "node:fs";
+import autocannon from "autocannon";
+
+/** Resident set size of `pid` in bytes (all threads), or null off Linux. */
+export function residentBytes(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function steadyLoad(options) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ timeout: 30, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    instance.on("error", reject);
+  });
+}
+
+const statusCounts = (result) => Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, Number(stats.count)]));
+
+/**
+ * Runs the mix for `seconds` against `baseUrl` and samples every `sampleMs`.
+ * `pageCookie` signs the page views in; `clientCookies` are `__client` values
+ * to refresh (cycled); `signInBody` is a JSON body for POST /api/auth/sign-in.
+ */
+export async function memoryOverTime({ baseUrl, pid, seconds, sampleMs = 5_000, warmUpSeconds = 60, pageCookie, clientCookies, signInBody, rates }) {
+  const samples = [];
+  const started = performance.now();
+  const sample = async () => {
+    const heap = await fetch(`${baseUrl}/api/bench/memory`).then((response) => (response.ok ? response.json() : null), () => null);
+    samples.push({ atS: Number(((performance.now() - started) / 1000).toFixed(1)), rss: residentBytes(pid), heapUsed: heap?.heapUsed ?? null, heapTotal: heap?.heapTotal ?? null, external: heap?.external ?? null });
+  };
+  await sample();
+  const timer = setInterval(() => void sample(), sampleMs);
+  let next = 0;
+  const [pages, refreshes, signIns] = await Promise.all([
+    steadyLoad({ url: `${baseUrl}/bench/protected`, headers: { cookie: pageCookie }, connections: 4, overallRate: rates.pageViews, duration: seconds }),
+    steadyLoad({
+      url: baseUrl,
+      connections: 2,
+      overallRate: rates.refreshes,
+      duration: seconds,
+      headers: { "content-type": "application/json", origin: baseUrl },
+      body: "{}",
+      requests: [
+        {
+          method: "POST",
+          path: "/api/auth/session/refresh",
+          setupRequest: (request) => ({ ...request, headers: { ...request.headers, cookie: `__client=${clientCookies[next++ % clientCookies.length]}` } }),
+        },
+      ],
+    }),
+    steadyLoad({
+      url: `${baseUrl}/api/auth/sign-in`,
+      method: "POST",
+      connections: 2,
+      overallRate: rates.signIns,
+      duration: seconds,
+      headers: { "content-type": "application/json", origin: baseUrl },
+      body: signInBody,
+    }),
+  ]);
+  clearInterval(timer);
+  await sample();
+
+  // RSS: the mean of the samples in the 15 s after warm-up vs the last 15 s. The heap goes up and
+  // down with each collection: its lowest sample (just after one) in the minute after warm-up vs
+  // in the last minute.
+  const within = (from, to) => samples.filter((s) => s.atS >= from && s.atS <= to);
+  const end = samples.at(-1).atS;
+  const mean = (list, key) => list.reduce((sum, s) => sum + s[key], 0) / list.length;
+  const lowest = (list, key) => Math.min(...list.map((s) => s[key]));
+  const early = within(warmUpSeconds, warmUpSeconds + 15);
+  const late = within(end - 15, end);
+  const earlyHeap = within(warmUpSeconds, warmUpSeconds + 60).filter((s) => s.heapUsed !== null);
+  const lateHeap = within(end - 60, end).filter((s) => s.heapUsed !== null);
+  const mb = (bytes) => Number((bytes / 2 ** 20).toFixed(1));
+  const loads = { pageViews: pages, refreshes, signIns };
+  const summary = Object.fromEntries(
+    Object.entries(loads).map(([name, result]) => [name, { requests: result.requests.total, rps: Number(result.requests.average.toFixed(1)), statuses: statusCounts(result), errors: result.errors }]),
+  );
+  const expected = { pageViews: "200", refreshes: "200", signIns: "200" };
+  const bad = Object.entries(summary).filter(([name, s]) => s.errors > 0 || (s.statuses[expected[name]] ?? 0) < s.requests * 0.99);
+  return {
+    seconds,
+    warmUpSeconds,
+    rates,
+    loads: summary,
+    rssMb: { atWarmUp: mb(mean(early, "rss")), atEnd: mb(mean(late, "rss")) },
+    heapUsedMb: { atWarmUp: mb(lowest(earlyHeap, "heapUsed")), atEnd: mb(lowest(lateHeap, "heapUsed")) },
+    rssGrowth: mean(late, "rss") / mean(early, "rss") - 1,
+    heapGrowth: lowest(lateHeap, "heapUsed") / lowest(earlyHeap, "heapUsed") - 1,
+    samples: samples.map((s) => ({ atS: s.atS, rssMb: s.rss === null ? null : mb(s.rss), heapUsedMb: s.heapUsed === null ? null : mb(s.heapUsed) })),
+    ok: bad.length === 0 && early.length > 0 && late.length > 0 && earlyHeap.length > 0 && lateHeap.length > 0,
+    ...(bad.length ? { error: `memory mix: ${bad.map(([name, s]) => `${name} ${JSON.stringify(s.statuses)} ${s.errors} errors`).join("; ")}` } : {}),
+  };
+}
