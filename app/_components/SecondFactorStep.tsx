@@ -330,7 +330,7 @@ export function SecondFactorStep({ attemptId, methods, redirectUrl, notice }: Se
           <FormAlert id="second-factor-error" message={formError} />
           {method === "security_key" ? (
             <div ref={sendButtonRef}>
-              <Button type="submit" variant="primary" fullWidth loading={busy === "key" || done}>
+              <Button type="submit" variant="primary" fullWidth autoFocus loading={busy === "key" || done}>
                 Use your security key
               </Button>
             </div>

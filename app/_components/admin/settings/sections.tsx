@@ -97,7 +97,9 @@ export function SignInMethodsSection({ oauthProviderCount }: { oauthProviderCoun
             removed.{" "}
             {draft.smsSecondFactor
               ? "Text-message codes remain for two-step verification."
-              : "With text-message codes off too, new users have no two-step verification except security keys and passkeys."}
+              : draft.securityKeySecondFactor
+                ? "Security keys remain for two-step verification."
+                : "With text-message codes and security keys off too, new users have no two-step verification except passkeys."}
           </Notice>
         ) : null}
         <SwitchRow
