@@ -11,7 +11,14 @@ import { TextField } from "./TextField";
 import { useCountdown } from "./useCountdown";
 
 /** What the first factor answers for an account with two-step verification (S6). */
-export type SecondFactorMethods = { totp: boolean; backupCode: boolean; sms: { phoneHint: string } | null };
+export type SecondFactorMethods = {
+  totp: boolean;
+  backupCode: boolean;
+  sms: { phoneHint: string } | null;
+  securityKey?: boolean;
+  /** The step opens with the security key when it is the user's only or most recent factor. */
+  preferred?: "security_key" | null;
+};
 export type SecondFactorChallenge = { attemptId: string; methods: SecondFactorMethods; redirectUrl?: string | null };
 
 /** The challenge in a first factor's answer (password, email code or link, reset, status poll), or null. */
@@ -25,7 +32,8 @@ export function secondFactorChallenge(data: {
   return { attemptId: data.attemptId, methods: data.methods, redirectUrl: data.redirectUrl ?? null };
 }
 
-type Method = "totp" | "backup_code" | "sms";
+type Method = "totp" | "backup_code" | "sms" | "security_key";
+type AuthenticationOptions = Parameters<typeof import("@simplewebauthn/browser").startAuthentication>[0]["optionsJSON"];
 type VerifyResponse = { status: "complete"; redirectUrl?: string };
 type SmsSentResponse = { status: "sent"; phoneHint: string; resendAfter: number };
 
@@ -33,12 +41,14 @@ const HINTS: Record<Method, string> = {
   totp: "Enter the 6-digit code from your authenticator app.",
   backup_code: "Enter one of the backup codes you saved when you turned on two-step verification.",
   sms: "We will text a 6-digit code to your phone.",
+  security_key: "Insert your security key and touch it, or use your device’s screen lock when your browser asks.",
 };
 
 const SWITCH_LABELS: Record<Method, string> = {
   totp: "Use your authenticator app",
   backup_code: "Use a backup code instead",
   sms: "Text me a code",
+  security_key: "Use your security key",
 };
 
 /** Errors after which this sign-in cannot go on: the person starts over. */
@@ -49,7 +59,9 @@ const DEAD_ENDS: Record<string, string> = {
 };
 
 function availableMethods(methods: SecondFactorMethods): Method[] {
-  return [methods.totp ? "totp" : null, methods.sms ? "sms" : null, methods.backupCode ? "backup_code" : null].filter(
+  const key = methods.securityKey ? "security_key" : null;
+  const first = methods.preferred === "security_key" ? key : null;
+  return [first, methods.totp ? "totp" : null, methods.sms ? "sms" : null, first ? null : key, methods.backupCode ? "backup_code" : null].filter(
     (method): method is Method => method !== null,
   );
 }
@@ -68,7 +80,7 @@ export function SecondFactorStep({ attemptId, methods, redirectUrl, notice }: Se
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [busy, setBusy] = useState<"verify" | "send" | null>(null);
+  const [busy, setBusy] = useState<"verify" | "send" | "key" | null>(null);
   const [done, setDone] = useState(false);
   const [deadEnd, setDeadEnd] = useState<string | null>(null);
   const [smsSentTo, setSmsSentTo] = useState<string | null>(null);
@@ -143,7 +155,49 @@ export function SecondFactorStep({ attemptId, methods, redirectUrl, notice }: Se
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    void verify(method === "backup_code" ? backupCode : code);
+    if (method === "security_key") void verifyWithKey();
+    else void verify(method === "backup_code" ? backupCode : code);
+  }
+
+  /** Options naming this account's keys (bound to this attempt), the browser's prompt, then the signed answer. */
+  async function verifyWithKey() {
+    if (verifying.current || done || deadEnd) return;
+    verifying.current = true;
+    setBusy("key");
+    setFormError(null);
+    setStatus("Waiting for your security key…");
+    try {
+      const [{ startAuthentication }, started] = await Promise.all([
+        import("@simplewebauthn/browser"),
+        postJson<{ options: AuthenticationOptions }>("/api/auth/mfa/security-key/options", { attemptId }),
+      ]);
+      if (!started.ok) {
+        setStatus(null);
+        if (!endsHere(started)) setFormError(started.formError);
+        return;
+      }
+      let response;
+      try {
+        response = await startAuthentication({ optionsJSON: started.data.options });
+      } catch {
+        setStatus(null);
+        setFormError("No security key answered: it was cancelled or timed out. Try again, or choose another way below.");
+        return;
+      }
+      setStatus("Verifying…");
+      const result = await postJson<VerifyResponse>("/api/auth/mfa/verify", { attemptId, method: "security_key", response });
+      if (result.ok) {
+        setDone(true);
+        setStatus("Verified! Signing you in…");
+        navigate(result.data.redirectUrl || "/");
+        return;
+      }
+      setStatus(null);
+      if (!endsHere(result)) setFormError(result.formError);
+    } finally {
+      verifying.current = false;
+      setBusy((current) => (current === "key" ? null : current));
+    }
   }
 
   async function verify(value: string) {
@@ -233,7 +287,7 @@ export function SecondFactorStep({ attemptId, methods, redirectUrl, notice }: Se
         </div>
       ) : (
         <form method="post" noValidate onSubmit={onSubmit} aria-busy={busy === "verify" || undefined} className="grid gap-1">
-          {method === "backup_code" ? (
+          {method === "security_key" ? null : method === "backup_code" ? (
             <TextField
               ref={inputRef}
               id="backup-code"
@@ -274,7 +328,13 @@ export function SecondFactorStep({ attemptId, methods, redirectUrl, notice }: Se
             {status}
           </p>
           <FormAlert id="second-factor-error" message={formError} />
-          {method === "sms" && !smsReady ? (
+          {method === "security_key" ? (
+            <div ref={sendButtonRef}>
+              <Button type="submit" variant="primary" fullWidth autoFocus loading={busy === "key" || done}>
+                Use your security key
+              </Button>
+            </div>
+          ) : method === "sms" && !smsReady ? (
             <div ref={sendButtonRef}>
               <Button type="button" variant="primary" fullWidth loading={busy === "send"} onClick={() => void sendSms()}>
                 Text me a code

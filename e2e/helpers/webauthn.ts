@@ -13,3 +13,16 @@ export async function addVirtualAuthenticator(page: Page): Promise<void> {
     options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
   });
 }
+
+/**
+ * A roaming security key (USB, CTAP2) in Chromium's virtual authenticator: no
+ * resident credentials, no user verification, touched automatically, as a
+ * plain FIDO key answers a second-factor request.
+ */
+export async function addVirtualSecurityKey(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "usb", hasResidentKey: false, hasUserVerification: false, automaticPresenceSimulation: true },
+  });
+}

@@ -70,6 +70,8 @@ const AUDIT_EVENT_TYPES: Record<AuditEventType, true> = {
   "mfa.enrolled": true,
   "mfa.disabled": true,
   "mfa.reset": true,
+  "mfa.renamed": true,
+  "security_key.counter_regression": true,
   "backup_code.used": true,
   "backup_codes.regenerated": true,
   "second_factor.failed": true,

@@ -35,6 +35,9 @@ export type AuditEventType =
   | "mfa.enrolled"
   | "mfa.disabled"
   | "mfa.reset"
+  /** Security keys (issue 19): a key renamed; a key whose signature counter did not grow (a clone) was refused. */
+  | "mfa.renamed"
+  | "security_key.counter_regression"
   | "backup_code.used"
   | "backup_codes.regenerated"
   | "second_factor.failed"

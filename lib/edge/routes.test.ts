@@ -3,7 +3,7 @@ import { instanceOrigin, isAdminRoute, isApiRoute, isPublicRoute, resolveIssuer 
 
 describe("route rules", () => {
   it("lists sign-in, sign-up, handshake, JWKS and health as public; everything else is protected", () => {
-    for (const path of ["/sign-in", "/sign-up", "/api/auth/handshake", "/.well-known/jwks.json", "/api/health"]) {
+    for (const path of ["/sign-in", "/sign-up", "/api/auth/handshake", "/.well-known/jwks.json", "/api/health", "/api/auth/mfa/security-key/options"]) {
       expect(isPublicRoute(path)).toBe(true);
     }
     for (const path of ["/", "/account", "/admin", "/api/auth/session", "/sign-in-evil", "/api/v1evil", "/api/v10/users"]) {

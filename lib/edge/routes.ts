@@ -38,6 +38,7 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   // The second factor of a sign-in (S6): before any session exists.
   "/api/auth/mfa/verify",
   "/api/auth/mfa/sms/send",
+  "/api/auth/mfa/security-key/options",
   "/api/auth/email/status",
   "/api/auth/password-reset/send",
   "/api/auth/password-reset/verify",

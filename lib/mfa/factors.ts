@@ -39,6 +39,8 @@ export type MfaStatus = {
   totp: { available: boolean; enabled: boolean };
   sms: { available: boolean; enabled: boolean; phoneHint: string | null; pendingPhoneHint: string | null };
   backupCodes: { remaining: number; low: boolean };
+  /** Security keys (issue 19): `available` as for `totp`; the keys themselves come from `listSecurityKeys`. */
+  securityKey: { available: boolean; count: number };
 };
 
 const TOTP_NAME = "Authenticator app";
@@ -63,6 +65,7 @@ export async function getMfaStatus(userId: string): Promise<MfaStatus> {
       pendingPhoneHint: pendingPhone ? maskPhoneNumber(pendingPhone.phone) : null,
     },
     backupCodes: { remaining: enabled ? remaining : 0, low: enabled && remaining <= BACKUP_CODES_LOW },
+    securityKey: { available: settings.securityKeySecondFactor, count: factors.filter((factor) => factor.type === "security_key").length },
   };
 }
 
@@ -235,16 +238,27 @@ export async function resetMfa(userId: string, options: { actorId: string | null
 }
 
 /** The first confirmed factor: MFA on, and backup codes when the user has none yet. */
-async function turnOnMfa(tx: Tx, userId: string, now: Date): Promise<string[] | null> {
+export async function turnOnMfa(tx: Tx, userId: string, now: Date): Promise<string[] | null> {
   const user = await tx.user.update({ where: { id: userId }, data: { mfaEnabled: true }, select: { backupCodesEnabled: true } });
   const unused = await tx.backupCode.count({ where: { userId, usedAt: null } });
   return user.backupCodesEnabled && unused > 0 ? null : replaceBackupCodes(tx, userId, now);
 }
 
-async function removeFactors(userId: string, type: "totp" | "sms", actor: Actor): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const { count } = await tx.mfaFactor.deleteMany({ where: { userId, type } });
-    if (count === 0) throw new AppError("not_found", type === "totp" ? "No authenticator app is set up." : "No phone is set up for codes.");
+const NOT_SET_UP = { totp: "No authenticator app is set up.", sms: "No phone is set up for codes.", security_key: "That security key does not exist." } as const;
+
+/**
+ * Removes the factors of a type (one security key: `factorId`); the last one turns MFA off
+ * and voids the backup codes. Audited, `user.updated` sent.
+ */
+export async function removeFactors(
+  userId: string,
+  type: "totp" | "sms" | "security_key",
+  actor: Actor,
+  factorId?: string,
+): Promise<{ mfaStillOn: boolean }> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.mfaFactor.deleteMany({ where: { userId, type, ...(factorId ? { id: factorId } : {}) } });
+    if (count === 0) throw new AppError("not_found", NOT_SET_UP[type]);
     const left = await tx.mfaFactor.count({ where: { userId, confirmedAt: { not: null } } });
     if (left === 0) await tx.backupCode.deleteMany({ where: { userId } });
     await tx.user.update({
@@ -255,7 +269,18 @@ async function removeFactors(userId: string, type: "totp" | "sms", actor: Actor)
         ...(left === 0 ? { backupCodesEnabled: false } : {}),
       },
     });
-    await recordAuditEvent({ type: "mfa.disabled", actorId: userId, targetId: userId, ip: actor.ip, userAgent: actor.userAgent, data: { factor: type, mfaStillOn: left > 0 } }, tx);
+    await recordAuditEvent(
+      {
+        type: "mfa.disabled",
+        actorId: userId,
+        targetId: userId,
+        ip: actor.ip,
+        userAgent: actor.userAgent,
+        data: { factor: type, mfaStillOn: left > 0, ...(factorId ? { factorId } : {}) },
+      },
+      tx,
+    );
     await emitUserUpdated(tx, userId, actor.now);
+    return { mfaStillOn: left > 0 };
   });
 }

@@ -15,16 +15,28 @@ export {
   type TotpEnrolment,
 } from "./factors";
 export {
+  startSecurityKeyRegistration,
+  finishSecurityKeyRegistration,
+  listSecurityKeys,
+  renameSecurityKey,
+  removeSecurityKey,
+  SECURITY_KEY_DEFAULT_NAME,
+  type SecurityKeySummary,
+} from "./security-keys";
+export {
   secondFactorMethods,
   sendSecondFactorSms,
   verifySecondFactor,
+  securityKeySignInOptions,
   MAX_SECOND_FACTOR_FAILURES,
+  type SecondFactorAnswer,
   type SecondFactorMethods,
 } from "./second-factor";
 export {
   requireRecentVerification,
   reverificationMethods,
   reverify,
+  reverificationSecurityKeyOptions,
   sendReverificationSms,
   sendReverificationEmail,
   type ReverificationMethods,

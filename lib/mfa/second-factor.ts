@@ -20,24 +20,34 @@ import {
   storeVerification,
   VERIFICATION_TTL_MS,
 } from "@/lib/verification";
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { consumeBackupCode, hashBackupCode, looksLikeBackupCode } from "./backup-codes";
+import { proveSecurityKey, securityKeyAuthenticationOptions, spendSecurityKeyUse, type SecurityKeyProof } from "./security-keys";
 import { checkTotp } from "./totp";
 
 /**
  * The second-factor step of a sign-in attempt (S6): after any first factor
  * (password, email code or link, password reset) an MFA user's attempt waits
- * in `needs_second_factor` for 10 minutes. A TOTP code, a backup code or a
- * text-message code completes it through the attempt module, which alone
+ * in `needs_second_factor` for 10 minutes. A TOTP code, a backup code, a
+ * text-message code or a security key completes it through the attempt module, which alone
  * opens the session. Wrong codes: 5 per attempt (then it is void) and 10 per
  * hour per account across attempts.
  */
 export const MAX_SECOND_FACTOR_FAILURES = 5;
 
-export type SecondFactorMethods = { totp: boolean; backupCode: boolean; sms: { phoneHint: string } | null };
+export type SecondFactorMethods = {
+  totp: boolean;
+  backupCode: boolean;
+  sms: { phoneHint: string } | null;
+  /** Issue 19: the user has a security key (keys keep working when the instance stops new ones). */
+  securityKey: boolean;
+  /** What the step opens with: the security key when it is the user's only or most recently added factor, as hosted products do. */
+  preferred: "security_key" | null;
+};
 
 export async function secondFactorMethods(userId: string): Promise<SecondFactorMethods> {
   const [factors, backupCodes, settings] = await Promise.all([
-    db.mfaFactor.findMany({ where: { userId, confirmedAt: { not: null } }, include: { user: false } }),
+    db.mfaFactor.findMany({ where: { userId, confirmedAt: { not: null } }, orderBy: { confirmedAt: "desc" }, select: { type: true, phoneNumberId: true } }),
     db.backupCode.count({ where: { userId, usedAt: null } }),
     getInstanceSettings(),
   ]);
@@ -47,6 +57,8 @@ export async function secondFactorMethods(userId: string): Promise<SecondFactorM
     totp: factors.some((factor) => factor.type === "totp"),
     backupCode: backupCodes > 0,
     sms: phone ? { phoneHint: maskPhoneNumber(phone.phone) } : null,
+    securityKey: factors.some((factor) => factor.type === "security_key"),
+    preferred: factors[0]?.type === "security_key" ? "security_key" : null,
   };
 }
 
@@ -88,9 +100,28 @@ async function smsFactorPhone(userId: string): Promise<string | null> {
   return (await db.phoneNumber.findUnique({ where: { id: factor.phoneNumberId } }))?.phone ?? null;
 }
 
-/** POST /api/auth/mfa/verify: the code completes the attempt (and opens the session) in the browser that asked. */
+/**
+ * "Use your security key": options naming the user's keys (`allowCredentials`), the challenge
+ * bound to this attempt (a challenge of another attempt or ceremony is refused at verify).
+ */
+export async function securityKeySignInOptions(
+  input: { attemptId: string; clientToken: string | null },
+  context: RequestContext,
+): Promise<{ options: PublicKeyCredentialRequestOptionsJSON }> {
+  const now = context.now ?? new Date();
+  const attempt = await pendingAttempt(input.attemptId, input.clientToken, now);
+  if (attempt.secondFactorFailures >= MAX_SECOND_FACTOR_FAILURES) throw voided();
+  return { options: await securityKeyAuthenticationOptions(attempt.userId, { purpose: "second_factor", attemptId: attempt.id }, context) };
+}
+
+/** A code (authenticator app, backup code, text message) or a security key's signed challenge. */
+export type SecondFactorAnswer =
+  | { method: Exclude<SecondFactor, "security_key">; code: string }
+  | { method: "security_key"; response: AuthenticationResponseJSON };
+
+/** POST /api/auth/mfa/verify: the code or key completes the attempt (and opens the session) in the browser that asked. */
 export async function verifySecondFactor(
-  input: { attemptId: string; clientToken: string | null; method: SecondFactor; code: string },
+  input: { attemptId: string; clientToken: string | null } & SecondFactorAnswer,
   context: RequestContext,
 ): Promise<{ status: "complete"; redirectUrl: string | null; session: StartedSession }> {
   const now = context.now ?? new Date();
@@ -100,8 +131,13 @@ export async function verifySecondFactor(
   if (!user) throw attemptGone();
   await assertBudgetLeft(RATE_LIMIT_RULES.secondFactorFailuresPerUser, user.id, "Too many incorrect codes for this account.");
 
-  const code = input.code.trim();
-  const proof = await proveSecondFactor(attempt, user.id, input.method, code, now);
+  const code = input.method === "security_key" ? "" : input.code.trim();
+  const proof =
+    input.method === "security_key"
+      ? await proveSecurityKey(user.id, input.response, { purpose: "second_factor", attemptId: attempt.id }, context).then((key) =>
+          key ? ({ kind: "security_key", key } as const) : null,
+        )
+      : await proveSecondFactor(attempt, user.id, input.method, code, now);
   if (!proof) return failed(attempt, user.id, input.method, context);
 
   const settings = await getInstanceSettings();
@@ -123,6 +159,8 @@ export async function verifySecondFactor(
       if (!(await consumeBackupCode(tx, user.id, code, now))) throw new AppError("verification_used", "That backup code was already used.");
       const remaining = await tx.backupCode.count({ where: { userId: user.id, usedAt: null } });
       await recordAuditEvent({ type: "backup_code.used", actorId: user.id, targetId: attempt.id, ip: context.ip, userAgent: context.userAgent, data: { remaining } }, tx);
+    } else if (proof.kind === "security_key") {
+      await spendSecurityKeyUse(tx, proof.key, now);
     } else {
       await consumeVerification(tx, proof.verificationId, now);
     }
@@ -139,10 +177,17 @@ export async function verifySecondFactor(
 type Proof =
   | { kind: "totp"; factorId: string; step: number }
   | { kind: "backup_code" }
-  | { kind: "sms"; verificationId: string };
+  | { kind: "sms"; verificationId: string }
+  | { kind: "security_key"; key: SecurityKeyProof };
 
 /** Checks the code without spending it; null when it is wrong. */
-async function proveSecondFactor(attempt: Attempt, userId: string, method: SecondFactor, code: string, now: Date): Promise<Proof | null> {
+async function proveSecondFactor(
+  attempt: Attempt,
+  userId: string,
+  method: Exclude<SecondFactor, "security_key">,
+  code: string,
+  now: Date,
+): Promise<Proof | null> {
   if (method === "totp") {
     const factor = await db.mfaFactor.findFirst({ where: { userId, type: "totp", confirmedAt: { not: null } } });
     if (!factor?.secretEncrypted) throw new AppError("not_found", "This account has no authenticator app set up.");
@@ -198,6 +243,11 @@ async function failed(attempt: Attempt, userId: string, method: SecondFactor, co
     throw voided();
   }
   const left = MAX_SECOND_FACTOR_FAILURES - failures;
-  const message = `That code is incorrect. ${left} ${left === 1 ? "try" : "tries"} left.`;
+  const tries = `${left} ${left === 1 ? "try" : "tries"} left.`;
+  if (method === "security_key") {
+    // No field to put it under: the key is not one of this account's, or its answer did not verify.
+    throw new AppError("verification_incorrect", `That security key could not be verified. Use a key you added to this account. ${tries}`);
+  }
+  const message = `That code is incorrect. ${tries}`;
   throw new AppError("verification_incorrect", message, { fields: { code: [message] } });
 }

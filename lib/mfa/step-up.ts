@@ -20,6 +20,10 @@ import {
 } from "@/lib/verification";
 import { consumeBackupCode } from "./backup-codes";
 import { checkTotp } from "./totp";
+import type { Verifier } from "./recent-verification";
+import { proveSecurityKey, securityKeyAuthenticationOptions, spendSecurityKeyUse } from "./security-keys";
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { PasskeyContext } from "@/lib/passkeys/webauthn";
 
 /**
  * Step-up (S6): sensitive actions (change password, change or turn off MFA,
@@ -28,22 +32,8 @@ import { checkTotp } from "./totp";
  * after that the user proves it again with the password or a second factor,
  * and the action they started continues.
  */
-export const STEP_UP_WINDOW_MS = 10 * 60_000;
-
-export type Verifier = { sessionId: string; userId: string };
+export { STEP_UP_WINDOW_MS, requireRecentVerification, type Verifier } from "./recent-verification";
 type Actor = { ip: string | null; userAgent: string | null; now?: Date };
-
-/** The one server-side check every sensitive action calls first. */
-export async function requireRecentVerification(verifier: Verifier, now = new Date()): Promise<void> {
-  const session = await db.session.findFirst({
-    where: { id: verifier.sessionId, userId: verifier.userId, status: "active" },
-    select: { verifiedAt: true },
-  });
-  if (!session) throw new AppError("session_invalid", "Your session has ended. Please sign in again.");
-  if (now.getTime() - session.verifiedAt.getTime() > STEP_UP_WINDOW_MS) {
-    throw new AppError("reverification_required", "For your security, confirm it's you to continue.");
-  }
-}
 
 /** What the step-up prompt can offer this user. */
 export type ReverificationMethods = {
@@ -51,6 +41,8 @@ export type ReverificationMethods = {
   totp: boolean;
   backupCode: boolean;
   sms: { phoneHint: string } | null;
+  /** Issue 19: the user's security keys can confirm it (options from `reverificationSecurityKeyOptions`). */
+  securityKey: boolean;
   /**
    * A code to the primary address: only for accounts with no password and no
    * second factor (OAuth or emailed-code users), which could prove nothing
@@ -77,6 +69,7 @@ export async function reverificationMethods(userId: string): Promise<Reverificat
     totp: factors.some((factor) => factor.type === "totp"),
     backupCode: backupCodes > 0,
     sms: phone ? { phoneHint: maskPhoneNumber(phone.phone) } : null,
+    securityKey: factors.some((factor) => factor.type === "security_key"),
     emailCode: nothingElse && primary ? { emailHint: maskEmail(primary.email) } : null,
   };
 }
@@ -98,7 +91,16 @@ async function reverificationEmail(userId: string): Promise<string | null> {
 
 export type Reverification =
   | { method: "password"; password: string }
-  | { method: "totp" | "backup_code" | "sms" | "email_code"; code: string };
+  | { method: "totp" | "backup_code" | "sms" | "email_code"; code: string }
+  | { method: "security_key"; response: AuthenticationResponseJSON };
+
+/** Options for confirming it with a security key: the user's keys, the challenge bound to the user and to step-up. */
+export async function reverificationSecurityKeyOptions(
+  verifier: Verifier,
+  context: PasskeyContext,
+): Promise<{ options: PublicKeyCredentialRequestOptionsJSON }> {
+  return { options: await securityKeyAuthenticationOptions(verifier.userId, { purpose: "step_up", userId: verifier.userId }, context) };
+}
 
 const wrong = (what: string) =>
   new AppError("verification_incorrect", `That ${what} is incorrect.`, {
@@ -106,7 +108,7 @@ const wrong = (what: string) =>
   });
 
 /** Proves it is still the user; on success the session counts as verified for 10 more minutes. */
-export async function reverify(verifier: Verifier, proof: Reverification, actor: Actor): Promise<{ verifiedAt: string }> {
+export async function reverify(verifier: Verifier, proof: Reverification, actor: Actor & { issuer?: string }): Promise<{ verifiedAt: string }> {
   const now = actor.now ?? new Date();
   // Counts every try: a stolen session must not become a password-guessing oracle.
   await enforceRateLimit(RATE_LIMIT_RULES.reverifyPerUser, verifier.userId, undefined, "Too many tries.");
@@ -137,6 +139,12 @@ export async function reverify(verifier: Verifier, proof: Reverification, actor:
     if (!verification) throw new AppError("verification_expired", "Send a code to your phone first.");
     await checkCode(verification, proof.code.trim(), now);
     await db.$transaction((tx) => consumeVerification(tx, verification.id, now));
+  } else if (proof.method === "security_key") {
+    if (!actor.issuer) throw new AppError("validation_failed", "A security key needs the instance origin.");
+    const context = { ip: actor.ip, userAgent: actor.userAgent, issuer: actor.issuer, now };
+    const key = await proveSecurityKey(user.id, proof.response, { purpose: "step_up", userId: user.id }, context);
+    if (!key) throw new AppError("verification_incorrect", "That security key could not be verified. Use a key you added to this account.");
+    await db.$transaction((tx) => spendSecurityKeyUse(tx, key, now));
   } else if (proof.method === "email_code") {
     const email = await reverificationEmail(user.id);
     if (!email) throw new AppError("forbidden", "Confirm with your password or second factor instead.");

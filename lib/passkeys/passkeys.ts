@@ -1,13 +1,9 @@
 import "server-only";
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -18,40 +14,29 @@ import { getInstanceSettings } from "@/lib/settings";
 import { getUserProfile } from "@/lib/users";
 import { authenticatorName } from "./authenticators";
 import type { PasskeySummary } from "./types";
+import {
+  authenticationOptions,
+  checkAssertion,
+  consumeChallenge,
+  refused,
+  registrationOptions as webauthnRegistrationOptions,
+  storeChallenge,
+  verifyRegistration,
+  type NewPasskeyCredential,
+  type PasskeyContext,
+} from "./webauthn";
 
-export type { PasskeySummary };
+export type { PasskeySummary, PasskeyContext, NewPasskeyCredential };
+export { relyingParty, PASSKEY_CHALLENGE_TTL_MS } from "./webauthn";
 
 /**
- * Passkeys (WebAuthn, S7). @simplewebauthn/server does all the WebAuthn work
- * (CBOR, COSE, signatures); this module keeps the state: challenges that are
- * single use and live 5 minutes, stored server-side, and the credentials
- * (public keys only). The relying party is the instance itself: rp id = the
- * host of the instance origin (AUTH_URL, or the request's origin in dev),
- * expected origin = that origin exactly.
+ * Passkeys (WebAuthn, S7): discoverable, user-verified credentials that sign
+ * in on their own (first factor, counting as two). The ceremonies and the
+ * challenge store are in ./webauthn (shared with security keys, which are a
+ * second factor only and live in MfaFactor, never in this table).
  */
 
-export const PASSKEY_CHALLENGE_TTL_MS = 5 * 60_000;
-const RP_NAME = () => process.env.NEXT_PUBLIC_INSTANCE_NAME?.trim() || "Auth Portal";
 const NAME_MAX = 64;
-
-/** Where the request was made: the instance origin (`RequestContext.issuer`). */
-export type PasskeyContext = { ip: string | null; userAgent: string | null; issuer: string; now?: Date };
-
-/**
- * The relying party: rp id = the instance host, or the parent domain set in
- * `passkeyRpId` when the host is under it (a browser refuses any other);
- * the origin is always the instance's own.
- */
-export function relyingParty(issuer: string, parentDomain: string | null = null): { rpID: string; origin: string } {
-  const url = new URL(issuer);
-  const host = url.hostname;
-  const rpID = parentDomain && (host === parentDomain || host.endsWith(`.${parentDomain}`)) ? parentDomain : host;
-  return { rpID, origin: url.origin };
-}
-
-async function relyingPartyFor(issuer: string) {
-  return relyingParty(issuer, (await getInstanceSettings()).passkeyRpId);
-}
 
 const summary = (row: {
   id: string;
@@ -71,122 +56,14 @@ const summary = (row: {
   lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
 });
 
-// --- challenges -----------------------------------------------------------------------
-
-/** Registration for a signed-in user; sign-in for a sign-in attempt; registration for a passkey sign-up's attempt (S13). */
-type ChallengeOwner =
-  | { purpose: "registration"; userId: string }
-  | { purpose: "authentication"; attemptId: string }
-  | { purpose: "sign_up"; attemptId: string };
-
-async function storeChallenge(challenge: string, owner: ChallengeOwner, now: Date): Promise<void> {
-  // Old challenges are worthless: swept here, so the table stays small without a job.
-  await db.passkeyChallenge.deleteMany({ where: { expiresAt: { lt: now } } });
-  await db.passkeyChallenge.create({
-    data: {
-      id: newId("passkeyChallenge"),
-      challenge,
-      purpose: owner.purpose,
-      userId: owner.purpose === "registration" ? owner.userId : null,
-      attemptId: owner.purpose === "registration" ? null : owner.attemptId,
-      expiresAt: new Date(now.getTime() + PASSKEY_CHALLENGE_TTL_MS),
-      createdAt: now,
-    },
-  });
-}
-
-/** The challenge the browser signed, as it reported it (checked again by the library against ours). */
-function challengeOf(clientDataJSON: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8")) as { challenge?: unknown };
-    if (typeof parsed.challenge === "string" && parsed.challenge.length > 0 && parsed.challenge.length <= 256) return parsed.challenge;
-  } catch {
-    // falls through
-  }
-  throw new AppError("validation_failed", "This passkey response is not valid.");
-}
-
-/**
- * Takes the challenge out of the store (one DELETE, so of two concurrent
- * uses exactly one gets it) before anything is verified: a response is
- * checked against a challenge at most once, right or wrong.
- */
-async function consumeChallenge(clientDataJSON: string, owner: ChallengeOwner, now: Date): Promise<string> {
-  const challenge = challengeOf(clientDataJSON);
-  const row = await db.passkeyChallenge.findUnique({ where: { challenge } });
-  const owned =
-    row &&
-    row.purpose === owner.purpose &&
-    (owner.purpose === "registration" ? row.userId === owner.userId : row.attemptId === owner.attemptId);
-  const used = () => new AppError("verification_used", "This passkey request was already used. Try again.");
-  if (!row || !owned) throw used();
-  const { count } = await db.passkeyChallenge.deleteMany({ where: { id: row.id } });
-  if (count !== 1) throw used();
-  if (row.expiresAt <= now) throw new AppError("verification_expired", "This passkey request has expired. Try again.");
-  return row.challenge;
-}
-
-const refused = () => new AppError("invalid_credentials", "This passkey could not be verified.");
-
 // --- registration ---------------------------------------------------------------------
 
-/** Options for `startRegistration` of a new passkey for `user` (whose id is the user handle). */
-async function registrationOptions(
+/** Options for `startRegistration` of a new passkey: discoverable (sign in without typing an address) and user-verified (two factors). */
+function registrationOptions(
   user: { id: string; name: string; displayName: string; existing: { credentialId: string; transports: string[] }[] },
   context: PasskeyContext,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const { rpID } = await relyingPartyFor(context.issuer);
-  return generateRegistrationOptions({
-    rpName: RP_NAME(),
-    rpID,
-    userName: user.name,
-    userDisplayName: user.displayName,
-    // The user handle the authenticator returns at sign-in: our user id.
-    userID: new TextEncoder().encode(user.id),
-    attestationType: "none",
-    excludeCredentials: user.existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
-    // Discoverable (sign in without typing an address) and user-verified (it counts as two factors).
-    authenticatorSelection: { residentKey: "required", userVerification: "required" },
-    timeout: PASSKEY_CHALLENGE_TTL_MS,
-  });
-}
-
-/** A registration response checked against its challenge and this relying party; nothing stored yet. */
-export type NewPasskeyCredential = {
-  credentialId: string;
-  publicKey: Uint8Array;
-  counter: number;
-  transports: string[];
-  deviceType: string;
-  backedUp: boolean;
-  aaguid: string;
-};
-
-async function verifyRegistration(response: RegistrationResponseJSON, expectedChallenge: string, context: PasskeyContext): Promise<NewPasskeyCredential> {
-  const { rpID, origin } = await relyingPartyFor(context.issuer);
-  let verification;
-  try {
-    verification = await verifyRegistrationResponse({
-      response,
-      expectedChallenge,
-      expectedOrigin: origin,
-      expectedRPID: rpID,
-      requireUserVerification: true,
-    });
-  } catch {
-    throw refused();
-  }
-  if (!verification.verified) throw refused();
-  const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
-  return {
-    credentialId: credential.id,
-    publicKey: credential.publicKey,
-    counter: credential.counter,
-    transports: credential.transports ?? [],
-    deviceType: credentialDeviceType,
-    backedUp: credentialBackedUp,
-    aaguid,
-  };
+  return webauthnRegistrationOptions(user, { residentKey: "required", userVerification: "required" }, context);
 }
 
 /** Stores a verified credential (public key only) for `userId`, audited `passkey.added`, in the caller's transaction. */
@@ -298,14 +175,7 @@ export async function passkeyAuthenticationOptions(
   attemptId: string,
   context: PasskeyContext,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const now = context.now ?? new Date();
-  const options = await generateAuthenticationOptions({
-    rpID: (await relyingPartyFor(context.issuer)).rpID,
-    userVerification: "required",
-    timeout: PASSKEY_CHALLENGE_TTL_MS,
-  });
-  await storeChallenge(options.challenge, { purpose: "authentication", attemptId }, now);
-  return options;
+  return authenticationOptions({ userVerification: "required" }, { purpose: "authentication", attemptId }, context);
 }
 
 export type VerifiedPasskey = { passkeyId: string; userId: string; userVerified: boolean };
@@ -314,7 +184,8 @@ export type VerifiedPasskey = { passkeyId: string; userId: string; userVerified:
  * Checks a sign-in assertion against the attempt's challenge and the stored
  * credential. The user is the credential's owner, and the authenticator's user
  * handle must name that same user. A counter that does not grow is a cloned
- * authenticator: refused and audited.
+ * authenticator: refused and audited. Only the Passkey table is searched: a
+ * security key (MfaFactor) never signs anyone in as a first factor.
  */
 export async function verifyPasskeyAssertion(
   input: { attemptId: string; response: AuthenticationResponseJSON },
@@ -327,39 +198,24 @@ export async function verifyPasskeyAssertion(
   const userHandle = input.response.response.userHandle;
   if (userHandle && Buffer.from(userHandle, "base64url").toString("utf8") !== passkey.userId) throw refused();
 
-  const { rpID, origin } = await relyingPartyFor(context.issuer);
-  let verification;
-  try {
-    verification = await verifyAuthenticationResponse({
-      response: input.response,
-      expectedChallenge,
-      expectedOrigin: origin,
-      expectedRPID: rpID,
-      // Counter 0 here: the counter check is ours below, so a regression is audited, not just refused.
-      credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: 0, transports: passkey.transports },
-      requireUserVerification: true,
-    });
-  } catch {
-    throw refused();
-  }
-  if (!verification.verified) throw refused();
-  const { newCounter, userVerified, credentialBackedUp } = verification.authenticationInfo;
-  const stored = Number(passkey.counter);
-  // 0 and 0: an authenticator without a counter (synced passkeys). Otherwise it must grow.
-  if ((newCounter > 0 || stored > 0) && newCounter <= stored) {
+  const { newCounter, userVerified, backedUp, counterRegressed } = await checkAssertion(
+    { response: input.response, expectedChallenge, credential: passkey, requireUserVerification: true },
+    context,
+  );
+  if (counterRegressed) {
     await recordAuditEvent({
       type: "passkey.counter_regression",
       targetId: passkey.userId,
       ip: context.ip,
       userAgent: context.userAgent,
-      data: { passkeyId: passkey.id, storedCounter: stored, receivedCounter: newCounter },
+      data: { passkeyId: passkey.id, storedCounter: Number(passkey.counter), receivedCounter: newCounter },
     });
     throw refused();
   }
   // Conditional on the counter read above: of two concurrent uses of one signature counter, one wins.
   const { count } = await db.passkey.updateMany({
     where: { id: passkey.id, counter: passkey.counter },
-    data: { counter: BigInt(newCounter), backedUp: credentialBackedUp, lastUsedAt: now },
+    data: { counter: BigInt(newCounter), backedUp, lastUsedAt: now },
   });
   if (count !== 1) throw refused();
   return { passkeyId: passkey.id, userId: passkey.userId, userVerified };

@@ -40,3 +40,5 @@ export const authenticationResponseSchema = z.object({
 });
 
 export const passkeyNameField = z.string().trim().min(1, "Give the passkey a name.").max(64, "At most 64 characters.");
+
+export const securityKeyNameField = z.string().trim().min(1, "Give the security key a name.").max(64, "At most 64 characters.");

@@ -94,6 +94,9 @@ export const ROUTE_RULES: Readonly<Record<string, readonly RateLimitRule[]>> = {
   "/api/auth/password-reset/complete": [R.verifyPerIp],
   "/api/auth/mfa/verify": [R.verifyPerIp],
   "/api/auth/mfa/sms/send": [R.sendPerIp],
+  // Security keys (issue 19): options make a challenge, as passkey options do.
+  "/api/auth/mfa/security-key/options": [R.verifyPerIp],
+  "/api/auth/reverify/security-key/options": [R.verifyPerIp],
   "/api/auth/reverify": [R.verifyPerIp],
   "/api/auth/reverify/sms/send": [R.sendPerIp],
   "/api/auth/reverify/email/send": [R.sendPerIp],

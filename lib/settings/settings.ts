@@ -79,6 +79,11 @@ const fields = {
    */
   totpSecondFactor: z.boolean(),
   /**
+   * Issue 19: security keys (WebAuthn credentials that are a second factor only) next to TOTP and SMS.
+   * Same semantics as `totpSecondFactor`: off refuses new keys; keys already added keep verifying.
+   */
+  securityKeySecondFactor: z.boolean(),
+  /**
    * S4: what verification emails (sign-up, an added address) carry. "code" refuses the link,
    * "link" refuses the code, even from an email sent before the change.
    */
@@ -222,6 +227,7 @@ export function instanceSettingsDefaults(config: Pick<Config, "AUTH_SESSION_MAX_
     emailLinkCrossDevice: false,
     smsSecondFactor: false,
     totpSecondFactor: true,
+    securityKeySecondFactor: true,
     verificationEmailContent: "both",
     emailCodeSignIn: true,
     passwordSignIn: true,

@@ -280,7 +280,7 @@ export async function abandonAttempt(tx: Tx, attempt: Pick<Attempt, "kind" | "id
 export type SignInUser = { id: string; role: "user" | "admin"; banned: boolean; mfaEnabled: boolean };
 
 /** How the second factor was proved (S6). */
-export type SecondFactor = "totp" | "backup_code" | "sms";
+export type SecondFactor = "totp" | "backup_code" | "sms" | "security_key";
 
 export type SignInOutcome =
   | { status: "complete"; attemptId: string; userId: string; role: "user" | "admin"; opened: OpenedSession }

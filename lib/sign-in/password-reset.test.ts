@@ -102,7 +102,7 @@ describe("forgot password (S3, S4)", () => {
     expect(done.json).toEqual({
       status: "needs_second_factor",
       attemptId: expect.stringMatching(/^sia_/),
-      methods: { totp: false, backupCode: false, sms: null },
+      methods: { totp: false, backupCode: false, sms: null, securityKey: false, preferred: null },
     });
     expect(jar.values.has(SESSION_COOKIE)).toBe(false);
     const attempt = await db.signInAttempt.findUniqueOrThrow({ where: { id: done.json.attemptId } });

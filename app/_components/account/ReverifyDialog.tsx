@@ -14,7 +14,8 @@ import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, Di
 import { withSession, type CodeSent, type EmailCodeSent, type ReverifyMethods } from "./account-api";
 import { useCountdown } from "../useCountdown";
 
-type Method = "password" | "totp" | "backup_code" | "sms" | "email_code";
+type Method = "password" | "totp" | "backup_code" | "sms" | "email_code" | "security_key";
+type AuthenticationOptions = Parameters<typeof import("@simplewebauthn/browser").startAuthentication>[0]["optionsJSON"];
 /** Methods whose code we send first (a text, or an email for accounts with nothing else). */
 type SentMethod = "sms" | "email_code";
 const isSent = (method: Method): method is SentMethod => method === "sms" || method === "email_code";
@@ -25,12 +26,14 @@ const SWITCH_LABELS: Record<Method, string> = {
   backup_code: "Use a backup code",
   sms: "Text me a code",
   email_code: "Email me a code",
+  security_key: "Use your security key",
 };
 
 function offered(methods: ReverifyMethods): Method[] {
   const all: [Method, boolean][] = [
     ["password", methods.password],
     ["totp", methods.totp],
+    ["security_key", methods.securityKey],
     ["sms", methods.sms !== null],
     ["backup_code", methods.backupCode],
     ["email_code", methods.emailCode !== null],
@@ -196,9 +199,37 @@ function ReverifyForm({ onVerified }: { onVerified: () => void }) {
     inputRef.current?.focus();
   }
 
+  /** The user's keys as options, the browser's prompt, then the signed answer (single use, bound to this user's step-up). */
+  async function verifyWithKey() {
+    if (verifying.current) return;
+    verifying.current = true;
+    setBusy("verify");
+    setFormError(null);
+    try {
+      const [{ startAuthentication }, started] = await Promise.all([
+        import("@simplewebauthn/browser"),
+        withSession(() => postJson<{ options: AuthenticationOptions }>("/api/auth/reverify/security-key/options", {})),
+      ]);
+      if (!started.ok) return setFormError(started.formError);
+      let response;
+      try {
+        response = await startAuthentication({ optionsJSON: started.data.options });
+      } catch {
+        return setFormError("No security key answered: it was cancelled or timed out. Try again.");
+      }
+      const result = await withSession(() => postJson<{ verifiedAt: string }>("/api/auth/reverify", { method: "security_key", response }));
+      if (result.ok) return onVerified();
+      setFormError(result.formError);
+    } finally {
+      verifying.current = false;
+      setBusy(null);
+    }
+  }
+
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    void verify(value);
+    if (method === "security_key") void verifyWithKey();
+    else void verify(value);
   }
 
   const needsSend = isSent(method) && !sentTo[method];
@@ -237,6 +268,8 @@ function ReverifyForm({ onVerified }: { onVerified: () => void }) {
           onChange={(event) => onChange(event.target.value)}
           error={fieldError}
         />
+      ) : method === "security_key" ? (
+        <p className="text-sm text-muted-foreground">Insert your security key and touch it, or use your device’s screen lock, when your browser asks.</p>
       ) : needsSend ? (
         <p className="text-sm text-muted-foreground">
           {method === "sms" ? `We will text a 6-digit code to ${methods.sms?.phoneHint}.` : `We will email a 6-digit code to ${methods.emailCode?.emailHint}.`}

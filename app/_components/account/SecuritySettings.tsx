@@ -12,6 +12,8 @@ import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
 import type { PasskeySummary } from "@/lib/passkeys/types";
 import { Section, SectionRow, StatusBadge } from "./Section";
+import { SecurityKeysSection } from "./SecurityKeysSection";
+import type { SecurityKeySummary } from "@/lib/mfa/security-key-types";
 import { SmsSection } from "./SmsSection";
 import { StepUpProvider, useStepUp } from "./step-up";
 import { TotpSetup } from "./TotpSetup";
@@ -27,6 +29,8 @@ type Props = {
   passkeys: PasskeySummary[];
   /** The instance setting (S8): off hides "Add a passkey"; passkeys already added stay listed to be removed. */
   passkeysEnabled: boolean;
+  /** Security keys (second factor only, issue 19). */
+  securityKeys: SecurityKeySummary[];
 };
 
 /** The client side of /account/security: one step-up prompt and one toast region for every section. */
@@ -38,7 +42,7 @@ export function SecuritySettings(props: Props) {
   );
 }
 
-function SecuritySections({ initialStatus, hasPassword, account, minScore, minLength, passkeys, passkeysEnabled }: Props) {
+function SecuritySections({ initialStatus, hasPassword, account, minScore, minLength, passkeys, passkeysEnabled, securityKeys }: Props) {
   const [status, setStatus] = useState(initialStatus);
   const [freshCodes, setFreshCodes] = useState<string[] | null>(null);
 
@@ -63,6 +67,9 @@ function SecuritySections({ initialStatus, hasPassword, account, minScore, minLe
         <TwoStepSection status={status} reload={reload} factorEnabled={factorEnabled} freshCodes={freshCodes} setFreshCodes={setFreshCodes} account={account} />
       ) : null}
       {status.sms.available || status.sms.enabled ? <SmsSection status={status} reload={reload} factorEnabled={factorEnabled} /> : null}
+      {status.securityKey.available || status.securityKey.count > 0 ? (
+        <SecurityKeysSection status={status} initialKeys={securityKeys} reload={reload} factorEnabled={factorEnabled} />
+      ) : null}
       {passkeysEnabled || passkeys.length > 0 ? <PasskeysSection passkeys={passkeys} canAdd={passkeysEnabled} /> : null}
       <PasswordSection hasPassword={hasPassword} account={account} minScore={minScore} minLength={minLength} />
     </div>
@@ -125,13 +132,13 @@ function TwoStepSection({
   }
 
   const { remaining, low } = status.backupCodes;
-  const lastFactor = status.totp.enabled && !status.sms.enabled;
+  const lastFactor = status.totp.enabled && !status.sms.enabled && status.securityKey.count === 0;
 
   return (
     <Section
       id="two-step"
       title="Two-step verification"
-      description="After your password or an emailed code, sign-in asks for a second step: a code from your authenticator app, a text message or a backup code."
+      description="After your password or an emailed code, sign-in asks for a second step: a code from your authenticator app, a text message, a security key or a backup code."
       aside={<StatusBadge on={status.enabled} />}
       error={error}
     >
@@ -147,7 +154,7 @@ function TwoStepSection({
                 description={
                   lastFactor
                     ? "This turns off two-step verification: signing in will only need your password or an emailed code, and your backup codes stop working."
-                    : "Sign-in will ask for a text-message code or a backup code instead."
+                    : "Sign-in will ask for your other second factor or a backup code instead."
                 }
                 confirmLabel="Remove app"
                 loading={busy === "disable"}

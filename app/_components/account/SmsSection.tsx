@@ -63,8 +63,8 @@ export function SmsSection({
               trigger="Turn off"
               title="Stop sending codes by text message?"
               description={
-                status.totp.enabled
-                  ? "Sign-in will ask for a code from your authenticator app or a backup code."
+                status.totp.enabled || status.securityKey.count > 0
+                  ? "Sign-in will ask for your other second factor or a backup code."
                   : "This turns off two-step verification: signing in will only need your password or an emailed code, and your backup codes stop working."
               }
               confirmLabel="Turn off"

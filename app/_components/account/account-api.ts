@@ -7,6 +7,8 @@ export type MfaStatus = {
   totp: { available: boolean; enabled: boolean };
   sms: { available: boolean; enabled: boolean; phoneHint: string | null; pendingPhoneHint: string | null };
   backupCodes: { remaining: number; low: boolean };
+  /** `available`: new security keys allowed (S8); keys already added stay usable and removable. */
+  securityKey: { available: boolean; count: number };
 };
 
 export type TotpEnrolment = { factorId: string; secret: string; uri: string; qrSvg: string };
@@ -18,6 +20,7 @@ export type ReverifyMethods = {
   totp: boolean;
   backupCode: boolean;
   sms: { phoneHint: string } | null;
+  securityKey: boolean;
   /** Only for accounts with no password and no second factor: a code to the primary address. */
   emailCode: { emailHint: string } | null;
 };

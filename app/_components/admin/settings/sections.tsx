@@ -9,7 +9,7 @@ import { GroupError, NumberField, parseWholeNumber, SwitchRow } from "./fields";
 /** Mirrors lib/settings/sign-in-methods.ts: checked here first, the server checks again. */
 const NO_SIGN_IN_METHOD = "Keep at least one way to sign in turned on (password, email code, email link or OAuth), or nobody could sign in, admins included.";
 
-const SIGN_IN_KEYS = ["passwordSignIn", "emailCodeSignIn", "emailLinkSignIn", "oauthSignIn", "passkeySignIn", "smsSecondFactor", "totpSecondFactor"] as const;
+const SIGN_IN_KEYS = ["passwordSignIn", "emailCodeSignIn", "emailLinkSignIn", "oauthSignIn", "passkeySignIn", "smsSecondFactor", "totpSecondFactor", "securityKeySecondFactor"] as const;
 
 /** Sign-in methods (S8): the first factors, each hidden on the sign-in page and refused by the server when off. */
 export function SignInMethodsSection({ oauthProviderCount }: { oauthProviderCount: number }) {
@@ -97,7 +97,9 @@ export function SignInMethodsSection({ oauthProviderCount }: { oauthProviderCoun
             removed.{" "}
             {draft.smsSecondFactor
               ? "Text-message codes remain for two-step verification."
-              : "With text-message codes off too, new users have no two-step verification except passkeys."}
+              : draft.securityKeySecondFactor
+                ? "Security keys remain for two-step verification."
+                : "With text-message codes and security keys off too, new users have no two-step verification except passkeys."}
           </Notice>
         ) : null}
         <SwitchRow
@@ -107,6 +109,16 @@ export function SignInMethodsSection({ oauthProviderCount }: { oauthProviderCoun
           checked={draft.smsSecondFactor}
           onCheckedChange={set("smsSecondFactor")}
         />
+        <SwitchRow
+          id={`${id}-security-key`}
+          label="Security keys as a second factor"
+          description="Users may add a security key (a YubiKey, or their device's screen lock) for two-step verification. It never signs in on its own."
+          checked={draft.securityKeySecondFactor}
+          onCheckedChange={set("securityKeySecondFactor")}
+        />
+        {!draft.securityKeySecondFactor ? (
+          <Notice tone="warning">Nobody can add a new security key. Keys already added keep working at sign-in and can still be removed.</Notice>
+        ) : null}
       </div>
     </SettingsCard>
   );
