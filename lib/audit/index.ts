@@ -100,17 +100,24 @@ export type AuditEventInput = {
   data?: Record<string, unknown>;
 };
 
+function auditRow(event: AuditEventInput) {
+  return {
+    id: newId("audit"),
+    type: event.type,
+    actorId: event.actorId ?? null,
+    targetId: event.targetId ?? null,
+    ip: event.ip ?? null,
+    userAgent: event.userAgent?.slice(0, 512) ?? null,
+    data: (event.data ?? {}) as object,
+  };
+}
+
 /** Records an audit event; pass `tx` to write it in the same transaction as the action. */
 export async function recordAuditEvent(event: AuditEventInput, tx: Tx = db): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      id: newId("audit"),
-      type: event.type,
-      actorId: event.actorId ?? null,
-      targetId: event.targetId ?? null,
-      ip: event.ip ?? null,
-      userAgent: event.userAgent?.slice(0, 512) ?? null,
-      data: (event.data ?? {}) as object,
-    },
-  });
+  await tx.auditEvent.create({ data: auditRow(event) });
+}
+
+/** Records several audit events with one statement (a batch of accounts made at once, lib/users createUsers). */
+export async function recordAuditEvents(events: AuditEventInput[], tx: Tx = db): Promise<void> {
+  if (events.length > 0) await tx.auditEvent.createMany({ data: events.map(auditRow) });
 }

@@ -10,9 +10,8 @@ import { exportedDigests } from "@/lib/password/testing/exported-digests";
 import { makeRequest } from "@/test/http";
 
 const OLD_PASSWORD = "ten-thousand-lanterns-3";
-// 2,000 rows in the default suite (about 25 s here); IMPORT_TEST_ROWS=10000 runs the 10k file
-// (measured 122 s on this 2-core machine: Prisma's per-statement cost, docs/importing.md).
-const ROWS = Number(process.env.IMPORT_TEST_ROWS ?? 2_000);
+// The 10k-row file (each import run takes about 15 s on the 2-core test machine: docs/importing.md).
+const ROWS = 10_000;
 const signIn = (email: string, password: string) => signInRoute(makeRequest("/api/auth/sign-in", { body: { email, password } }));
 
 /** The real command, in its own process, on this file's database. */

@@ -4,6 +4,9 @@ import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { db } from "@/lib/db";
 import { exportedDigests } from "@/lib/password/testing/exported-digests";
 import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { USERNAME_TAKEN_MESSAGE } from "@/lib/users/username";
+import type { WebhookEventPayload } from "@/lib/webhooks";
+import { createTestEndpoint } from "@/lib/webhooks/testing/receiver";
 import { signedUpUser } from "@/test/fixtures";
 import { makeRequest } from "@/test/http";
 import { importUsers, importUsersFromFile, readImportFile } from ".";
@@ -186,6 +189,91 @@ describe("importUsers: the import shape", () => {
     expect(summary.failed.map((failure) => failure.row)).toEqual([2]);
     expect(await userByExternalId(externalId)).toBeNull();
     expect(await db.emailAddress.count({ where: { emailNormalized: email } })).toBe(0);
+  });
+});
+
+describe("importUsers: a batch is written together, a bad row in it is left out alone", () => {
+  const NEVER_CALLED = "http://127.0.0.1:9/webhooks"; // nothing is drained here
+
+  /** The webhook events of `type` queued for `endpointId`, by the user they carry. */
+  async function webhookUserIds(endpointId: string, type: "user.created" | "user.updated") {
+    const rows = await db.outboxMessage.findMany({ where: { channel: "webhook", to: endpointId, template: type } });
+    return rows.map((row) => ((row.payload as WebhookEventPayload).data as { id: string }).id);
+  }
+
+  it("new users: rows the database refuses in the middle of a batch fail with their row number; every other row is made once, audited and emitted once", async () => {
+    const taken = await signedUpUser();
+    const tag = `b${Date.now().toString(36)}`;
+    const holder = unique("holder");
+    await importUsers([record(1, { external_id: holder.externalId, email_addresses: [{ email_address: holder.email, verified: true }], username: `${tag}_held` })]);
+    const endpoint = await createTestEndpoint(NEVER_CALLED);
+    try {
+      const users = Array.from({ length: 120 }, (_, index) => unique(`batch-${index}`));
+      const rows = users.map((user, index) => ({
+        external_id: user.externalId,
+        email_addresses: [{ email_address: user.email, verified: true }],
+        first_name: "Batch",
+        last_name: String(index),
+      })) as Record<string, unknown>[];
+      rows[10]!.email_addresses = [{ email_address: taken.email, verified: true }]; // held by a user who signed up: the unique index refuses
+      rows[57]!.username = `${tag}_held`; // held by the user imported above
+      rows[80]!.username = `${tag}_twice`; // two rows of one batch with one username: the first keeps it
+      rows[81]!.username = `${tag}_twice`;
+      // One transaction for all 120 (concurrency 1): the refusals happen inside one batch.
+      const summary = await importUsers(rows.map((data, index) => record(index + 2, data)), { concurrency: 1 });
+
+      expect(summary).toMatchObject({ total: 120, created: 117, updated: 0, unchanged: 0 });
+      expect(summary.failed.map((failure) => [failure.row, failure.externalId, failure.message])).toEqual([
+        [12, users[10]!.externalId, expect.stringMatching(/already in use/)],
+        [59, users[57]!.externalId, USERNAME_TAKEN_MESSAGE],
+        [83, users[81]!.externalId, USERNAME_TAKEN_MESSAGE],
+      ]);
+      const made = await db.user.findMany({ where: { externalId: { in: users.map((user) => user.externalId) } }, include: { emailAddresses: true } });
+      expect(made.map((user) => user.externalId).sort()).toEqual(users.filter((_, index) => ![10, 57, 81].includes(index)).map((user) => user.externalId).sort());
+      for (const user of made) {
+        expect(user.emailAddresses).toHaveLength(1);
+        expect(user.primaryEmailAddressId).toBe(user.emailAddresses[0]!.id);
+      }
+      expect(made.find((user) => user.externalId === users[80]!.externalId)!.username).toBe(`${tag}_twice`);
+      expect(await db.emailAddress.count({ where: { emailNormalized: taken.email } })).toBe(1);
+
+      const ids = made.map((user) => user.id).sort();
+      const audited = await db.auditEvent.findMany({ where: { type: "user.created", targetId: { in: ids } }, select: { targetId: true, data: true } });
+      expect(audited.map((event) => event.targetId).sort()).toEqual(ids);
+      for (const event of audited) expect(event.data).toMatchObject({ method: "import", emailVerified: true });
+      expect((await webhookUserIds(endpoint.id, "user.created")).sort()).toEqual(ids);
+    } finally {
+      await db.webhookEndpoint.delete({ where: { id: endpoint.id } });
+    }
+  });
+
+  it("known users: an update the database refuses fails alone; the others are updated, audited and emitted once each", async () => {
+    const taken = await signedUpUser();
+    const users = Array.from({ length: 60 }, (_, index) => unique(`update-${index}`));
+    const rows = users.map((user) => ({ external_id: user.externalId, email_addresses: [{ email_address: user.email, verified: true }], first_name: "Before" }));
+    expect(await importUsers(rows.map((data, index) => record(index + 1, data)))).toMatchObject({ created: 60, failed: [] });
+
+    const endpoint = await createTestEndpoint(NEVER_CALLED);
+    try {
+      const changed = rows.map((data) => ({ ...data, first_name: "After" }));
+      changed[33] = { ...changed[33]!, email_addresses: [...changed[33]!.email_addresses, { email_address: taken.email, verified: true }] };
+      const summary = await importUsers(changed.map((data, index) => record(index + 1, data)), { concurrency: 1 });
+      expect(summary).toMatchObject({ total: 60, created: 0, updated: 59, unchanged: 0 });
+      expect(summary.failed.map((failure) => [failure.row, failure.externalId, failure.message])).toEqual([[34, users[33]!.externalId, expect.stringMatching(/already in use/)]]);
+
+      const after = await db.user.findMany({ where: { externalId: { in: users.map((user) => user.externalId) } }, select: { id: true, externalId: true, firstName: true } });
+      expect(after).toHaveLength(60);
+      const updated = after.filter((user) => user.externalId !== users[33]!.externalId);
+      for (const user of updated) expect(user.firstName).toBe("After");
+      expect(after.find((user) => user.externalId === users[33]!.externalId)!.firstName).toBe("Before");
+      const ids = updated.map((user) => user.id).sort();
+      const audited = await db.auditEvent.findMany({ where: { type: "user.updated", targetId: { in: after.map((user) => user.id) } }, select: { targetId: true, data: true } });
+      expect(audited.map((event) => event.targetId).sort()).toEqual(ids);
+      for (const event of audited) expect(event.data).toEqual({ via: "import", fields: ["firstName"] });
+      expect((await webhookUserIds(endpoint.id, "user.updated")).sort()).toEqual(ids);
+    } finally {
+      await db.webhookEndpoint.delete({ where: { id: endpoint.id } });
+    }
   });
 });
 

@@ -38,6 +38,8 @@ describe("the sign-in attempt module (S2: one path to a session)", () => {
   it("is the only caller of openSession and createUser", () => {
     expect(callersOf("openSession")).toEqual([path.join("lib", "sign-in", "attempts.ts")]);
     expect(callersOf("createUser")).toEqual([path.join("lib", "sign-in", "attempts.ts")]);
+    // Its batch form (an import's rows): only here and in createUser itself.
+    expect(callersOf("createUsers").sort()).toEqual([path.join("lib", "sign-in", "attempts.ts"), path.join("lib", "users", "create-user.ts")]);
   });
 
   it("records where the attempt was started and binds it to the browser's client", async () => {

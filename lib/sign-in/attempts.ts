@@ -9,6 +9,7 @@ import {
   AccessPolicyError,
   anyBlocked,
   createUser,
+  createUsers,
   isAdminEmail,
   SIGN_IN_BLOCKED_MESSAGE,
   type AccessPolicySettings,
@@ -439,6 +440,15 @@ export function createAccountWithoutSignUp(
   context: { ip: string | null; userAgent: string | null; now?: Date },
 ): Promise<{ userId: string; emailAddressId: string | null; role: "user" | "admin" }> {
   return createUser(tx, { ...input, signUpPolicy: { skip: "created_by_admin" } }, context);
+}
+
+/** `createAccountWithoutSignUp` for a batch (an import, lib/import): the one `createUser`'s batch form, `createUsers`. */
+export function createAccountsWithoutSignUp(
+  tx: Tx,
+  inputs: Omit<NewUser, "signUpPolicy">[],
+  context: { ip: string | null; userAgent: string | null; now?: Date },
+): Promise<{ userId: string; emailAddressId: string | null; role: "user" | "admin" }[]> {
+  return createUsers(tx, inputs.map((input) => ({ ...input, signUpPolicy: { skip: "created_by_admin" } as const })), context);
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 export { signInWithPassword, LOCKOUT_THRESHOLD, LOCKOUT_DURATION_MS, type SignInResult } from "./password-sign-in";
-export { createAccountWithoutSignUp } from "./attempts";
+export { createAccountWithoutSignUp, createAccountsWithoutSignUp } from "./attempts";
 export {
   EMAIL_ATTEMPT_TTL_MS,
   PASSWORD_ATTEMPT_TTL_MS,

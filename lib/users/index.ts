@@ -1,7 +1,7 @@
 import "server-only";
 export { normalizeEmail, isAdminEmail } from "./email";
 export { findAccountByEmail, getUserProfile, type UserProfile, type AccountByEmail } from "./queries";
-export { createUser, linkExternalAccount, EMAIL_TAKEN_MESSAGE, PHONE_TAKEN_MESSAGE, type NewUser, type ExternalIdentity } from "./create-user";
+export { createUser, createUsers, linkExternalAccount, EMAIL_TAKEN_MESSAGE, PHONE_TAKEN_MESSAGE, type NewUser, type ExternalIdentity } from "./create-user";
 export {
   assertSignUpAllowed,
   assertPhoneSignUpAllowed,

@@ -119,3 +119,13 @@ export async function readUserResource(client: Tx, userId: string): Promise<User
   const user = await client.user.findUnique({ where: { id: userId }, select: USER_RESOURCE_SELECT });
   return user ? toUserResource(user) : null;
 }
+
+/** Reads users as resources, in the order of `userIds` (the gone ones left out), with one query. */
+export async function readUserResources(client: Tx, userIds: string[]): Promise<UserResource[]> {
+  const users = await client.user.findMany({ where: { id: { in: userIds } }, select: USER_RESOURCE_SELECT });
+  const byId = new Map(users.map((user) => [user.id, user]));
+  return userIds.flatMap((id) => {
+    const user = byId.get(id);
+    return user ? [toUserResource(user)] : [];
+  });
+}

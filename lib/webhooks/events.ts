@@ -84,6 +84,21 @@ export async function emitWebhookEvent(
 }
 
 /**
+ * `emitWebhookEvent` for many changes of one type at once (a batch of
+ * accounts made together, lib/users createUsers): one endpoint lookup and one
+ * insert for all, still ONE event (its own message id) per item. `data` runs
+ * only when some endpoint wants the type; null items emit nothing. Returns the
+ * message ids written.
+ */
+export async function emitWebhookEvents(tx: Tx, type: WebhookEventType, data: () => Promise<unknown[]>, now = new Date()): Promise<string[]> {
+  const endpoints = await subscribedEndpoints(tx, type);
+  if (endpoints.length === 0) return [];
+  const events = (await data()).filter((item) => item !== null && item !== undefined).map((item) => newWebhookEvent(type, item, now));
+  await enqueueEvents(tx, endpoints.map((endpoint) => endpoint.id), events, now);
+  return events.map((event) => event.msgId);
+}
+
+/**
  * The database round trip of an emit that found no endpoint to write for:
  * a path that must cost what its twin costs (S10 timing, `enqueueNothing`)
  * looks the endpoints up and writes nothing.

@@ -46,6 +46,7 @@ export {
 } from "./url-guard";
 export {
   emitWebhookEvent,
+  emitWebhookEvents,
   emitUserUpdated,
   emitSessionEvents,
   emitNothing,
