@@ -72,15 +72,19 @@ export async function memoryOverTime({ baseUrl, pid, seconds, sampleMs = 5_000, 
 
   // RSS: the mean of the samples in the 15 s after warm-up vs the last 15 s. The heap goes up and
   // down with each collection: its lowest sample (just after one) in the minute after warm-up vs
-  // in the last minute.
+  // in the last minute (shorter windows in a short run).
+  // The two windows never overlap: each at most a third of the time after warm-up.
   const within = (from, to) => samples.filter((s) => s.atS >= from && s.atS <= to);
   const end = samples.at(-1).atS;
+  const third = (end - warmUpSeconds) / 3;
+  const rssWindow = Math.min(15, third);
+  const heapWindow = Math.min(60, third);
   const mean = (list, key) => list.reduce((sum, s) => sum + s[key], 0) / list.length;
   const lowest = (list, key) => Math.min(...list.map((s) => s[key]));
-  const early = within(warmUpSeconds, warmUpSeconds + 15);
-  const late = within(end - 15, end);
-  const earlyHeap = within(warmUpSeconds, warmUpSeconds + 60).filter((s) => s.heapUsed !== null);
-  const lateHeap = within(end - 60, end).filter((s) => s.heapUsed !== null);
+  const early = within(warmUpSeconds, warmUpSeconds + rssWindow);
+  const late = within(end - rssWindow, end);
+  const earlyHeap = within(warmUpSeconds, warmUpSeconds + heapWindow).filter((s) => s.heapUsed !== null);
+  const lateHeap = within(end - heapWindow, end).filter((s) => s.heapUsed !== null);
   const mb = (bytes) => Number((bytes / 2 ** 20).toFixed(1));
   const loads = { pageViews: pages, refreshes, signIns };
   const summary = Object.fromEntries(
