@@ -32,6 +32,8 @@ export type NewUser = {
   metadata?: { publicMetadata?: Record<string, unknown>; privateMetadata?: Record<string, unknown>; unsafeMetadata?: Record<string, unknown> };
   /** How the account was made, for the audit log: "password", "email_code", "email_link", ... */
   method: string;
+  /** The user's id in the team's own system (the backend API's `external_id`); an import's `imported.externalId` wins. */
+  externalId?: string | null;
   /**
    * An account moved in from another provider (lib/import): its id
    * there, its username (already normalized and checked), when it was made
@@ -232,7 +234,7 @@ function userRow(input: NewUser, created: CreatedUser, now: Date): Prisma.UserCr
     lastSignInAt: input.imported ? null : now,
     lastActiveAt: input.imported ? null : now,
     createdAt: input.imported?.createdAt ?? now,
-    externalId: input.imported?.externalId ?? null,
+    externalId: input.imported?.externalId ?? input.externalId ?? null,
     username: input.imported?.username ?? null,
     primaryEmailAddressId: created.emailAddressId,
     primaryPhoneNumberId: created.phoneNumberId,

@@ -40,6 +40,7 @@ export {
   getAccountProfile,
   updateProfile,
   checkUsername,
+  externalIdTaken,
   profileChangesSchema,
   profileNameField,
   usernameField,

@@ -70,10 +70,18 @@ export type ProfileChanges = {
   firstName?: string | null;
   lastName?: string | null;
   username?: string | null;
+  /** The user's id in the team's own system (backend API only; the account page never sends it). Unique. */
+  externalId?: string | null;
 };
 
 function usernameTaken(): AppError {
   return new AppError("conflict", USERNAME_TAKEN_MESSAGE, { fields: { username: [USERNAME_TAKEN_MESSAGE] } });
+}
+
+export const EXTERNAL_ID_TAKEN_MESSAGE = "Another user already has this external_id.";
+
+export function externalIdTaken(): AppError {
+  return new AppError("conflict", EXTERNAL_ID_TAKEN_MESSAGE, { fields: { externalId: [EXTERNAL_ID_TAKEN_MESSAGE] } });
 }
 
 /** Is anyone else's username this one, whatever its case? */
@@ -98,7 +106,8 @@ export async function checkUsername(value: string, userId: string): Promise<{ us
 }
 
 /**
- * Saves first name, last name and username together (S7): fields left out
+ * Saves first name, last name and username together (S7; the backend API
+ * also the external id, unique like the username): fields left out
  * stay as they are; only what differs is written, and the `user.updated`
  * audit event (naming the changed fields, not their values) is written in
  * the same transaction. A username someone else holds, in any case, is a 409
@@ -126,6 +135,12 @@ export async function updateProfile(userId: string, changes: ProfileChanges, con
         }
         data.username = username;
       }
+      if (changes.externalId !== undefined) {
+        const held = changes.externalId === null ? null : await tx.user.findUnique({ where: { externalId: changes.externalId }, select: { id: true } });
+        if (held && held.id !== userId) throw externalIdTaken();
+        const { externalId } = (await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { externalId: true } }));
+        if (externalId !== changes.externalId) data.externalId = changes.externalId;
+      }
       const fields = Object.keys(data);
       if (fields.length === 0) return toAccountProfile(current);
       const updated = await tx.user.update({ where: { id: userId }, data, select: PROFILE_SELECT });
@@ -137,7 +152,10 @@ export async function updateProfile(userId: string, changes: ProfileChanges, con
       return toAccountProfile(updated);
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw usernameTaken();
+    // Two writers racing for one value: the unique index decides.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw String(error.meta?.target ?? "").includes("externalId") ? externalIdTaken() : usernameTaken();
+    }
     throw error;
   }
 }

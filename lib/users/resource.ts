@@ -13,6 +13,7 @@ export const USER_RESOURCE_SELECT = {
   firstName: true,
   lastName: true,
   username: true,
+  externalId: true,
   imageUrl: true,
   passwordHash: true,
   banned: true,
@@ -40,6 +41,7 @@ type UserResourceRow = {
   firstName: string | null;
   lastName: string | null;
   username: string | null;
+  externalId: string | null;
   imageUrl: string | null;
   passwordHash: string | null;
   banned: boolean;
@@ -71,6 +73,7 @@ export function toUserResource(user: UserResourceRow, now = new Date()) {
     first_name: user.firstName,
     last_name: user.lastName,
     username: user.username,
+    external_id: user.externalId,
     image_url: user.imageUrl,
     has_image: user.imageUrl !== null,
     primary_email_address_id: user.primaryEmailAddressId,

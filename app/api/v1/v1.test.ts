@@ -252,6 +252,46 @@ describe("/api/v1/users: a round trip through the real handlers", () => {
     expect(await db.auditEvent.findFirst({ where: { type: "user.deleted", targetId: userId } })).toMatchObject({ actorId: keyId });
   });
 
+  it("creates with a phone number and an external_id, sets and clears external_id; a taken one or a number in use is 409, a bad number 400", async () => {
+    const { secret } = await newKey();
+    const phone = `+1415555${String(Date.now()).slice(-4)}`;
+    const externalId = `ext_${newId("user").slice(-10)}`;
+    const created = await call(users.POST, "/api/v1/users", {
+      key: secret,
+      body: { email_address: uniqueEmail(), phone_number: phone.replace("+1", "+1 ").replace(/(\d{3})(\d{4})$/, "$1-$2"), external_id: externalId },
+    });
+    expect(created.status).toBe(201);
+    conforms(V1.createUser.response, created.body);
+    expect(created.body).toMatchObject({ external_id: externalId, phone_numbers: [{ phone_number: phone, verification: { status: "verified" } }] });
+    expect(created.body.primary_phone_number_id).toBe(created.body.phone_numbers[0].id);
+    const userId = created.body.id as string;
+
+    const sameId = await call(users.POST, "/api/v1/users", { key: secret, body: { email_address: uniqueEmail(), external_id: externalId } });
+    expect(sameId.status).toBe(409);
+    expect(firstError(sameId.body)).toMatchObject({ meta: { paramName: "external_id" } });
+    const samePhone = await call(users.POST, "/api/v1/users", { key: secret, body: { email_address: uniqueEmail(), phone_number: phone } });
+    expect(samePhone.status).toBe(409);
+    expect(firstError(samePhone.body)).toMatchObject({ meta: { paramName: "phone_number" } });
+    const badPhone = await call(users.POST, "/api/v1/users", { key: secret, body: { email_address: uniqueEmail(), phone_number: "12" } });
+    expect(badPhone.status).toBe(400);
+    expect(firstError(badPhone.body)).toMatchObject({ meta: { paramName: "phone_number" } });
+    // Nothing half-written by the refused ones.
+    expect(await db.user.count({ where: { externalId } })).toBe(1);
+    expect(await db.phoneNumber.count({ where: { phone } })).toBe(1);
+
+    const other = await call(users.POST, "/api/v1/users", { key: secret, body: { email_address: uniqueEmail() } });
+    const otherId = other.body.id as string;
+    const taken = await call(user.PATCH, `/api/v1/users/${otherId}`, { key: secret, method: "PATCH", params: { user_id: otherId }, body: { external_id: externalId } });
+    expect(taken.status).toBe(409);
+    const renamed = await call(user.PATCH, `/api/v1/users/${userId}`, { key: secret, method: "PATCH", params: { user_id: userId }, body: { external_id: `${externalId}-2` } });
+    expect(renamed.body.external_id).toBe(`${externalId}-2`);
+    const moved = await call(user.PATCH, `/api/v1/users/${otherId}`, { key: secret, method: "PATCH", params: { user_id: otherId }, body: { external_id: externalId } });
+    expect(moved.body.external_id).toBe(externalId);
+    const cleared = await call(user.PATCH, `/api/v1/users/${otherId}`, { key: secret, method: "PATCH", params: { user_id: otherId }, body: { external_id: null } });
+    expect(cleared.body.external_id).toBeNull();
+    expect(await db.auditEvent.findFirst({ where: { type: "user.updated", targetId: userId }, orderBy: { createdAt: "desc" } })).toMatchObject({ data: { fields: ["externalId"] } });
+  });
+
   it("refuses to ban an admin (403) and to delete the last admin (409)", async () => {
     const { secret } = await newKey();
     // The key's creator is an admin too; make a lone admin the only one by demoting every other.

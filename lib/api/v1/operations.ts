@@ -32,7 +32,7 @@ const userParams = z.strictObject({ user_id: userIdParam });
 const sessionParams = z.strictObject({ session_id: sessionIdParam });
 
 /** Domain field names in errors -> this API's parameters. */
-const USER_FIELDS = { email: "email_address", firstName: "first_name", lastName: "last_name" } as const;
+const USER_FIELDS = { email: "email_address", phone: "phone_number", externalId: "external_id", firstName: "first_name", lastName: "last_name" } as const;
 
 export const V1 = {
   listUsers: defineOperation({
@@ -53,7 +53,7 @@ export const V1 = {
     tag: "Users",
     summary: "Create a user",
     description:
-      "The email address is created verified. `user.created` is sent to webhooks. Sign-up restrictions (mode, allowlist, blocklist) do not apply: the backend decides. Set a username afterwards with PATCH /users/{user_id}.",
+      "The email address (and the phone number, when given) is created verified. `user.created` is sent to webhooks. Sign-up restrictions (mode, allowlist, blocklist) do not apply: the backend decides. Set a username afterwards with PATCH /users/{user_id}.",
     body: createUserBody,
     response: userSchema,
     successStatus: 201,
@@ -76,7 +76,7 @@ export const V1 = {
     operationId: "updateUser",
     tag: "Users",
     summary: "Update a user's profile",
-    description: "First name, last name, username; parameters left out stay as they are. Metadata: PATCH /users/{user_id}/metadata.",
+    description: "First name, last name, username, external_id; parameters left out stay as they are. Metadata: PATCH /users/{user_id}/metadata.",
     params: userParams,
     body: updateUserBody,
     response: userSchema,

@@ -52,6 +52,7 @@ export const userSchema = z
     first_name: z.string().nullable(),
     last_name: z.string().nullable(),
     username: z.string().nullable(),
+    external_id: z.string().nullable().describe("The user's id in your own system (set on create or update, or by an import)."),
     image_url: z.string().nullable(),
     has_image: z.boolean(),
     primary_email_address_id: z.string().nullable(),
@@ -158,6 +159,8 @@ export const actorTokenIdParam = idParam("act", "actor token");
 export const templateNameParam = templateNameField.describe("A JWT template's name (as in /admin/jwt-templates)");
 
 /** Metadata in a request: any JSON object; size (8 KB each) and shape are checked by the domain. */
+const externalIdField = safeText({ max: 255, min: 1, label: "external_id" });
+
 const metadataInput = (description: string) => z.record(z.string(), z.unknown()).describe(description);
 
 /** Query strings ignore parameters they do not know (a cache-buster is harmless); bodies are strict. */
@@ -187,6 +190,10 @@ export const createUserBody = z.strictObject({
     .enum(PASSWORD_HASHERS, { error: `password_hasher must be one of: ${PASSWORD_HASHERS.join(", ")}.` })
     .optional()
     .describe("The algorithm that made `password_digest` (Clerk's names)."),
+  phone_number: safeText({ max: 40, min: 1, label: "phone_number" })
+    .optional()
+    .describe("A phone number, E.164 (`+14155550123`); created verified and primary, like the email address. In use by another user: 409."),
+  external_id: externalIdField.optional().describe("The user's id in your own system; unique (409 when another user has it)."),
   first_name: profileNameField("first_name").optional(),
   last_name: profileNameField("last_name").optional(),
   public_metadata: metadataInput("Public metadata (a JSON object, at most 8 KB).").optional(),
@@ -198,6 +205,7 @@ export const updateUserBody = z.strictObject({
   first_name: profileNameField("first_name").nullable().optional().describe("Empty or null clears it."),
   last_name: profileNameField("last_name").nullable().optional().describe("Empty or null clears it."),
   username: usernameField.nullable().optional().describe("Unique (case-insensitive); empty or null clears it."),
+  external_id: externalIdField.nullable().optional().describe("The user's id in your own system; unique; null clears it."),
 });
 
 export const updateMetadataBody = z.strictObject({

@@ -14,7 +14,9 @@ import {
 import { assertPasswordPolicy, hashPassword, importPasswordDigest, type PasswordHasher } from "@/lib/password";
 import { getInstanceSettings } from "@/lib/settings";
 import { createAccountWithoutSignUp } from "@/lib/sign-in";
+import { normalizePhoneNumber } from "@/lib/sms";
 import {
+  externalIdTaken,
   metadataObjectSchema,
   normalizeEmail,
   readUserResource,
@@ -88,6 +90,9 @@ function checkedMetadata(input: MetadataInput): Partial<Record<MetadataKind, Jso
 export async function createUserFromApi(
   input: {
     emailAddress: string;
+    /** Any format libphonenumber reads with a country code; stored E.164, verified, primary. */
+    phoneNumber?: string;
+    externalId?: string;
     password?: string;
     /** A hash from another system (lib/password importPasswordDigest): stored with a null cost, rehashed at the first sign-in. */
     passwordDigest?: string;
@@ -98,6 +103,7 @@ export async function createUserFromApi(
   actor: ApiUserActor,
 ): Promise<UserResource> {
   const emailNormalized = normalizeEmail(input.emailAddress);
+  const phone = input.phoneNumber === undefined ? null : normalizePhoneNumber(input.phoneNumber);
   const metadata = checkedMetadata(input);
   let password: { hash: string; cost: number | null } | null = null;
   if (input.passwordDigest !== undefined || input.passwordHasher !== undefined) {
@@ -117,12 +123,17 @@ export async function createUserFromApi(
     password = await hashPassword(input.password);
   }
   return db.$transaction(async (tx) => {
+    if (input.externalId !== undefined && (await tx.user.findUnique({ where: { externalId: input.externalId }, select: { id: true } }))) {
+      throw externalIdTaken();
+    }
     const created = await createAccountWithoutSignUp(
       tx,
       {
         email: input.emailAddress,
         emailNormalized,
         emailVerified: true,
+        phone,
+        externalId: input.externalId ?? null,
         passwordHash: password?.hash ?? null,
         passwordCost: password?.cost ?? null,
         firstName: input.firstName ?? null,
@@ -136,7 +147,7 @@ export async function createUserFromApi(
   });
 }
 
-/** First name, last name, username (lib/users `updateProfile`): fields left out stay; a username in use is 409. */
+/** First name, last name, username, external id (lib/users `updateProfile`): fields left out stay; a username or external id in use is 409. */
 export async function updateUserFromApi(userId: string, changes: ProfileChanges, actor: ApiUserActor): Promise<UserResource> {
   await updateProfile(userId, changes, actor);
   return resourceOrNotFound(userId);

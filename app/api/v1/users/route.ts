@@ -20,6 +20,8 @@ export const POST = apiHandler(V1.createUser, async ({ body, actor }) =>
   createUserFromApi(
     {
       emailAddress: body.email_address,
+      phoneNumber: body.phone_number,
+      externalId: body.external_id,
       password: body.password,
       passwordDigest: body.password_digest,
       passwordHasher: body.password_hasher,
