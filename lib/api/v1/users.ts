@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, type FieldErrors } from "@/lib/errors";
 import {
   adminDeleteUser,
@@ -144,6 +145,12 @@ export async function createUserFromApi(
       { ip: actor.ip, userAgent: actor.userAgent, now: actor.now },
     );
     return (await readUserResource(tx, created.userId))!;
+  }).catch((error: unknown) => {
+    // Two creates racing for one external_id: the unique index decides.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002" && String(error.meta?.target ?? "").includes("externalId")) {
+      throw externalIdTaken();
+    }
+    throw error;
   });
 }
 
