@@ -22,6 +22,9 @@ const MAIN_FLOWS = [
   "lib/webhooks/events.test.ts",
   // Bot protection sits in front of every sign-up and risky sign-in (its single-use record is its own write).
   "lib/bot-protection/bot-protection.test.ts",
+  // A security key is a second factor of the sign-in attempt; an import writes batches in parallel transactions.
+  "lib/mfa/security-keys.test.ts",
+  "lib/import/import.test.ts",
 ];
 
 export default defineConfig({
