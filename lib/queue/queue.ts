@@ -186,14 +186,19 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
     upcoming.catch(() => {});
   };
 
+  /** The next row of the current batch, if it has one left to start (no promise: the common case). */
+  const takeReady = (): [OpenBatch, QueueRow] | null => {
+    const open: OpenBatch | null = current;
+    if (!open || open.next >= open.rows.length) return null;
+    const row = open.rows[open.next++]!;
+    if (open.rows.length - open.next <= concurrency) claimAhead();
+    return [open, row];
+  };
+
   const take = async (): Promise<[OpenBatch, QueueRow] | null> => {
     for (;;) {
-      const open: OpenBatch | null = current;
-      if (open && open.next < open.rows.length) {
-        const row = open.rows[open.next++]!;
-        if (open.rows.length - open.next <= concurrency) claimAhead();
-        return [open, row];
-      }
+      const ready = takeReady();
+      if (ready) return ready;
       if (!upcoming) {
         if (lastClaimed) return null;
         claimAhead();
@@ -209,7 +214,7 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
   };
 
   const worker = async () => {
-    for (let next = await take(); next; next = await take()) {
+    for (let next = takeReady() ?? (await take()); next; next = takeReady() ?? (await take())) {
       const [open, row] = next;
       try {
         await open.batch.send(row);
@@ -268,8 +273,10 @@ async function claimDueRows(channel: string, now: Date, limit: number, ids?: str
   // and the update leases them, so a row is never claimed twice. node-postgres, not
   // Prisma: see getPgPool. Timestamps travel as ISO text: the columns are timestamp(3)
   // holding UTC, and the cast drops the "Z"; createdAt comes back as timestamptz (UTC).
-  const { rows } = await getPgPool().query<QueueRow>(
-    `UPDATE "OutboxMessage" AS message
+  const { rows } = await getPgPool().query<QueueRow>({
+    // Named: prepared once per connection, then neither parsed nor planned again.
+    name: "queue-claim",
+    text: `UPDATE "OutboxMessage" AS message
     SET status = 'sending', attempts = message.attempts + 1, "nextAttemptAt" = $2::timestamp(3), "updatedAt" = $3::timestamp(3)
     WHERE message.id IN (
       SELECT id FROM "OutboxMessage"
@@ -280,8 +287,8 @@ async function claimDueRows(channel: string, now: Date, limit: number, ids?: str
       FOR UPDATE SKIP LOCKED
     )
     RETURNING message.id, message.channel, message."to", message.template, message.payload, message.attempts, message."createdAt" AT TIME ZONE 'UTC' AS "createdAt"`,
-    [channel, leaseUntil.toISOString(), now.toISOString(), limit, ids ?? null],
-  );
+    values: [channel, leaseUntil.toISOString(), now.toISOString(), limit, ids ?? null],
+  });
   return rows;
 }
 
@@ -293,8 +300,9 @@ async function markOutcomes(outcomes: Outcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   const column = <T>(pick: (outcome: Outcome) => T) => outcomes.map(pick);
   // Timestamps travel as ISO text: the columns are timestamp(3) holding UTC, and a cast to timestamp drops the "Z".
-  await getPgPool().query(
-    `UPDATE "OutboxMessage" AS message
+  await getPgPool().query({
+    name: "queue-mark",
+    text: `UPDATE "OutboxMessage" AS message
     SET status = outcome.status::"OutboxStatus",
       "sentAt" = CASE WHEN outcome.status = 'sent' THEN outcome.at::timestamp(3) ELSE message."sentAt" END,
       "nextAttemptAt" = COALESCE(outcome.next::timestamp(3), message."nextAttemptAt"),
@@ -304,7 +312,7 @@ async function markOutcomes(outcomes: Outcome[]): Promise<void> {
     FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
       AS outcome(id, attempts, status, at, next, error, payload)
     WHERE message.id = outcome.id AND message.status = 'sending' AND message.attempts = outcome.attempts`,
-    [
+    values: [
       column((o) => o.row.id),
       column((o) => o.row.attempts),
       column((o) => o.status),
@@ -313,5 +321,5 @@ async function markOutcomes(outcomes: Outcome[]): Promise<void> {
       column((o) => (o.status === "sent" ? null : o.error)),
       column((o) => (o.status === "sent" && o.kept ? JSON.stringify(o.kept) : null)),
     ],
-  );
+  });
 }

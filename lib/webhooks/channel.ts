@@ -94,15 +94,19 @@ function signersFor(endpoint: Endpoint, now: Date): WebhookSigners {
 async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookChannelOptions): Promise<ChannelBatch> {
   const endpointIds = [...new Set(rows.map((row) => row.to))];
   // node-postgres on this path (and in close), not Prisma: see getPgPool. Timestamps come back as timestamptz (UTC).
-  const { rows: endpointRows } = await getPgPool().query<Endpoint>(
-    `SELECT id, url, "secretEncrypted", "previousSecretEncrypted", "previousSecretExpiresAt" AT TIME ZONE 'UTC' AS "previousSecretExpiresAt",
+  const { rows: endpointRows } = await getPgPool().query<Endpoint>({
+    // Named: prepared once per connection (as the queue's own statements).
+    name: "webhook-endpoints",
+    text: `SELECT id, url, "secretEncrypted", "previousSecretEncrypted", "previousSecretExpiresAt" AT TIME ZONE 'UTC' AS "previousSecretExpiresAt",
       disabled, "failingSince" AT TIME ZONE 'UTC' AS "failingSince", "pausedAt" AT TIME ZONE 'UTC' AS "pausedAt"
     FROM "WebhookEndpoint" WHERE id = ANY($1::text[])`,
-    [endpointIds],
-  );
+    values: [endpointIds],
+  });
   const endpoints = new Map<string, Endpoint>(endpointRows.map((endpoint) => [endpoint.id, endpoint]));
   const signers = new Map<string, WebhookSigners>();
   const urlChecks = new Map<string, Promise<string | null>>();
+  /** Settled URL checks, read without an await per send. */
+  const urlRefusals = new Map<string, string | null>();
   const attempts: AttemptRow[] = [];
   /** Each endpoint's latest outcome in this batch: true = delivered. */
   const lastOutcome = new Map<string, boolean>();
@@ -116,6 +120,7 @@ async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookCha
         () => null,
         (error: unknown) => (error instanceof Error ? error.message : String(error)),
       );
+      void check.then((refusal) => urlRefusals.set(endpoint.id, refusal));
       urlChecks.set(endpoint.id, check);
     }
     return check;
@@ -127,7 +132,7 @@ async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookCha
       const refusal = pausing.has(row.to) ? PAUSED_MESSAGE : undeliverable(endpoint);
       if (refusal || !endpoint) throw new GiveUpError(refusal ?? "The endpoint was deleted.");
       const payload = row.payload as WebhookEventPayload;
-      const refusedUrl = await checkUrl(endpoint);
+      const refusedUrl = urlRefusals.has(endpoint.id) ? (urlRefusals.get(endpoint.id) ?? null) : await checkUrl(endpoint);
       let response: WebhookResponse;
       if (refusedUrl) {
         response = { statusCode: null, latencyMs: 0, excerpt: `Not sent: ${refusedUrl}`, ok: false };
@@ -185,8 +190,9 @@ async function logAttempts(attempts: AttemptRow[], lastOutcome: Map<string, bool
   const ids = newIds("webhookAttempt", attempts.length);
   const updatedAt = new Date().toISOString();
   // Timestamps as ISO text: the columns are timestamp(3) holding UTC, and the cast drops the "Z".
-  await getPgPool().query(
-    `WITH logged AS (
+  await getPgPool().query({
+    name: "webhook-log-attempts",
+    text: `WITH logged AS (
       INSERT INTO "WebhookAttempt" (id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")
       SELECT id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt"::timestamp(3)
       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[])
@@ -196,7 +202,7 @@ async function logAttempts(attempts: AttemptRow[], lastOutcome: Map<string, bool
     SET "failingSince" = CASE WHEN outcome.delivered THEN NULL ELSE $9::timestamp(3) END, "updatedAt" = $10::timestamp(3)
     FROM unnest($11::text[], $12::boolean[]) AS outcome(id, delivered)
     WHERE endpoint.id = outcome.id AND (endpoint."failingSince" IS NULL) = NOT outcome.delivered`,
-    [
+    values: [
       ids,
       column((a) => a.messageId),
       column((a) => a.endpointId),
@@ -210,7 +216,7 @@ async function logAttempts(attempts: AttemptRow[], lastOutcome: Map<string, bool
       [...lastOutcome.keys()],
       [...lastOutcome.values()],
     ],
-  );
+  });
 }
 
 /** The circuit opens: the endpoint is paused (audited once) and its waiting messages are failed. */
