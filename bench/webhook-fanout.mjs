@@ -6,7 +6,9 @@
 // process, as `npm run bench` does. Per round: the receiver's capacity
 // (autocannon, signed events, 64 connections), then N events queued in one
 // insert and drained; prints delivered/s, the ratio and this process's CPU per
-// delivery (the drain's own cost, far less noisy than throughput on a shared machine).
+// delivery (the drain's own cost, far less noisy than throughput on a shared machine),
+// and the CPU per delivery of the receiver and of the PostgreSQL backends serving
+// each side (told apart by application_name), so the whole machine's cost is seen.
 //
 //   node bench/webhook-fanout.mjs [--events 1000] [--rounds 3] [--no-capacity] [--profile FILE.cpuprofile]
 import path from "node:path";
@@ -16,6 +18,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import inspector from "node:inspector/promises";
 import { createJiti } from "jiti";
+import pg from "pg";
 import { createScratchDatabase } from "../scripts/lib/db.mjs";
 import { start, stop } from "../scripts/lib/proc.mjs";
 import { waitFor } from "../scripts/lib/net.mjs";
@@ -34,14 +37,40 @@ const profileIndex = argv.indexOf("--profile");
 const profileFile = profileIndex >= 0 ? argv[profileIndex + 1] : null;
 const CONNECTIONS = 64;
 
+/** CPU time of all threads of `pid` in µs, from /proc/<pid>/task/<tid>/schedstat (ns, not clock ticks). */
+function cpuUs(pid) {
+  let ns = 0;
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+  } catch {
+    // the process or thread ended: counted up to its last reading
+  }
+  return ns / 1000;
+}
+const withApplicationName = (url, name) => {
+  const parsed = new URL(url);
+  parsed.searchParams.set("application_name", name);
+  return parsed.toString();
+};
+
 const serverUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres:postgres@localhost:5432/postgres";
 const database = await createScratchDatabase(serverUrl, "portal_fanout");
 let receiver = null;
+let monitor = null;
 try {
   const env = { ...process.env, DATABASE_URL: database.url };
+  monitor = new pg.Client({ connectionString: withApplicationName(database.url, "fanout-monitor") });
+  await monitor.connect();
+  /** CPU so far of the PostgreSQL backends serving the portal and the receiver. */
+  const backendCpu = async () => {
+    const { rows } = await monitor.query("SELECT pid, application_name FROM pg_stat_activity WHERE datname = current_database() AND application_name IN ('fanout-portal', 'fanout-receiver')");
+    const total = { portal: 0, receiver: 0, pids: new Set(rows.map((row) => row.pid)) };
+    for (const row of rows) total[row.application_name === "fanout-portal" ? "portal" : "receiver"] += cpuUs(row.pid);
+    return total;
+  };
   execFileSync(process.execPath, [path.join(ROOT, "node_modules", "prisma", "build", "index.js"), "migrate", "deploy"], { env, stdio: "pipe" });
   Object.assign(process.env, {
-    DATABASE_URL: database.url,
+    DATABASE_URL: withApplicationName(database.url, "fanout-portal"),
     AUTH_SECRET: "fanout-bench-secret-fanout-bench-secret-0123",
     AUTH_URL: "http://localhost:3000",
     NODE_ENV: "production",
@@ -49,7 +78,7 @@ try {
     WEBHOOK_ALLOW_PRIVATE_URLS: "on",
   });
 
-  receiver = start(process.execPath, [path.join(ROOT, "bench", "webhook-receiver.mjs"), database.url], { stdio: ["ignore", "pipe", "inherit"] });
+  receiver = start(process.execPath, [path.join(ROOT, "bench", "webhook-receiver.mjs"), withApplicationName(database.url, "fanout-receiver")], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise((resolve, reject) => {
     let buffered = "";
     receiver.stdout.on("data", (chunk) => {
@@ -74,8 +103,10 @@ try {
   const signer = new Webhook(secret);
   const data = exampleEventData("user.updated");
 
+  /** The receiver's capacity, and the CPU per request of the load generator (this process) and of the receiver's side. */
   const capacity = async () => {
     let n = 0;
+    const before = { loadGen: process.cpuUsage(), receiver: cpuUs(receiver.pid), backends: await backendCpu() };
     const result = await load(
       {
         url: `${receiverUrl}/webhook`,
@@ -96,7 +127,16 @@ try {
       },
       { expect: 204, label: "receiver capacity" },
     );
-    return result.okRps;
+    const loadGen = process.cpuUsage(before.loadGen);
+    const receiverCpu = cpuUs(receiver.pid) - before.receiver;
+    const backends = await backendCpu();
+    const perRequest = (us) => Math.round(us / result.requests);
+    return {
+      okRps: result.okRps,
+      loadGenCpuUsPerRequest: perRequest(loadGen.user + loadGen.system),
+      receiverCpuUsPerRequest: perRequest(receiverCpu),
+      receiverPgCpuUsPerRequest: perRequest(backends.receiver - before.backends.receiver),
+    };
   };
 
   // Warm-up: jiti compiles, Prisma connects, sockets open.
@@ -114,11 +154,14 @@ try {
   const profiles = [];
   for (let round = 0; round < ROUNDS; round++) {
     await fetch(`${receiverUrl}/reset`, { method: "POST" });
-    const cap = withCapacity ? await capacity() : null;
+    const measured = withCapacity ? await capacity() : null;
+    const cap = measured?.okRps ?? null;
     await fetch(`${receiverUrl}/reset`, { method: "POST" });
     const now = new Date();
     await db.outboxMessage.createMany({ data: Array.from({ length: EVENTS }, () => webhookRow(endpoint.id, newWebhookEvent("user.updated", data, now), now)) });
     if (session) await session.post("Profiler.start");
+    const backendsBefore = await backendCpu();
+    const receiverBefore = cpuUs(receiver.pid);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const result = await drainAll({ maxDurationMs: 120_000 });
@@ -127,14 +170,33 @@ try {
     if (session) profiles.push((await session.post("Profiler.stop")).profile);
     let stats;
     await waitFor("deliveries", async () => (stats = await (await fetch(`${receiverUrl}/stats`)).json()).unique >= EVENTS, { timeoutMs: 60_000, intervalMs: 50 });
+    const receiverCpu = cpuUs(receiver.pid) - receiverBefore;
+    const backendsAfter = await backendCpu();
+    // A backend that started during the drain counts whole; one that ended would be lost.
+    if ([...backendsBefore.pids].some((pid) => !backendsAfter.pids.has(pid))) console.warn("[fanout] a backend ended during the drain: its CPU is not counted");
     const perSecond = EVENTS / (drainMs / 1000);
     // Little's law: requests in flight on average = total request time / wall time (the log has each latency).
     const [{ total }] = await db.$queryRaw`SELECT COALESCE(SUM("latencyMs"), 0)::int AS total FROM "WebhookAttempt" WHERE "createdAt" >= ${now}`;
     results.push({
-      capacity: cap,
+      capacity: cap && Math.round(cap),
+      capacityCpuUsPerRequest: measured && { loadGen: measured.loadGenCpuUsPerRequest, receiver: measured.receiverCpuUsPerRequest, receiverPg: measured.receiverPgCpuUsPerRequest },
       deliveredPerSecond: Math.round(perSecond),
       ratio: cap ? Number((perSecond / cap).toFixed(3)) : null,
+      // What the ratio would be if these processes alone saturated the CPUs: CPU per request of the
+      // capacity run's side (load generator, receiver, its backends) over the fan-out's (portal, its
+      // backends, receiver, its backends). Far steadier than the throughput ratio on a shared machine.
+      cpuBoundRatio: measured
+        ? Number(
+            (
+              (measured.loadGenCpuUsPerRequest + measured.receiverCpuUsPerRequest + measured.receiverPgCpuUsPerRequest) /
+              ((cpu.user + cpu.system + backendsAfter.portal - backendsBefore.portal + receiverCpu + backendsAfter.receiver - backendsBefore.receiver) / EVENTS)
+            ).toFixed(3),
+          )
+        : null,
       cpuUsPerDelivery: Math.round((cpu.user + cpu.system) / EVENTS),
+      portalPgCpuUsPerDelivery: Math.round((backendsAfter.portal - backendsBefore.portal) / EVENTS),
+      receiverCpuUsPerDelivery: Math.round(receiverCpu / EVENTS),
+      receiverPgCpuUsPerDelivery: Math.round((backendsAfter.receiver - backendsBefore.receiver) / EVENTS),
       averageInFlight: Math.round(total / drainMs),
       sent: result.sent,
       duplicates: stats.duplicates,
@@ -144,6 +206,7 @@ try {
   if (profileFile) fs.writeFileSync(profileFile, JSON.stringify(profiles.at(-1)));
   await db.$disconnect();
 } finally {
+  await monitor?.end().catch(() => {});
   if (receiver) await stop(receiver, { graceMs: 2_000 });
   await database.drop();
 }

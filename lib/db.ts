@@ -1,6 +1,7 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getConfig } from "@/lib/config";
 
@@ -8,17 +9,33 @@ export type Db = PrismaClient;
 /** The client handed to callbacks of `db.$transaction(async (tx) => ...)`. */
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-const globalForDb = globalThis as unknown as { __portalDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { __portalDb?: PrismaClient; __portalPgPool?: pg.Pool };
 
 /** One Prisma client per process (dev hot reload keeps it on globalThis). */
 export function getDb(): PrismaClient {
   if (!globalForDb.__portalDb) {
     const config = getConfig();
     // The embedded PGlite server is one Postgres session: scripts/run.mjs sets DATABASE_POOL_MAX=1 for it.
-    const adapter = new PrismaPg({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
+    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
+    // $disconnect ends the pool, as when the adapter made it.
+    const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+    globalForDb.__portalPgPool = pool;
     globalForDb.__portalDb = new PrismaClient({ adapter });
   }
   return globalForDb.__portalDb;
+}
+
+/**
+ * The node-postgres pool under `db`: the same connections (one on the
+ * embedded database), for the few hot statements where Prisma's own cost per
+ * statement shows (the queue's claims and marks: each raw query's parameters
+ * go through Prisma's query compiler, a large share of a webhook fan-out's
+ * CPU). Not for transactions: those go through `db.$transaction`.
+ */
+export function getPgPool(): pg.Pool {
+  refuseInsideTransaction("getPgPool");
+  getDb();
+  return globalForDb.__portalPgPool!;
 }
 
 /**

@@ -87,6 +87,33 @@ describe("drainQueue", () => {
     expect(rows.every((row) => row.status === "sent" && row.attempts === 1)).toBe(true);
   });
 
+  it("claims the next batch ahead, while rows of the current one are still to start, so sends never wait for a claim", async () => {
+    const name = uniqueChannel();
+    const ids = await enqueue(name, 12);
+    let started = 0;
+    const startedWhenOpened: number[] = [];
+    const channel: QueueChannel = {
+      name,
+      retryDelaysMs: [],
+      concurrency: 2,
+      openBatch() {
+        startedWhenOpened.push(started);
+        return {
+          async send() {
+            started++;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          },
+        };
+      },
+    };
+    expect(await drainQueue([channel], { ids, limit: 6, maxDurationMs: 10_000 })).toMatchObject({ claimed: 12, sent: 12 });
+    // The second batch was open once the first had no more than 2 (concurrency) rows left to start,
+    // well before its last one started (the claim takes a round trip, a send 100 ms).
+    expect(startedWhenOpened).toHaveLength(2); // the third claim finds no row: nothing to open
+    expect(startedWhenOpened[1]).toBeGreaterThanOrEqual(4);
+    expect(startedWhenOpened[1]).toBeLessThan(6);
+  });
+
   it("a batch that cannot be opened stops the lane, but every row already sent is still closed and marked", async () => {
     const name = uniqueChannel();
     const ids = await enqueue(name, 6);

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { getPgPool } from "@/lib/db";
 import { isShuttingDown } from "@/lib/lifecycle";
 
 /**
@@ -162,40 +162,60 @@ async function drainChannel(channel: QueueChannel, options: DrainOptions): Promi
 type OpenBatch = { rows: QueueRow[]; batch: ChannelBatch; outcomes: Outcome[]; next: number; unfinished: number; released: QueueRow[] };
 
 /**
- * One lane: `concurrency` workers take rows one at a time. When the current
- * batch has no row left to start, the next worker to ask claims the next
- * batch (once for all of them) while the last rows are still in flight, so
- * the lane keeps `concurrency` sends going across batches instead of
- * draining to zero at each batch's tail and waiting for the claim. A batch
- * is finished (its close, then the marks) as soon as its last row was
- * tried, alongside the sends of the next one.
+ * One lane: `concurrency` workers take rows one at a time. Once the current
+ * batch has no more rows left to start than there are workers, the next
+ * batch is claimed and opened in the background (once for all of them), so
+ * it is ready when they run out: the lane keeps `concurrency` sends going
+ * across batches instead of draining at each batch's tail while the claim
+ * (two database round trips, tens of ms on a loaded machine) runs. A batch
+ * is finished (its close, then the marks) as soon as its last row was tried,
+ * alongside the sends of the next one.
+ *
+ * A row claimed ahead may wait for the sends in flight and the `concurrency`
+ * rows left before its batch starts: with every send taking its whole time
+ * limit, the last row of a batch is done after 2 + ceil(batch / concurrency)
+ * time limits, which the channel keeps well within the lease.
  */
 async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<DrainResult> {
   const total: DrainResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   const limit = options.limit ?? channel.batchSize ?? DEFAULT_BATCH_SIZE;
+  const concurrency = Math.max(1, channel.concurrency ?? 1);
   const clock = () => options.now ?? new Date();
   const started = Date.now();
   const finishing: Promise<void>[] = [];
   let current: OpenBatch | null = null;
-  let claiming: Promise<void> | null = null;
+  /** The next batch, being claimed or claimed (null: none, or no rows). */
+  let upcoming: Promise<OpenBatch | null> | null = null;
   let lastClaimed = false;
 
   // Keep claiming while the last batch was full, for up to maxDurationMs (default: one batch).
-  const claimNext = async () => {
+  const claimNext = async (): Promise<OpenBatch | null> => {
     try {
       // Back-pressure: earlier batches are marked before another is claimed (the current one is still in flight).
       await Promise.allSettled(finishing);
       const rows = await claimDueRows(channel.name, clock(), limit, options.ids);
       const more = options.maxDurationMs !== undefined && rows.length === limit && Date.now() - started < options.maxDurationMs;
       if (!more) lastClaimed = true;
-      current =
-        rows.length === 0 ? null : { rows, batch: await channel.openBatch(rows, clock()), outcomes: [], next: 0, unfinished: rows.length, released: [] };
+      return rows.length === 0 ? null : { rows, batch: await channel.openBatch(rows, clock()), outcomes: [], next: 0, unfinished: rows.length, released: [] };
     } catch (error) {
       lastClaimed = true; // the rows already taken are still tried and marked; no new batch
       throw error;
-    } finally {
-      claiming = null;
     }
+  };
+  const claimAhead = () => {
+    if (upcoming || lastClaimed || isShuttingDown()) return;
+    upcoming = claimNext();
+    // Awaited by the workers when they get to it; until then a failure must not count as unhandled.
+    upcoming.catch(() => {});
+  };
+
+  /** The next row of the current batch, if it has one left to start (no promise: the common case). */
+  const takeReady = (): [OpenBatch, QueueRow] | null => {
+    const open: OpenBatch | null = current;
+    if (!open || open.next >= open.rows.length || isShuttingDown()) return null;
+    const row = open.rows[open.next++]!;
+    if (open.rows.length - open.next <= concurrency) claimAhead();
+    return [open, row];
   };
 
   // Once `count` more rows of `open` are tried or released, it is closed and marked (exactly once).
@@ -210,26 +230,38 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
 
   const take = async (): Promise<[OpenBatch, QueueRow] | null> => {
     for (;;) {
-      const open: OpenBatch | null = current;
       if (isShuttingDown()) {
-        // Shutting down: the rows not started yet go back to the queue now rather than waiting out their lease.
+        // Shutting down: the rows not started yet go back to the queue now rather than waiting
+        // out their lease, and so does a batch being claimed ahead, once its claim is back.
         lastClaimed = true;
+        const open: OpenBatch | null = current;
         if (open && open.next < open.rows.length) {
           open.released.push(...open.rows.slice(open.next));
           const count = open.rows.length - open.next;
           open.next = open.rows.length;
           settle(open, count);
         }
-        if (!claiming) return null;
+        if (!upcoming) return null;
+      } else {
+        const ready = takeReady();
+        if (ready) return ready;
+        if (!upcoming) {
+          if (lastClaimed) return null;
+          claimAhead();
+        }
       }
-      if (open && open.next < open.rows.length) return [open, open.rows[open.next++]!];
-      if (lastClaimed && !claiming) return null;
-      await (claiming ??= claimNext());
+      const awaited = upcoming!;
+      const next = await awaited;
+      // The first worker back moves the lane on to the new batch; the others then take from it.
+      if (upcoming === awaited) {
+        upcoming = null;
+        current = next;
+      }
     }
   };
 
   const worker = async () => {
-    for (let next = await take(); next; next = await take()) {
+    for (let next = takeReady() ?? (await take()); next; next = takeReady() ?? (await take())) {
       const [open, row] = next;
       try {
         await open.batch.send(row);
@@ -242,7 +274,7 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
   };
 
   // Whatever happens to a claim, every batch already taken is tried and marked (or left leased, if that fails too).
-  const workers = await Promise.allSettled(Array.from({ length: Math.max(1, channel.concurrency ?? 1) }, worker));
+  const workers = await Promise.allSettled(Array.from({ length: concurrency }, worker));
   const finished = await Promise.allSettled(finishing);
   for (const result of [...workers, ...finished]) if (result.status === "rejected") throw result.reason;
   return total;
@@ -281,19 +313,26 @@ function failedAttempt(channel: QueueChannel, row: QueueRow, error: unknown, at:
 async function claimDueRows(channel: string, now: Date, limit: number, ids?: string[]): Promise<QueueRow[]> {
   const leaseUntil = new Date(now.getTime() + QUEUE_LEASE_MS);
   // One statement: the sub-select locks due rows (skipping rows another worker holds)
-  // and the update leases them, so a row is never claimed twice.
-  return db.$queryRaw<QueueRow[]>`
-    UPDATE "OutboxMessage" AS message
-    SET status = 'sending', attempts = message.attempts + 1, "nextAttemptAt" = ${leaseUntil}, "updatedAt" = ${now}
+  // and the update leases them, so a row is never claimed twice. node-postgres, not
+  // Prisma: see getPgPool. Timestamps travel as ISO text: the columns are timestamp(3)
+  // holding UTC, and the cast drops the "Z"; createdAt comes back as timestamptz (UTC).
+  const { rows } = await getPgPool().query<QueueRow>({
+    // Named: prepared once per connection, then neither parsed nor planned again.
+    name: "queue-claim",
+    text: `UPDATE "OutboxMessage" AS message
+    SET status = 'sending', attempts = message.attempts + 1, "nextAttemptAt" = $2::timestamp(3), "updatedAt" = $3::timestamp(3)
     WHERE message.id IN (
       SELECT id FROM "OutboxMessage"
-      WHERE channel = ${channel} AND status IN ('pending', 'sending') AND "nextAttemptAt" <= ${now}
-        AND (${ids ?? null}::text[] IS NULL OR id = ANY(${ids ?? null}::text[]))
+      WHERE channel = $1 AND status IN ('pending', 'sending') AND "nextAttemptAt" <= $3::timestamp(3)
+        AND ($5::text[] IS NULL OR id = ANY($5::text[]))
       ORDER BY "nextAttemptAt"
-      LIMIT ${limit}
+      LIMIT $4
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING message.id, message.channel, message."to", message.template, message.payload, message.attempts, message."createdAt"`;
+    RETURNING message.id, message.channel, message."to", message.template, message.payload, message.attempts, message."createdAt" AT TIME ZONE 'UTC' AS "createdAt"`,
+    values: [channel, leaseUntil.toISOString(), now.toISOString(), limit, ids ?? null],
+  });
+  return rows;
 }
 
 /**
@@ -304,24 +343,28 @@ async function markOutcomes(outcomes: Outcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   const column = <T>(pick: (outcome: Outcome) => T) => outcomes.map(pick);
   // Timestamps travel as ISO text: the columns are timestamp(3) holding UTC, and a cast to timestamp drops the "Z".
-  await db.$executeRaw`
-    UPDATE "OutboxMessage" AS message
+  await getPgPool().query({
+    name: "queue-mark",
+    text: `UPDATE "OutboxMessage" AS message
     SET status = outcome.status::"OutboxStatus",
       "sentAt" = CASE WHEN outcome.status = 'sent' THEN outcome.at::timestamp(3) ELSE message."sentAt" END,
       "nextAttemptAt" = COALESCE(outcome.next::timestamp(3), message."nextAttemptAt"),
       "lastError" = outcome.error,
       payload = COALESCE(outcome.payload::jsonb, message.payload),
       "updatedAt" = outcome.at::timestamp(3)
-    FROM unnest(
-      ${column((o) => o.row.id)}::text[],
-      ${column((o) => o.row.attempts)}::int[],
-      ${column((o) => o.status)}::text[],
-      ${column((o) => o.at.toISOString())}::text[],
-      ${column((o) => (o.status === "pending" ? o.nextAttemptAt.toISOString() : null))}::text[],
-      ${column((o) => (o.status === "sent" ? null : o.error))}::text[],
-      ${column((o) => (o.status === "sent" && o.kept ? JSON.stringify(o.kept) : null))}::text[]
-    ) AS outcome(id, attempts, status, at, next, error, payload)
-    WHERE message.id = outcome.id AND message.status = 'sending' AND message.attempts = outcome.attempts`;
+    FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+      AS outcome(id, attempts, status, at, next, error, payload)
+    WHERE message.id = outcome.id AND message.status = 'sending' AND message.attempts = outcome.attempts`,
+    values: [
+      column((o) => o.row.id),
+      column((o) => o.row.attempts),
+      column((o) => o.status),
+      column((o) => o.at.toISOString()),
+      column((o) => (o.status === "pending" ? o.nextAttemptAt.toISOString() : null)),
+      column((o) => (o.status === "sent" ? null : o.error)),
+      column((o) => (o.status === "sent" && o.kept ? JSON.stringify(o.kept) : null)),
+    ],
+  });
 }
 
 /**
@@ -331,10 +374,12 @@ async function markOutcomes(outcomes: Outcome[]): Promise<void> {
  */
 async function releaseRows(rows: QueueRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const now = new Date();
-  await db.$executeRaw`
-    UPDATE "OutboxMessage" AS message
-    SET status = 'pending', attempts = message.attempts - 1, "nextAttemptAt" = ${now}, "updatedAt" = ${now}
-    FROM unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.attempts)}::int[]) AS released(id, attempts)
-    WHERE message.id = released.id AND message.status = 'sending' AND message.attempts = released.attempts`;
+  const now = new Date().toISOString();
+  await getPgPool().query({
+    text: `UPDATE "OutboxMessage" AS message
+    SET status = 'pending', attempts = message.attempts - 1, "nextAttemptAt" = $3::timestamp(3), "updatedAt" = $3::timestamp(3)
+    FROM unnest($1::text[], $2::int[]) AS released(id, attempts)
+    WHERE message.id = released.id AND message.status = 'sending' AND message.attempts = released.attempts`,
+    values: [rows.map((row) => row.id), rows.map((row) => row.attempts), now],
+  });
 }

@@ -1,9 +1,7 @@
 import "server-only";
-import crypto from "node:crypto";
-import KSUID from "ksuid";
-import { db } from "@/lib/db";
+import { db, getPgPool } from "@/lib/db";
 import { decryptSecret } from "@/lib/crypto";
-import { ID_PREFIX } from "@/lib/ids";
+import { newIds } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import { GiveUpError, type ChannelBatch, type QueueChannel, type QueueRow } from "@/lib/queue";
 import { postWebhook, webhookSigners, type WebhookResponse, type WebhookSigners } from "./delivery";
@@ -38,7 +36,9 @@ const WEBHOOK_LANES = 2;
 /**
  * Rows claimed per batch. With the lease (2 min) it bounds the worst case: when
  * every receiver times out, a row waits at most for the rows ahead of it in its
- * batch and the previous batch's last ones, (100 / 32 + 1) x 15 s = 75 s.
+ * batch and the previous batch's last ones (the next batch is claimed while 32
+ * rows of one are left to start, lib/queue drainLane), so the last row of a
+ * batch is done after (2 + ceil(100 / 32)) x 15 s = 90 s, within the lease.
  */
 export const WEBHOOK_BATCH_SIZE = 100;
 
@@ -93,16 +93,20 @@ function signersFor(endpoint: Endpoint, now: Date): WebhookSigners {
 /** Once per batch and endpoint: the endpoint row, its signers and its URL check are shared by all its rows. */
 async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookChannelOptions): Promise<ChannelBatch> {
   const endpointIds = [...new Set(rows.map((row) => row.to))];
-  // Raw SQL on this path (and in close): Prisma compiles each ORM query anew, a few ms of CPU per batch.
-  const endpoints = new Map<string, Endpoint>(
-    (
-      await db.$queryRaw<Endpoint[]>`
-        SELECT id, url, "secretEncrypted", "previousSecretEncrypted", "previousSecretExpiresAt", disabled, "failingSince", "pausedAt"
-        FROM "WebhookEndpoint" WHERE id = ANY(${endpointIds}::text[])`
-    ).map((endpoint) => [endpoint.id, endpoint]),
-  );
+  // node-postgres on this path (and in close), not Prisma: see getPgPool. Timestamps come back as timestamptz (UTC).
+  const { rows: endpointRows } = await getPgPool().query<Endpoint>({
+    // Named: prepared once per connection (as the queue's own statements).
+    name: "webhook-endpoints",
+    text: `SELECT id, url, "secretEncrypted", "previousSecretEncrypted", "previousSecretExpiresAt" AT TIME ZONE 'UTC' AS "previousSecretExpiresAt",
+      disabled, "failingSince" AT TIME ZONE 'UTC' AS "failingSince", "pausedAt" AT TIME ZONE 'UTC' AS "pausedAt"
+    FROM "WebhookEndpoint" WHERE id = ANY($1::text[])`,
+    values: [endpointIds],
+  });
+  const endpoints = new Map<string, Endpoint>(endpointRows.map((endpoint) => [endpoint.id, endpoint]));
   const signers = new Map<string, WebhookSigners>();
   const urlChecks = new Map<string, Promise<string | null>>();
+  /** Settled URL checks, read without an await per send. */
+  const urlRefusals = new Map<string, string | null>();
   const attempts: AttemptRow[] = [];
   /** Each endpoint's latest outcome in this batch: true = delivered. */
   const lastOutcome = new Map<string, boolean>();
@@ -116,6 +120,7 @@ async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookCha
         () => null,
         (error: unknown) => (error instanceof Error ? error.message : String(error)),
       );
+      void check.then((refusal) => urlRefusals.set(endpoint.id, refusal));
       urlChecks.set(endpoint.id, check);
     }
     return check;
@@ -127,7 +132,7 @@ async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookCha
       const refusal = pausing.has(row.to) ? PAUSED_MESSAGE : undeliverable(endpoint);
       if (refusal || !endpoint) throw new GiveUpError(refusal ?? "The endpoint was deleted.");
       const payload = row.payload as WebhookEventPayload;
-      const refusedUrl = await checkUrl(endpoint);
+      const refusedUrl = urlRefusals.has(endpoint.id) ? (urlRefusals.get(endpoint.id) ?? null) : await checkUrl(endpoint);
       let response: WebhookResponse;
       if (refusedUrl) {
         response = { statusCode: null, latencyMs: 0, excerpt: `Not sent: ${refusedUrl}`, ok: false };
@@ -174,17 +179,6 @@ type AttemptRow = {
 };
 
 /**
- * `count` WebhookAttempt ids (`wha_<KSUID>`, as newId makes them) from one
- * draw of random bytes: a batch logs up to WEBHOOK_BATCH_SIZE attempts at
- * once, and one randomBytes call per id was a visible share of a fan-out's CPU.
- */
-function attemptIds(count: number, at: Date): string[] {
-  const random = crypto.randomBytes(16 * count);
-  const time = at.getTime();
-  return Array.from({ length: count }, (_, i) => `${ID_PREFIX.webhookAttempt}_${KSUID.fromParts(time, random.subarray(16 * i, 16 * (i + 1))).string}`);
-}
-
-/**
  * A batch's delivery log and each endpoint's failure run (`failingSince`:
  * cleared by a success, started by a failure) in one statement: a fan-out
  * writes many rows per second. The endpoint writes are conditional, not what
@@ -192,23 +186,37 @@ function attemptIds(count: number, at: Date): string[] {
  */
 async function logAttempts(attempts: AttemptRow[], lastOutcome: Map<string, boolean>, now: Date): Promise<void> {
   const column = <T>(pick: (attempt: AttemptRow) => T) => attempts.map(pick);
-  const ids = attemptIds(attempts.length, new Date());
+  // One random draw for the batch (newIds): one randomBytes call and one base62 encoding per id showed in a fan-out.
+  const ids = newIds("webhookAttempt", attempts.length);
   const updatedAt = new Date().toISOString();
   // Timestamps as ISO text: the columns are timestamp(3) holding UTC, and the cast drops the "Z".
-  await db.$executeRaw`
-    WITH logged AS (
+  await getPgPool().query({
+    name: "webhook-log-attempts",
+    text: `WITH logged AS (
       INSERT INTO "WebhookAttempt" (id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")
       SELECT id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt"::timestamp(3)
-      FROM unnest(
-        ${ids}::text[], ${column((a) => a.messageId)}::text[], ${column((a) => a.endpointId)}::text[],
-        ${column((a) => a.attempt)}::int[], ${column((a) => a.statusCode)}::int[], ${column((a) => a.latencyMs)}::int[],
-        ${column((a) => a.responseExcerpt)}::text[], ${column((a) => a.createdAt.toISOString())}::text[]
-      ) AS attempt(id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[])
+        AS attempt(id, "messageId", "endpointId", attempt, "statusCode", "latencyMs", "responseExcerpt", "createdAt")
     )
     UPDATE "WebhookEndpoint" AS endpoint
-    SET "failingSince" = CASE WHEN outcome.delivered THEN NULL ELSE ${now.toISOString()}::timestamp(3) END, "updatedAt" = ${updatedAt}::timestamp(3)
-    FROM unnest(${[...lastOutcome.keys()]}::text[], ${[...lastOutcome.values()]}::boolean[]) AS outcome(id, delivered)
-    WHERE endpoint.id = outcome.id AND (endpoint."failingSince" IS NULL) = NOT outcome.delivered`;
+    SET "failingSince" = CASE WHEN outcome.delivered THEN NULL ELSE $9::timestamp(3) END, "updatedAt" = $10::timestamp(3)
+    FROM unnest($11::text[], $12::boolean[]) AS outcome(id, delivered)
+    WHERE endpoint.id = outcome.id AND (endpoint."failingSince" IS NULL) = NOT outcome.delivered`,
+    values: [
+      ids,
+      column((a) => a.messageId),
+      column((a) => a.endpointId),
+      column((a) => a.attempt),
+      column((a) => a.statusCode),
+      column((a) => a.latencyMs),
+      column((a) => a.responseExcerpt),
+      column((a) => a.createdAt.toISOString()),
+      now.toISOString(),
+      updatedAt,
+      [...lastOutcome.keys()],
+      [...lastOutcome.values()],
+    ],
+  });
 }
 
 /** The circuit opens: the endpoint is paused (audited once) and its waiting messages are failed. */
