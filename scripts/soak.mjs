@@ -243,8 +243,12 @@ async function main() {
     const during = recorder.requests.filter((request) => inWindow(request, window));
     window.requests = during.length;
     window.errorsByStatus = {};
+    window.errorsByInstance = {}; // e.g. the Redis outage: A (allow) lets requests through, B (deny) answers 429
     for (const request of during) {
-      if (request.status === 0 || request.status >= 400) window.errorsByStatus[request.status] = (window.errorsByStatus[request.status] ?? 0) + 1;
+      if (request.status !== 0 && request.status < 400) continue;
+      window.errorsByStatus[request.status] = (window.errorsByStatus[request.status] ?? 0) + 1;
+      const mine = (window.errorsByInstance[request.instance] ??= {});
+      mine[request.status] = (mine[request.status] ?? 0) + 1;
     }
     window.probeP99During = percentile(during.filter((r) => r.route === "probe" && r.status === 200).map((r) => r.ms), 99);
   }
@@ -260,8 +264,8 @@ async function main() {
     setup: { users, flows: workload.flows, maxInFlight: 8, probeIntervalMs: 200, botProtection: "off (BOT_PROTECTION=off)", rateLimit: "on, Redis store" },
     totals: { requests: recorder.requests.length, byStatus: statuses, tokens: recorder.tokens.length, mails: sink.messages.length, flows: workload.stats },
     baseline: { p99Ms: baseline.p99, probes: baseline.count, limitMs },
-    faults: windows.map(({ name, kind, start, end, details, requests, errorsByStatus, recoveryMs, probeP99During }) => ({
-      name, kind, startS: Math.round((start - runStart) / 100) / 10, seconds: Math.round((end - start) / 100) / 10, requests, errorsByStatus, probeP99DuringMs: probeP99During, recoveryMs, details,
+    faults: windows.map(({ name, kind, start, end, details, requests, errorsByStatus, errorsByInstance, recoveryMs, probeP99During }) => ({
+      name, kind, startS: Math.round((start - runStart) / 100) / 10, seconds: Math.round((end - start) / 100) / 10, requests, errorsByStatus, errorsByInstance, probeP99DuringMs: probeP99During, recoveryMs, details,
     })),
     settle,
     invariants,

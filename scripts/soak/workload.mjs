@@ -113,10 +113,18 @@ export class Workload {
     }
   }
 
+  /**
+   * A random idle user: a quarter of the picks go to users still to sign up,
+   * the rest to signed-up ones (once there are some), so sign-ups do not
+   * crowd out the signed-in flows while hundreds of users are new.
+   */
   idleUser() {
-    for (let tries = 0; tries < 20; tries++) {
+    const wantNew = Math.random() < 0.25;
+    for (let tries = 0; tries < 40; tries++) {
       const user = this.users[Math.floor(Math.random() * this.users.length)];
-      if (!user.busy) return user;
+      if (user.busy) continue;
+      if (tries < 30 && user.registered === wantNew && this.users.some((other) => other.registered)) continue;
+      return user;
     }
     return null;
   }
@@ -284,19 +292,15 @@ export class Workload {
   }
 
   /**
-   * The steady probe: one signed-in browser GETs the protected page every
-   * `intervalMs` (refreshing its token as a page would), through the balancer.
+   * The steady probe: the probe user's signed-in browser (from its sign-up)
+   * GETs the protected page every `intervalMs`, refreshing its token as a
+   * page would, through the balancer. It is a measuring instrument: it does
+   * not queue for the workload's request slots.
    */
   async probe(user, intervalMs) {
-    const browser = this.browser(user);
-    // Sign in (the probe user signed up before the run).
-    for (;;) {
-      const answer = await browser.request("POST", "/api/auth/sign-in", { email: user.email, password: user.passwords[0] }, { label: "POST /api/auth/sign-in (probe)" });
-      if (answer.status === 200 && answer.json?.status === "complete") break;
-      if (this.stopping) return;
-      await sleep(1_000);
-    }
-    let lastRefresh = Date.now();
+    const browser = new Browser({ balancer: this.balancer, recorder: this.recorder, ip: user.ip, origin: this.origin });
+    browser.cookies = new Map(user.browsers[0].cookies);
+    let lastRefresh = 0;
     while (!this.stopping) {
       const began = Date.now();
       if (began - lastRefresh > 25_000) {
