@@ -205,7 +205,7 @@ async function main() {
   const { baselineS, faults: schedule } = faultSchedule(durationS);
   const runStart = Date.now();
   log(`workload: ${users} users, ${workload.flows} flows, <= 8 requests in flight, ${durationS} s; faults at ${schedule.map((f) => `${Math.round(f.at)} s ${f.kind}`).join(", ")}`);
-  const running = Promise.all([workload.run(), workload.probe(probeUser, 200)]);
+  const running = Promise.all([workload.run(), workload.probe(probeUser, 200), workload.adminLoop(adminBrowser, 20_000)]);
   const windows = [];
   const ctx = { instances, sink, webhook, redis, postgres, rotateKey, log, inFlight: (name) => recorder.inFlight[name] ?? 0 };
   const faultsDone = (async () => {
@@ -246,6 +246,7 @@ async function main() {
     window.errorsByInstance = {}; // e.g. the Redis outage: A (allow) lets requests through, B (deny) answers 429
     for (const request of during) {
       if (request.status !== 0 && request.status < 400) continue;
+      if (request.status === 401 && request.route.endsWith("(signed out)")) continue; // the refusal that was expected
       window.errorsByStatus[request.status] = (window.errorsByStatus[request.status] ?? 0) + 1;
       const mine = (window.errorsByInstance[request.instance] ??= {});
       mine[request.status] = (mine[request.status] ?? 0) + 1;

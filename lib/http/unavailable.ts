@@ -17,7 +17,7 @@ const UNAVAILABLE_PRISMA_CODES = new Set([
 const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 
 const UNAVAILABLE_MESSAGE =
-  /can't reach database server|connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|ECONNREFUSED|ECONNRESET|timed out fetching a new connection|unable to start a transaction in the given time/i;
+  /can't reach database server|connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|ECONNREFUSED|ECONNRESET|timed out fetching a new connection|unable to start a transaction in the given time|has encountered a connection error and is not queryable/i;
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (depth > 5 || typeof error !== "object" || error === null) return false;

@@ -88,6 +88,10 @@ export async function checkInvariants({ db, sink, recorder, workload, windows, w
   const rows = new Map(
     (await db.query(`SELECT s.id, s.status, s."endedAt", u.banned FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE s.id = ANY($1::text[])`, [sids])).rows.map((row) => [row.id, row]),
   );
+  // A ban revokes the user's sessions (endedAt) and refuses new ones: no token of theirs may be issued after it.
+  const bannedAt = new Map(
+    (await db.query(`SELECT "targetId", min("createdAt") AS at FROM "AuditEvent" WHERE type = 'user.banned' GROUP BY 1`)).rows.map((row) => [row.targetId, Math.floor(new Date(row.at).getTime() / 1000)]),
+  );
   const late = [];
   const unknown = [];
   for (const token of recorder.tokens) {
@@ -97,12 +101,13 @@ export async function checkInvariants({ db, sink, recorder, workload, windows, w
       continue;
     }
     const endedAtS = row.endedAt ? Math.floor(new Date(row.endedAt).getTime() / 1000) : null;
-    if ((endedAtS !== null && token.iat > endedAtS) || row.banned) late.push({ ...token, status: row.status, endedAt: row.endedAt });
+    const banS = bannedAt.get(token.sub);
+    if ((endedAtS !== null && token.iat > endedAtS) || (banS !== undefined && token.iat > banS)) late.push({ ...token, status: row.status, endedAt: row.endedAt });
   }
   add(
-    "no token minted after its session was signed out or revoked (token iat vs Session.endedAt)",
+    "no token minted after its session was signed out or revoked, nor after its user was banned (token iat vs Session.endedAt, ban time)",
     late.length === 0 && unknown.length === 0 && workload.staleRefreshMinted.length === 0,
-    `${recorder.tokens.length} tokens over ${sids.length} sessions; minted after the end: ${late.length}${
+    `${recorder.tokens.length} tokens over ${sids.length} sessions, ${bannedAt.size} users banned during the run; minted after the end or the ban: ${late.length}${
       late.length ? ` (${late.slice(0, 3).map((t) => `${t.sid} iat ${t.iat} ended ${t.endedAt?.toISOString?.() ?? t.endedAt} ${t.status} via ${t.route}`).join("; ")})` : ""
     }; tokens naming no session: ${unknown.length}; refreshes with signed-out cookies answered 200: ${workload.staleRefreshMinted.length}`,
   );
@@ -125,6 +130,26 @@ export async function checkInvariants({ db, sink, recorder, workload, windows, w
     "each sign-up made exactly one user",
     dupes.length === 0 && completedMissing.length === 0 && unverifiedUsers === 0,
     `${workload.signUpsCompleted.size} sign-ups completed, ${soakUsers.size} verified soak users; addresses on several users: ${dupes.length}; completed sign-ups without a user: ${completedMissing.length}; users without a verified address: ${unverifiedUsers}`,
+  );
+
+  // 5b. Each consumed code or link (a completed sign-in or sign-up attempt) opened exactly one session.
+  const attempts = (
+    await db.query(`
+      SELECT 'sign-in' AS kind, id, "createdSessionId" FROM "SignInAttempt" WHERE status = 'complete' AND "createdAt" >= $1
+      UNION ALL
+      SELECT 'sign-up', id, "createdSessionId" FROM "SignUpAttempt" WHERE status = 'complete' AND "createdAt" >= $1`, [webhookSince])
+  ).rows;
+  const withoutSession = attempts.filter((row) => !row.createdSessionId);
+  const sessionUses = new Map();
+  for (const row of attempts) if (row.createdSessionId) sessionUses.set(row.createdSessionId, (sessionUses.get(row.createdSessionId) ?? 0) + 1);
+  const shared = [...sessionUses.values()].filter((count) => count > 1).length;
+  const existing = new Set((await db.query(`SELECT id FROM "Session" WHERE id = ANY($1::text[])`, [[...sessionUses.keys()]])).rows.map((row) => row.id));
+  const dangling = [...sessionUses.keys()].filter((id) => !existing.has(id)).length;
+  const sessionsWithoutAttempt = sessions.filter((row) => !sessionUses.has(row.id)).length;
+  add(
+    "each completed sign-in or sign-up attempt opened exactly one session",
+    withoutSession.length === 0 && shared === 0 && dangling === 0,
+    `${attempts.length} completed attempts; without a session: ${withoutSession.length}; sessions opened by two attempts: ${shared}; naming a missing session: ${dangling}; (sessions not opened by an attempt, e.g. a password reset: ${sessionsWithoutAttempt})`,
   );
 
   // 6. Recovery of the protected page's p99 after each fault.

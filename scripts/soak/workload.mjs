@@ -292,6 +292,35 @@ export class Workload {
   }
 
   /**
+   * Admin-style mutations (S8) alongside the users: every `everyMs` the admin
+   * bans a signed-in user through the admin API (every session of theirs is
+   * revoked). The banned user's flows go on: each must now be refused, and the
+   * token check at the end proves none minted a token after the ban.
+   */
+  async adminLoop(adminBrowser, everyMs) {
+    const admin = new Browser({ balancer: this.balancer, recorder: this.recorder, ip: "10.255.0.1", origin: this.origin });
+    admin.cookies = new Map(adminBrowser.cookies);
+    this.bans = [];
+    while (!this.stopping) {
+      await sleep(everyMs);
+      if (this.stopping) break;
+      await admin.request("POST", "/api/auth/session/refresh", {}, { label: "POST /api/auth/session/refresh (admin)" });
+      const candidates = this.users.filter((user) => !user.banned && user.browsers.some((browser) => browser.signedIn && browser.sessionToken));
+      const user = candidates[Math.floor(Math.random() * candidates.length)];
+      const token = user?.browsers.find((browser) => browser.signedIn && browser.sessionToken)?.sessionToken;
+      const userId = token ? JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")).sub : null;
+      if (!userId) continue;
+      this.note("admin_ban", "started");
+      const answer = await admin.request("POST", `/api/admin/users/${userId}/ban`, {}, { label: "POST /api/admin/users/:id/ban" });
+      if (answer.status === 200) {
+        user.banned = true;
+        this.bans.push({ email: user.email, userId, at: Date.now() });
+      }
+      this.note("admin_ban", answer.status === 200 ? "ok" : `ban ${answer.status}`);
+    }
+  }
+
+  /**
    * The steady probe: the probe user's signed-in browser (from its sign-up)
    * GETs the protected page every `intervalMs`, refreshing its token as a
    * page would, through the balancer. It is a measuring instrument: it does
