@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { AppError, type FieldErrors } from "@/lib/errors";
-import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "./unavailable";
+import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "@/lib/database-unavailable";
 
 export type ApiError = { code: string; message: string; field?: string };
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { isDatabaseUnavailable } from "@/lib/database-unavailable";
 import { isShuttingDown } from "@/lib/lifecycle";
 
 /**
@@ -26,6 +27,13 @@ import { isShuttingDown } from "@/lib/lifecycle";
 export const QUEUE_LEASE_MS = 2 * 60_000;
 /** Rows claimed per batch by default. */
 export const DEFAULT_BATCH_SIZE = 50;
+/**
+ * How long a batch's marks are retried while the database is out of reach (a
+ * restart takes seconds). Without it, rows sent just before a restart stayed
+ * leased for the full lease and were sent again (issue 17's soak: a duplicate,
+ * or a code two minutes late when the send itself had failed).
+ */
+export const MARK_RETRY_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
 
 /** A claimed row, as a channel sees it. `attempts` counts this attempt. */
 export type QueueRow = {
@@ -258,8 +266,8 @@ function add(total: DrainResult, result: DrainResult): void {
 async function finishBatch(channel: QueueChannel, { rows, batch, outcomes, released }: OpenBatch): Promise<DrainResult> {
   const result: DrainResult = { claimed: rows.length - released.length, sent: 0, retried: 0, failed: 0 };
   await batch.close?.();
-  await markOutcomes(outcomes);
-  await releaseRows(released);
+  await whileDatabaseReturns(() => markOutcomes(outcomes));
+  await whileDatabaseReturns(() => releaseRows(released));
   for (const outcome of outcomes) {
     if (outcome.status === "sent") result.sent++;
     else if (outcome.status === "pending") result.retried++;
@@ -269,6 +277,20 @@ async function finishBatch(channel: QueueChannel, { rows, batch, outcomes, relea
     }
   }
   return result;
+}
+
+/** Runs `write`, again after each of MARK_RETRY_DELAYS_MS while it fails because the database is unreachable. */
+async function whileDatabaseReturns(write: () => Promise<unknown>): Promise<void> {
+  for (let retry = 0; ; retry++) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      const delay = MARK_RETRY_DELAYS_MS[retry];
+      if (delay === undefined || !isDatabaseUnavailable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 function failedAttempt(channel: QueueChannel, row: QueueRow, error: unknown, at: Date): Outcome {

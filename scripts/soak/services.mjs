@@ -239,7 +239,9 @@ export async function startWebhookReceiver(root, databaseUrl) {
         const upstream = http.request(
           { host: "127.0.0.1", port: receiverPort, method: request.method, path: request.url, headers: request.headers },
           (answer) => {
-            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            // Hop-by-hop headers stay with their hop: the receiver's "Keep-Alive: timeout=30" is not this server's promise.
+            const { connection, "keep-alive": keepAlive, ...headers } = answer.headers;
+            response.writeHead(answer.statusCode ?? 502, headers);
             answer.pipe(response);
           },
         );
@@ -251,6 +253,8 @@ export async function startWebhookReceiver(root, databaseUrl) {
         socket.on("close", () => sockets.delete(socket));
       });
       front.once("error", reject);
+      // As the receiver behind it (bench/webhook-receiver.mjs): kept-alive sockets outlive the portal's idle gaps.
+      front.keepAliveTimeout = 30_000;
       front.listen(port, "127.0.0.1", resolve);
     });
   await listen();

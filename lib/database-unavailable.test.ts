@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
-import { errorResponse } from "./responses";
-import { isDatabaseUnavailable } from "./unavailable";
+import { errorResponse } from "@/lib/http/responses";
+import { isDatabaseUnavailable } from "./database-unavailable";
 
 /** A port nothing listens on (bound, read, released): a database that is down. */
 async function closedPort(): Promise<number> {
