@@ -23,8 +23,15 @@ import { isShuttingDown } from "@/lib/lifecycle";
  * lib/background composes them into the drain everything calls.
  */
 
-/** A claimed row not marked within this time is considered abandoned and claimed again. */
-export const QUEUE_LEASE_MS = 2 * 60_000;
+/**
+ * A claimed row not marked within this time is considered abandoned and
+ * claimed again. A live worker renews the leases of the rows it holds every
+ * third of it, however long their sends take, so the lease only decides how
+ * soon the rows of a worker that died (SIGKILL, a claim whose answer a
+ * database restart cut off) come back: it was 2 minutes, which made the
+ * soak's sign-up codes two minutes late after an instance was killed (issue 17).
+ */
+export const QUEUE_LEASE_MS = 30_000;
 /** Rows claimed per batch by default. */
 export const DEFAULT_BATCH_SIZE = 50;
 /**
@@ -112,6 +119,8 @@ export type DrainOptions = {
    * (the loop, the cron route, a kick). Default: one batch.
    */
   maxDurationMs?: number;
+  /** Lease of claimed rows (default QUEUE_LEASE_MS; tests shorten it). */
+  leaseMs?: number;
 };
 
 type Outcome =
@@ -182,8 +191,15 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
   const total: DrainResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   const limit = options.limit ?? channel.batchSize ?? DEFAULT_BATCH_SIZE;
   const clock = () => options.now ?? new Date();
+  const leaseMs = options.leaseMs ?? QUEUE_LEASE_MS;
   const started = Date.now();
   const finishing: Promise<void>[] = [];
+  // Rows claimed and not yet marked or released, with the attempt they were claimed at: their leases are renewed.
+  const held = new Map<string, number>();
+  const renewal = setInterval(() => {
+    if (held.size > 0) void renewLeases(held, new Date(clock().getTime() + leaseMs)).catch(() => {});
+  }, leaseMs / 3);
+  renewal.unref();
   let current: OpenBatch | null = null;
   let claiming: Promise<void> | null = null;
   let lastClaimed = false;
@@ -193,7 +209,8 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
     try {
       // Back-pressure: earlier batches are marked before another is claimed (the current one is still in flight).
       await Promise.allSettled(finishing);
-      const rows = await claimDueRows(channel.name, clock(), limit, options.ids);
+      const rows = await claimDueRows(channel.name, clock(), limit, options.ids, leaseMs);
+      for (const row of rows) held.set(row.id, row.attempts);
       const more = options.maxDurationMs !== undefined && rows.length === limit && Date.now() - started < options.maxDurationMs;
       if (!more) lastClaimed = true;
       current =
@@ -210,7 +227,11 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
   const settle = (open: OpenBatch, count: number) => {
     open.unfinished -= count;
     if (open.unfinished !== 0) return;
-    const finished = finishBatch(channel, open).then((result) => add(total, result));
+    const finished = finishBatch(channel, open)
+      .then((result) => add(total, result))
+      .finally(() => {
+        for (const row of open.rows) held.delete(row.id);
+      });
     // Awaited below; until then a failure must not count as unhandled.
     finished.catch(() => {});
     finishing.push(finished);
@@ -252,6 +273,7 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
   // Whatever happens to a claim, every batch already taken is tried and marked (or left leased, if that fails too).
   const workers = await Promise.allSettled(Array.from({ length: Math.max(1, channel.concurrency ?? 1) }, worker));
   const finished = await Promise.allSettled(finishing);
+  clearInterval(renewal);
   for (const result of [...workers, ...finished]) if (result.status === "rejected") throw result.reason;
   return total;
 }
@@ -300,8 +322,8 @@ function failedAttempt(channel: QueueChannel, row: QueueRow, error: unknown, at:
   return { row, status: "pending", at, error: message, nextAttemptAt: new Date(at.getTime() + delay) };
 }
 
-async function claimDueRows(channel: string, now: Date, limit: number, ids?: string[]): Promise<QueueRow[]> {
-  const leaseUntil = new Date(now.getTime() + QUEUE_LEASE_MS);
+async function claimDueRows(channel: string, now: Date, limit: number, ids: string[] | undefined, leaseMs: number): Promise<QueueRow[]> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
   // One statement: the sub-select locks due rows (skipping rows another worker holds)
   // and the update leases them, so a row is never claimed twice.
   return db.$queryRaw<QueueRow[]>`
@@ -344,6 +366,16 @@ async function markOutcomes(outcomes: Outcome[]): Promise<void> {
       ${column((o) => (o.status === "sent" && o.kept ? JSON.stringify(o.kept) : null))}::text[]
     ) AS outcome(id, attempts, status, at, next, error, payload)
     WHERE message.id = outcome.id AND message.status = 'sending' AND message.attempts = outcome.attempts`;
+}
+
+/** Extends the leases of rows this worker still holds (same attempt, still "sending"). */
+async function renewLeases(held: Map<string, number>, until: Date): Promise<void> {
+  const rows = [...held];
+  await db.$executeRaw`
+    UPDATE "OutboxMessage" AS message
+    SET "nextAttemptAt" = ${until}
+    FROM unnest(${rows.map(([id]) => id)}::text[], ${rows.map(([, attempts]) => attempts)}::int[]) AS held(id, attempts)
+    WHERE message.id = held.id AND message.status = 'sending' AND message.attempts = held.attempts`;
 }
 
 /**
