@@ -103,21 +103,7 @@ async function main() {
   const startedAt = new Date();
   const durationS = Math.round(minutes * 60);
 
-  // 1. Build (or reuse).
-  const freshness = buildIsFresh(ROOT);
-  const buildMode = args.build ? "always" : args["no-build"] ? "never" : "auto";
-  if (buildMode === "never" || (buildMode === "auto" && freshness.fresh)) {
-    if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) throw new Error("--no-build but there is no build");
-    log("Reusing the production build.");
-  } else {
-    log(`Building (${buildMode === "always" ? "forced" : freshness.reason}) ...`);
-    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "postgresql://soak@127.0.0.1:1/unused" };
-    if ((await foreground("prisma", "prisma", ["generate"], env)) !== 0) throw new Error("prisma generate failed");
-    const [command, commandArgs] = nodeBin("next", "next", ["build"]);
-    if (exitStatus(await exited(start(command, commandArgs, { env, cwd: ROOT })) ) !== 0) throw new Error("next build failed");
-  }
-
-  // 2. Private infrastructure.
+  // 1. Private infrastructure (before the build, which gets its database).
   const dir = tempRoot();
   cleanups.push(["temp dir", async () => (args.keep ? log(`kept ${dir}`) : fs.rmSync(dir, { recursive: true, force: true }))]);
   log(`temp dir ${dir}`);
@@ -128,6 +114,20 @@ async function main() {
   log(`PostgreSQL on :${postgres.port}, Redis on :${redis.port}`);
   const migrateEnv = { ...process.env, DATABASE_URL: postgres.url };
   if ((await foreground("prisma", "prisma", ["migrate", "deploy"], migrateEnv)) !== 0) throw new Error("prisma migrate deploy failed");
+  // 2. Build (or reuse), against the private database (pages may read settings while prerendering).
+  const freshness = buildIsFresh(ROOT);
+  const buildMode = args.build ? "always" : args["no-build"] ? "never" : "auto";
+  if (buildMode === "never" || (buildMode === "auto" && freshness.fresh)) {
+    if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) throw new Error("--no-build but there is no build");
+    log("Reusing the production build.");
+  } else {
+    log(`Building (${buildMode === "always" ? "forced" : freshness.reason}) ...`);
+    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: postgres.url };
+    if ((await foreground("prisma", "prisma", ["generate"], env)) !== 0) throw new Error("prisma generate failed");
+    const [command, commandArgs] = nodeBin("next", "next", ["build"]);
+    if (exitStatus(await exited(start(command, commandArgs, { env, cwd: ROOT }))) !== 0) throw new Error("next build failed");
+  }
+
   const sink = await startSmtpSink();
   cleanups.push(["smtp sink", () => sink.stop()]);
   const webhook = await startWebhookReceiver(ROOT, postgres.url);
