@@ -18,6 +18,8 @@ import { Webhook } from "svix";
 const databaseUrl = process.argv[2];
 if (!databaseUrl) throw new Error("usage: webhook-receiver.mjs <database url>");
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+// An idle connection cut by a database restart (the soak harness restarts it) must not kill the receiver: the pool reconnects.
+pool.on("error", (error) => console.error(`[webhook-receiver] idle connection lost: ${error.message}`));
 await pool.query("CREATE TABLE IF NOT EXISTS bench_received_event (svix_id text PRIMARY KEY, type text NOT NULL, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())");
 let verifier = null;
 const CAPACITY_ID_PREFIX = "msg_capacity_";

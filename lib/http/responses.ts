@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { AppError, type FieldErrors } from "@/lib/errors";
+import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "@/lib/database-unavailable";
 
 export type ApiError = { code: string; message: string; field?: string };
 
@@ -23,6 +24,15 @@ export function errorResponse(error: unknown): NextResponse {
     if (error.retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(error.retryAfter)));
     if (error.status === 401) headers["WWW-Authenticate"] = 'Bearer error="invalid_token"';
     return json({ errors, message: error.message }, { status: error.status, headers });
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Not a bug: the database is restarting or out of reach. One line, no stack; the client may retry.
+    const detail = error instanceof Error ? error.message.split("\n").filter(Boolean).pop() : String(error);
+    console.error(`[portal] database unavailable: ${detail}`);
+    return json(
+      { errors: [{ code: "unavailable", message: "The service is briefly unavailable. Please try again in a moment." }] },
+      { status: 503, headers: { "Retry-After": String(DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS) } },
+    );
   }
   console.error("[portal] unexpected error", error);
   return json({ errors: [{ code: "internal_error", message: "Something went wrong. Please try again." }] }, { status: 500 });

@@ -329,3 +329,40 @@ describe("shutting down (issue 17)", () => {
     expect((await db.outboxMessage.findUniqueOrThrow({ where: { id: id! } })).status).toBe("sent");
   });
 });
+
+// Issue 17's soak: rows of a killed instance waited out a 2-minute lease. The lease is short now,
+// because a live worker renews it for as long as its sends take.
+describe("lease renewal", () => {
+  it("keeps a slow send's row leased past the lease, so no other worker sends it again", async () => {
+    const name = uniqueChannel();
+    const [id] = await enqueue(name, 1);
+    let sends = 0;
+    const slow = simpleChannel({
+      name,
+      retryDelaysMs: [1_000],
+      async send() {
+        sends++;
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      },
+    });
+    const first = drainQueue([slow], { ids: [id!], leaseMs: 600 });
+    // Well past the first lease (600 ms): without renewal the row is due again and another worker takes it.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await drainQueue([slow], { ids: [id!], leaseMs: 600 })).toMatchObject({ claimed: 0 });
+    expect(await first).toMatchObject({ claimed: 1, sent: 1 });
+    expect(sends).toBe(1);
+    expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "sent", attempts: 1 });
+  });
+
+  it("leases for QUEUE_LEASE_MS (30 s): an abandoned row comes back within it", async () => {
+    expect(QUEUE_LEASE_MS).toBeLessThanOrEqual(30_000);
+    const name = uniqueChannel();
+    const now = new Date();
+    const [id] = await enqueue(name, 1, now);
+    // A worker that died holding the row: leased, never renewed.
+    await db.$executeRaw`UPDATE "OutboxMessage" SET status = 'sending', attempts = 1, "nextAttemptAt" = ${new Date(now.getTime() + QUEUE_LEASE_MS)} WHERE id = ${id!}`;
+    const channel = simpleChannel({ name, retryDelaysMs: [1_000], send: async () => {} });
+    expect(await drainQueue([channel], { now: new Date(now.getTime() + QUEUE_LEASE_MS - 1), ids: [id!] })).toMatchObject({ claimed: 0 });
+    expect(await drainQueue([channel], { now: new Date(now.getTime() + QUEUE_LEASE_MS + 1), ids: [id!] })).toMatchObject({ claimed: 1, sent: 1 });
+  });
+});

@@ -1,5 +1,6 @@
 import "server-only";
 import { getPgPool } from "@/lib/db";
+import { isDatabaseUnavailable } from "@/lib/database-unavailable";
 import { isShuttingDown } from "@/lib/lifecycle";
 
 /**
@@ -22,10 +23,24 @@ import { isShuttingDown } from "@/lib/lifecycle";
  * lib/background composes them into the drain everything calls.
  */
 
-/** A claimed row not marked within this time is considered abandoned and claimed again. */
-export const QUEUE_LEASE_MS = 2 * 60_000;
+/**
+ * A claimed row not marked within this time is considered abandoned and
+ * claimed again. A live worker renews the leases of the rows it holds every
+ * third of it, however long their sends take, so the lease only decides how
+ * soon the rows of a worker that died (SIGKILL, a claim whose answer a
+ * database restart cut off) come back: it was 2 minutes, which made the
+ * soak's sign-up codes two minutes late after an instance was killed (issue 17).
+ */
+export const QUEUE_LEASE_MS = 30_000;
 /** Rows claimed per batch by default. */
 export const DEFAULT_BATCH_SIZE = 50;
+/**
+ * How long a batch's marks are retried while the database is out of reach (a
+ * restart takes seconds). Without it, rows sent just before a restart stayed
+ * leased for the full lease and were sent again (issue 17's soak: a duplicate,
+ * or a code two minutes late when the send itself had failed).
+ */
+export const MARK_RETRY_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
 
 /** A claimed row, as a channel sees it. `attempts` counts this attempt. */
 export type QueueRow = {
@@ -104,6 +119,8 @@ export type DrainOptions = {
    * (the loop, the cron route, a kick). Default: one batch.
    */
   maxDurationMs?: number;
+  /** Lease of claimed rows (default QUEUE_LEASE_MS; tests shorten it). */
+  leaseMs?: number;
 };
 
 type Outcome =
@@ -172,17 +189,23 @@ type OpenBatch = { rows: QueueRow[]; batch: ChannelBatch; outcomes: Outcome[]; n
  * alongside the sends of the next one.
  *
  * A row claimed ahead may wait for the sends in flight and the `concurrency`
- * rows left before its batch starts: with every send taking its whole time
- * limit, the last row of a batch is done after 2 + ceil(batch / concurrency)
- * time limits, which the channel keeps well within the lease.
+ * rows left before its batch starts; however long that takes, its lease is
+ * renewed with the others this lane holds, every third of the lease.
  */
 async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<DrainResult> {
   const total: DrainResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   const limit = options.limit ?? channel.batchSize ?? DEFAULT_BATCH_SIZE;
   const concurrency = Math.max(1, channel.concurrency ?? 1);
   const clock = () => options.now ?? new Date();
+  const leaseMs = options.leaseMs ?? QUEUE_LEASE_MS;
   const started = Date.now();
   const finishing: Promise<void>[] = [];
+  // Rows claimed and not yet marked or released, with the attempt they were claimed at: their leases are renewed.
+  const held = new Map<string, number>();
+  const renewal = setInterval(() => {
+    if (held.size > 0) void renewLeases(held, new Date(clock().getTime() + leaseMs)).catch(() => {});
+  }, leaseMs / 3);
+  renewal.unref();
   let current: OpenBatch | null = null;
   /** The next batch, being claimed or claimed (null: none, or no rows). */
   let upcoming: Promise<OpenBatch | null> | null = null;
@@ -193,7 +216,8 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
     try {
       // Back-pressure: earlier batches are marked before another is claimed (the current one is still in flight).
       await Promise.allSettled(finishing);
-      const rows = await claimDueRows(channel.name, clock(), limit, options.ids);
+      const rows = await claimDueRows(channel.name, clock(), limit, options.ids, leaseMs);
+      for (const row of rows) held.set(row.id, row.attempts);
       const more = options.maxDurationMs !== undefined && rows.length === limit && Date.now() - started < options.maxDurationMs;
       if (!more) lastClaimed = true;
       return rows.length === 0 ? null : { rows, batch: await channel.openBatch(rows, clock()), outcomes: [], next: 0, unfinished: rows.length, released: [] };
@@ -222,7 +246,11 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
   const settle = (open: OpenBatch, count: number) => {
     open.unfinished -= count;
     if (open.unfinished !== 0) return;
-    const finished = finishBatch(channel, open).then((result) => add(total, result));
+    const finished = finishBatch(channel, open)
+      .then((result) => add(total, result))
+      .finally(() => {
+        for (const row of open.rows) held.delete(row.id);
+      });
     // Awaited below; until then a failure must not count as unhandled.
     finished.catch(() => {});
     finishing.push(finished);
@@ -276,6 +304,7 @@ async function drainLane(channel: QueueChannel, options: DrainOptions): Promise<
   // Whatever happens to a claim, every batch already taken is tried and marked (or left leased, if that fails too).
   const workers = await Promise.allSettled(Array.from({ length: concurrency }, worker));
   const finished = await Promise.allSettled(finishing);
+  clearInterval(renewal);
   for (const result of [...workers, ...finished]) if (result.status === "rejected") throw result.reason;
   return total;
 }
@@ -290,8 +319,8 @@ function add(total: DrainResult, result: DrainResult): void {
 async function finishBatch(channel: QueueChannel, { rows, batch, outcomes, released }: OpenBatch): Promise<DrainResult> {
   const result: DrainResult = { claimed: rows.length - released.length, sent: 0, retried: 0, failed: 0 };
   await batch.close?.();
-  await markOutcomes(outcomes);
-  await releaseRows(released);
+  await whileDatabaseReturns(() => markOutcomes(outcomes));
+  await whileDatabaseReturns(() => releaseRows(released));
   for (const outcome of outcomes) {
     if (outcome.status === "sent") result.sent++;
     else if (outcome.status === "pending") result.retried++;
@@ -303,6 +332,20 @@ async function finishBatch(channel: QueueChannel, { rows, batch, outcomes, relea
   return result;
 }
 
+/** Runs `write`, again after each of MARK_RETRY_DELAYS_MS while it fails because the database is unreachable. */
+async function whileDatabaseReturns(write: () => Promise<unknown>): Promise<void> {
+  for (let retry = 0; ; retry++) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      const delay = MARK_RETRY_DELAYS_MS[retry];
+      if (delay === undefined || !isDatabaseUnavailable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 function failedAttempt(channel: QueueChannel, row: QueueRow, error: unknown, at: Date): Outcome {
   const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
   if (error instanceof GiveUpError || row.attempts >= maxAttempts(channel)) return { row, status: "failed", at, error: message };
@@ -310,8 +353,8 @@ function failedAttempt(channel: QueueChannel, row: QueueRow, error: unknown, at:
   return { row, status: "pending", at, error: message, nextAttemptAt: new Date(at.getTime() + delay) };
 }
 
-async function claimDueRows(channel: string, now: Date, limit: number, ids?: string[]): Promise<QueueRow[]> {
-  const leaseUntil = new Date(now.getTime() + QUEUE_LEASE_MS);
+async function claimDueRows(channel: string, now: Date, limit: number, ids: string[] | undefined, leaseMs: number): Promise<QueueRow[]> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
   // One statement: the sub-select locks due rows (skipping rows another worker holds)
   // and the update leases them, so a row is never claimed twice. node-postgres, not
   // Prisma: see getPgPool. Timestamps travel as ISO text: the columns are timestamp(3)
@@ -364,6 +407,19 @@ async function markOutcomes(outcomes: Outcome[]): Promise<void> {
       column((o) => (o.status === "sent" ? null : o.error)),
       column((o) => (o.status === "sent" && o.kept ? JSON.stringify(o.kept) : null)),
     ],
+  });
+}
+
+/** Extends the leases of rows this worker still holds (same attempt, still "sending"). */
+async function renewLeases(held: Map<string, number>, until: Date): Promise<void> {
+  const rows = [...held];
+  await getPgPool().query({
+    name: "queue-renew",
+    text: `UPDATE "OutboxMessage" AS message
+    SET "nextAttemptAt" = $3::timestamp(3)
+    FROM unnest($1::text[], $2::int[]) AS held(id, attempts)
+    WHERE message.id = held.id AND message.status = 'sending' AND message.attempts = held.attempts`,
+    values: [rows.map(([id]) => id), rows.map(([, attempts]) => attempts), until.toISOString()],
   });
 }
 
