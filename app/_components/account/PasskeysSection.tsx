@@ -7,6 +7,7 @@ import { GENERIC_ERROR_MESSAGE, postJson, withSession } from "../api";
 import { Button } from "../Button";
 import { toast } from "../ui/sonner";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { RenameForm } from "./RenameForm";
 import { Section } from "./Section";
 import { useStepUp } from "./step-up";
 
@@ -91,26 +92,14 @@ export function PasskeysSection({ passkeys: initial, canAdd }: { passkeys: Passk
           <li key={passkey.id} className="flex flex-wrap items-center gap-3 px-5 py-4 sm:px-6">
             <KeyRound aria-hidden="true" className="size-5 shrink-0 text-muted-foreground" />
             {renaming === passkey.id ? (
-              <form className="flex min-w-0 flex-1 items-center gap-2" onSubmit={(event) => void rename(passkey, event)}>
-                <label htmlFor={`passkey-name-${passkey.id}`} className="sr-only">
-                  Passkey name
-                </label>
-                <input
-                  id={`passkey-name-${passkey.id}`}
-                  name="name"
-                  defaultValue={passkey.name}
-                  maxLength={64}
-                  required
-                  autoFocus
-                  className="h-9 min-w-0 flex-1 rounded-md border border-input bg-background px-3 text-sm text-foreground"
-                />
-                <Button type="submit" variant="primary" loading={busy === passkey.id}>
-                  Save
-                </Button>
-                <Button type="button" variant="secondary" onClick={() => setRenaming(null)}>
-                  Cancel
-                </Button>
-              </form>
+              <RenameForm
+                inputId={`passkey-name-${passkey.id}`}
+                label="Passkey name"
+                defaultValue={passkey.name}
+                saving={busy === passkey.id}
+                onSubmit={(event) => void rename(passkey, event)}
+                onCancel={() => setRenaming(null)}
+              />
             ) : (
               <>
                 <div className="min-w-0 flex-1">

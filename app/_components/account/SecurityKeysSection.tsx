@@ -8,6 +8,7 @@ import { Button } from "../Button";
 import { toast } from "../ui/sonner";
 import type { MfaStatus } from "./account-api";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { RenameForm } from "./RenameForm";
 import { Section, StatusBadge } from "./Section";
 import { useStepUp } from "./step-up";
 
@@ -122,26 +123,14 @@ export function SecurityKeysSection({
           <li key={key.id} className="flex flex-wrap items-center gap-3 px-5 py-4 sm:px-6">
             <Usb aria-hidden="true" className="size-5 shrink-0 text-muted-foreground" />
             {renaming === key.id ? (
-              <form className="flex min-w-0 flex-1 items-center gap-2" onSubmit={(event) => void rename(key, event)}>
-                <label htmlFor={`security-key-name-${key.id}`} className="sr-only">
-                  Security key name
-                </label>
-                <input
-                  id={`security-key-name-${key.id}`}
-                  name="name"
-                  defaultValue={key.name}
-                  maxLength={64}
-                  required
-                  autoFocus
-                  className="h-9 min-w-0 flex-1 rounded-md border border-input bg-background px-3 text-sm text-foreground"
-                />
-                <Button type="submit" variant="primary" loading={busy === key.id}>
-                  Save
-                </Button>
-                <Button type="button" variant="secondary" onClick={() => setRenaming(null)}>
-                  Cancel
-                </Button>
-              </form>
+              <RenameForm
+                inputId={`security-key-name-${key.id}`}
+                label="Security key name"
+                defaultValue={key.name}
+                saving={busy === key.id}
+                onSubmit={(event) => void rename(key, event)}
+                onCancel={() => setRenaming(null)}
+              />
             ) : (
               <>
                 <div className="min-w-0 flex-1">
