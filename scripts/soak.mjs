@@ -3,8 +3,8 @@
 // of the portal on one private PostgreSQL and one private Redis, a real SMTP
 // sink and a webhook receiver, a mixed workload through both instances, faults
 // on a schedule, and invariants checked at the end from the database and the
-// sinks. Prints a table, writes bench/results/soak-<time>.json, exits 1 when
-// an invariant fails.
+// sinks. Prints a table, writes bench/results/soak-<time>.json (and the same
+// report to $SOAK_JSON_REPORT when set), exits 1 when an invariant fails.
 //
 //   node scripts/soak.mjs [--minutes N]        default 5 (CI: --minutes 1, every fault once, shorter windows)
 //   --workdir DIR     mirror the project into DIR and run there (never builds in place; the build is reused while fresh)
@@ -344,6 +344,8 @@ try {
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `soak-${report.startedAt.replace(/[:.]/g, "-")}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  // `npm test` (scripts/test-all.mjs) counts the invariants from this copy.
+  if (process.env.SOAK_JSON_REPORT) fs.writeFileSync(process.env.SOAK_JSON_REPORT, `${JSON.stringify(report)}\n`);
   const failed = report.invariants.filter((invariant) => !invariant.ok);
   console.log(`\n[soak] ${report.invariants.length - failed.length}/${report.invariants.length} invariants pass; ${path.relative(process.cwd(), file)}`);
   status = failed.length === 0 ? 0 : 1;

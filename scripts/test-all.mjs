@@ -1,30 +1,33 @@
 #!/usr/bin/env node
 // `npm test`: the unit/integration suite (Vitest), the e2e suite
-// (scripts/e2e.mjs + Playwright on a production build) and the quick-start
-// suite (scripts/e2e-quickstart.mjs: `npm run dev` as the README runs it,
-// walked in a browser). Each writes a JSON report to a temp folder; the
-// totals are printed as the very last line:
+// (scripts/e2e.mjs + Playwright on a production build), a one-minute soak
+// (scripts/soak.mjs --minutes 1: two instances, every fault once, reusing the
+// e2e build; each invariant counts as one test) and the quick-start suite
+// (scripts/e2e-quickstart.mjs: `npm run dev` as the README runs it, walked in
+// a browser). Each writes a JSON report to a temp folder; the totals are
+// printed as the very last line:
 //
 //   N passed, N failed[, N skipped]
 //
 // Exits non-zero when anything failed, a suite could not run, or no test ran.
-// Flags: --unit-only, --e2e-only, --quickstart-only.
+// Flags: --unit-only, --e2e-only, --soak-only, --quickstart-only.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitStatus, exited, nodeBin, start } from "./lib/proc.mjs";
 
-const ONLY_FLAGS = ["--unit-only", "--e2e-only", "--quickstart-only"];
+const ONLY_FLAGS = ["--unit-only", "--e2e-only", "--soak-only", "--quickstart-only"];
 const args = new Set(process.argv.slice(2));
 const unknown = [...args].filter((arg) => !ONLY_FLAGS.includes(arg));
 const only = ONLY_FLAGS.filter((flag) => args.has(flag));
 if (unknown.length || only.length > 1) {
-  console.error("Usage: node scripts/test-all.mjs [--unit-only | --e2e-only | --quickstart-only]");
+  console.error("Usage: node scripts/test-all.mjs [--unit-only | --e2e-only | --soak-only | --quickstart-only]");
   process.exit(2);
 }
 const runUnit = only.length === 0 || args.has("--unit-only");
 const runE2e = only.length === 0 || args.has("--e2e-only");
+const runSoak = only.length === 0 || args.has("--soak-only");
 const runQuickstart = only.length === 0 || args.has("--quickstart-only");
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portal-tests-"));
@@ -157,6 +160,36 @@ async function e2eSuite() {
   results.push({ name: "e2e", ...counts });
 }
 
+/** The soak's report -> counts: each invariant is one test; a run that ended without a report is one failure. */
+function countSoak(report) {
+  const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
+  for (const invariant of report?.invariants ?? []) {
+    if (invariant.ok) counts.passed += 1;
+    else {
+      counts.failed += 1;
+      counts.notes.push(`invariant failed: ${invariant.name}`);
+    }
+  }
+  return counts;
+}
+
+async function soakSuite() {
+  const reportFile = path.join(tmp, "soak.json");
+  console.log("\n=== Soak, one minute (two instances, every fault once) ===\n");
+  const status = await runChild(process.execPath, [fileURLToPath(new URL("./soak.mjs", import.meta.url)), "--minutes", "1"], {
+    ...process.env,
+    SOAK_JSON_REPORT: reportFile,
+  });
+  const report = readJson(reportFile);
+  const counts = countSoak(report);
+  if (!report) counts.notes.push("the soak wrote no report (see the [soak] messages above)");
+  if (status !== 0 && counts.failed === 0) {
+    counts.failed += 1;
+    counts.notes.push(`scripts/soak.mjs exited with status ${status} without a failing invariant`);
+  }
+  results.push({ name: "soak", ...counts });
+}
+
 async function quickstartSuite() {
   const reportFile = path.join(tmp, "quickstart.json");
   console.log("\n=== Quick start, end to end (npm run dev + playwright) ===\n");
@@ -177,6 +210,7 @@ async function quickstartSuite() {
 try {
   if (runUnit && !interrupted) await unitSuite();
   if (runE2e && !interrupted) await e2eSuite();
+  if (runSoak && !interrupted) await soakSuite();
   if (runQuickstart && !interrupted) await quickstartSuite();
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });

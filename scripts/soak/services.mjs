@@ -14,7 +14,15 @@ import { simpleParser } from "mailparser";
 import { freePort, sleep, waitFor } from "../lib/net.mjs";
 import { exited, stop } from "../lib/proc.mjs";
 
-const PG_BIN = "/usr/lib/postgresql/15/bin";
+/** The server binaries of the newest PostgreSQL Debian's packages installed (15 on bookworm, 17 on trixie), or $PG_BIN. */
+function postgresBin() {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const root = "/usr/lib/postgresql";
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => fs.existsSync(path.join(root, name, "bin", "initdb"))) : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  if (!versions.length) throw new Error("no PostgreSQL server binaries in /usr/lib/postgresql (apt-get install postgresql) and no PG_BIN");
+  return path.join(root, versions[0], "bin");
+}
 
 /** PostgreSQL refuses to run as root: under root the server runs as the `postgres` system user (setpriv execs, so the pid is the server's). */
 function asPostgresUser(command, args) {
@@ -27,7 +35,8 @@ export async function startPostgres(dir) {
   const data = path.join(dir, "pgdata");
   fs.mkdirSync(dir, { recursive: true });
   if (process.getuid?.() === 0) spawnSync("chown", ["-R", "postgres:postgres", dir]);
-  const [initCmd, initArgs] = asPostgresUser(path.join(PG_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  const bin = postgresBin();
+  const [initCmd, initArgs] = asPostgresUser(path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   const init = spawnSync(initCmd, initArgs, { encoding: "utf8" });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
@@ -36,7 +45,7 @@ export async function startPostgres(dir) {
 
   const launch = async () => {
     const fd = fs.openSync(logFile, "a");
-    const [cmd, args] = asPostgresUser(path.join(PG_BIN, "postgres"), [
+    const [cmd, args] = asPostgresUser(path.join(bin, "postgres"), [
       "-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
       "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=100",
     ]);
