@@ -46,6 +46,31 @@ async function atCodeStep(page: Page, request: Parameters<typeof createUserViaAp
 }
 
 test.describe("the one-time-code field", () => {
+  test("the sign-in page's first load leaves out the code input and the phone field's metadata; the code step loads its own when shown", async ({
+    page,
+    request,
+  }) => {
+    // Markers of input-otp (its slot attribute) and of libphonenumber-js's metadata in the built chunks.
+    const markers = { "input-otp": "data-input-otp", "phone metadata": "country_calling_codes" };
+    const scripts: { url: string; body: Promise<string> }[] = [];
+    page.on("response", (response) => {
+      if (response.request().resourceType() === "script") scripts.push({ url: response.url(), body: response.text().catch(() => "") });
+    });
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await page.waitForLoadState("networkidle");
+    const firstLoad = await Promise.all(scripts.map(async (script) => ({ url: script.url, body: await script.body })));
+    expect(firstLoad.length).toBeGreaterThan(0);
+    for (const [name, marker] of Object.entries(markers)) {
+      expect(firstLoad.filter((script) => script.body.includes(marker)).map((script) => script.url), `${name} in /sign-in's first load`).toEqual([]);
+    }
+
+    const { codeStep } = await atCodeStep(page, request, "lazycode");
+    await expect(codeStep.codeInput).toBeFocused();
+    const all = await Promise.all(scripts.map((script) => script.body));
+    expect(all.some((body) => body.includes(markers["input-otp"]))).toBe(true);
+  });
+
   test("the code step: the field has focus, its name, one-time-code autofill and a numeric keyboard; Edit goes back to the address", async ({
     page,
     request,

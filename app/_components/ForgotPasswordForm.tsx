@@ -7,7 +7,7 @@ import { Button } from "./Button";
 import { NewPasswordForm } from "./NewPasswordForm";
 import { EmailField } from "./EmailField";
 import { formatPhoneForDisplay, PhoneField } from "./PhoneField";
-import { IdentifierSwitch } from "./PhoneSignInForm";
+import { IdentifierSwitch } from "./IdentifierSwitch";
 import { CodeField } from "./CodeField";
 import { isCompleteCode } from "./code-input";
 import { useCountdown } from "./useCountdown";

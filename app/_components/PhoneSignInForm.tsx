@@ -1,6 +1,5 @@
 "use client";
 
-import { Mail, Smartphone } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { navigate } from "./api";
@@ -8,6 +7,7 @@ import { BotCheckStatus, HoneypotField, honeypotBody } from "./bot-check/Honeypo
 import { useBotCheck, type BotCheckConfig } from "./bot-check/useBotCheck";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
+import { IdentifierSwitch } from "./IdentifierSwitch";
 import { PasswordInput } from "./PasswordInput";
 import { PhoneCodeStep } from "./CodeStep";
 import { formatPhoneForDisplay, PhoneField } from "./PhoneField";
@@ -19,19 +19,6 @@ type SignInResponse = { status: string; redirectUrl?: string; attemptId?: string
 type CodeStep = { phone: string; attemptId: string; resendAfter: number };
 
 const BOT_CHECK_OFF: BotCheckConfig = { enabled: false };
-
-/**
- * "Use phone" / "Use email": switches a sign-in or sign-up form between its
- * email and phone versions where both identifiers are on (issue 19).
- */
-export function IdentifierSwitch({ to, onClick, disabled }: { to: "phone" | "email"; onClick: () => void; disabled?: boolean }) {
-  return (
-    <Button type="button" variant="ghost" fullWidth onClick={onClick} disabled={disabled}>
-      {to === "phone" ? <Smartphone aria-hidden="true" className="size-4" /> : <Mail aria-hidden="true" className="size-4" />}
-      {to === "phone" ? "Use phone" : "Use email"}
-    </Button>
-  );
-}
 
 /** Whether a typed phone value is worth sending (the server says what is wrong with anything else). */
 function phoneProblem(phone: string): string | null {

@@ -8,29 +8,10 @@ import { Button } from "./Button";
 import { CodeField } from "./CodeField";
 import { isCompleteCode } from "./code-input";
 import { TextField } from "./TextField";
+import { type SecondFactorChallenge, type SecondFactorMethods } from "./second-factor-challenge";
 import { useCountdown } from "./useCountdown";
 
-/** What the first factor answers for an account with two-step verification (S6). */
-export type SecondFactorMethods = {
-  totp: boolean;
-  backupCode: boolean;
-  sms: { phoneHint: string } | null;
-  securityKey?: boolean;
-  /** The step opens with the security key when it is the user's only or most recent factor. */
-  preferred?: "security_key" | null;
-};
-export type SecondFactorChallenge = { attemptId: string; methods: SecondFactorMethods; redirectUrl?: string | null };
-
-/** The challenge in a first factor's answer (password, email code or link, reset, status poll), or null. */
-export function secondFactorChallenge(data: {
-  status: string;
-  attemptId?: string;
-  methods?: SecondFactorMethods;
-  redirectUrl?: string | null;
-}): SecondFactorChallenge | null {
-  if (data.status !== "needs_second_factor" || !data.attemptId || !data.methods) return null;
-  return { attemptId: data.attemptId, methods: data.methods, redirectUrl: data.redirectUrl ?? null };
-}
+export { secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./second-factor-challenge";
 
 type Method = "totp" | "backup_code" | "sms" | "security_key";
 type AuthenticationOptions = Parameters<typeof import("@simplewebauthn/browser").startAuthentication>[0]["optionsJSON"];

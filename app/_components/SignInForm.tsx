@@ -8,12 +8,12 @@ import { useBotCheck, type BotCheckConfig } from "./bot-check/useBotCheck";
 import { AddPasskeyOffer, shouldOfferPasskey } from "./AddPasskeyOffer";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
-import { EmailCodeStep } from "./CodeStep";
 import { PasskeySignInButton, usePasskeySignIn } from "./PasskeySignInButton";
 import { PasswordInput } from "./PasswordInput";
-import { IdentifierSwitch, PhoneSignInForm } from "./PhoneSignInForm";
+import { IdentifierSwitch } from "./IdentifierSwitch";
+import { EmailCodeStep, PhoneSignInForm, SecondFactorStep, preloadNextSteps, preloadPhoneForms } from "./lazy-steps";
 import { EmailField } from "./EmailField";
-import { SecondFactorStep, secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./SecondFactorStep";
+import { secondFactorChallenge, type SecondFactorChallenge, type SecondFactorMethods } from "./second-factor-challenge";
 
 type Field = "email" | "password";
 const FIELDS: readonly Field[] = ["email", "password"];
@@ -102,6 +102,7 @@ export function SignInForm({
     setSubmitting(true);
     setFormError(null);
     setFieldErrors({});
+    preloadNextSteps();
     const result = await check.post<SignInResponse>(
       "/api/auth/sign-in",
       {
@@ -153,6 +154,7 @@ export function SignInForm({
     setSendingCode(true);
     setFormError(null);
     setFieldErrors({});
+    preloadNextSteps();
     const result = await check.post<EmailSentResponse>(
       "/api/auth/email/send",
       { email: email.trim(), intent: "sign_in", ...(redirectUrl ? { redirectUrl } : {}), ...honeypotBody(honeypot) },
@@ -295,7 +297,7 @@ export function SignInForm({
           </Button>
         </>
       ) : null}
-      {methods.phone ? <IdentifierSwitch to="phone" onClick={() => setByPhone(true)} disabled={submitting || sendingCode} /> : null}
+      {methods.phone ? <IdentifierSwitch to="phone" onClick={() => setByPhone(true)} onIntent={preloadPhoneForms} disabled={submitting || sendingCode} /> : null}
       {methods.passkey ? <PasskeySignInButton busy={passkey.busy} disabled={submitting || sendingCode} onClick={() => void passkey.signIn()} /> : null}
       {socialPlacement === "bottom" ? social : null}
     </div>

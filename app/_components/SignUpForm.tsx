@@ -7,10 +7,10 @@ import { BotCheckStatus, HoneypotField, honeypotBody } from "./bot-check/Honeypo
 import { useBotCheck, type BotCheckConfig } from "./bot-check/useBotCheck";
 import { FormAlert } from "./Alert";
 import { Button } from "./Button";
-import { EmailCodeStep } from "./CodeStep";
 import { EmailField } from "./EmailField";
 import { PasswordField } from "./PasswordField";
-import { IdentifierSwitch, PhoneSignUpForm } from "./PhoneSignInForm";
+import { IdentifierSwitch } from "./IdentifierSwitch";
+import { EmailCodeStep, PhoneSignUpForm, preloadNextSteps, preloadPhoneForms } from "./lazy-steps";
 import { OptionalHint, TextField } from "./TextField";
 
 type Field = "firstName" | "lastName" | "email" | "password";
@@ -123,6 +123,7 @@ export function SignUpForm({
     }
 
     setSubmitting(true);
+    preloadNextSteps();
     setFormError(null);
     setFieldErrors({});
     const firstName = values.firstName.trim();
@@ -283,7 +284,7 @@ export function SignUpForm({
           {withPasskey ? "Use a password instead" : "Use a passkey instead of a password"}
         </Button>
       ) : null}
-      {identifiers.phone ? <IdentifierSwitch to="phone" onClick={() => setByPhone(true)} disabled={submitting} /> : null}
+      {identifiers.phone ? <IdentifierSwitch to="phone" onClick={() => setByPhone(true)} onIntent={preloadPhoneForms} disabled={submitting} /> : null}
       {socialPlacement === "bottom" ? social : null}
     </div>
   );
