@@ -367,7 +367,11 @@ async function prepareProxyVariant(serverUrl) {
   fs.rmSync(middlewareFile);
   // Tests importing the middleware would fail the build's type check; the copy runs no tests.
   for (const file of ["middleware.test.ts", "app/api/v1/openapi.test.ts", "security/jwt.security.test.ts"]) fs.rmSync(path.join(dir, file), { force: true });
-  const freshness = buildIsFresh(dir);
+  // Copies keep their sources' times, so a source can be older than a copy's build made from older code:
+  // the copy's build must also be newer than the project's own (which was just made fresh).
+  const buildTime = (root) => (fs.existsSync(path.join(root, ".next", "BUILD_ID")) ? fs.statSync(path.join(root, ".next", "BUILD_ID")).mtimeMs : 0);
+  let freshness = buildIsFresh(dir);
+  if (freshness.fresh && buildTime(dir) < buildTime(ROOT)) freshness = { fresh: false, reason: "the project was built after the proxy variant" };
   if (buildMode === "never" || (buildMode === "auto" && freshness.fresh)) {
     if (!fs.existsSync(path.join(dir, ".next", "BUILD_ID"))) throw new Error("--no-build but the proxy variant has no build");
     log("Proxy variant: reusing its build.");
