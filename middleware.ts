@@ -91,13 +91,14 @@ function passThrough(request: NextRequest, csp: string): NextResponse {
 
 async function route(request: NextRequest, csp: string): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
+  // First: a public route needs no origin, cookie names or token (every request pays for what comes before this).
+  if (isPublicRoute(pathname)) return passThrough(request, csp);
+
   // Every redirect and the issuer use the instance origin (AUTH_URL), never the URL the request reached us on.
   const origin = instanceOrigin(request.url, process.env.AUTH_URL);
   // Each variable named statically: on Vercel the Edge runtime only gets the ones it sees referenced.
   const names = authCookieNamesFor(request.url, { AUTH_URL: process.env.AUTH_URL, AUTH_COOKIE_DOMAIN: process.env.AUTH_COOKIE_DOMAIN });
   const token = presentedToken(request, names);
-
-  if (isPublicRoute(pathname)) return passThrough(request, csp);
 
   const claims = await verifiedClaims(origin, token);
   if (claims) {
@@ -120,6 +121,7 @@ async function route(request: NextRequest, csp: string): Promise<NextResponse> {
 }
 
 export const config = {
-  // Everything except Next's static assets and files served from public/.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico)$).*)"],
+  // Everything except Next's static assets, files served from public/ and /bench/floor (the benchmark's
+  // page without middleware, 404 unless AUTH_BENCH_ROUTES=1: the floor its base cost is measured against).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|bench/floor$|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico)$).*)"],
 };

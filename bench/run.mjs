@@ -12,6 +12,11 @@
 //   node bench/run.mjs --only memory         RSS and heap over minutes of a steady mixed load
 //   node bench/run.mjs --only core           the first round's scenarios on 1k and the large set (no
 //                                      integrations, first visits or memory)
+//   node bench/run.mjs --only middleware     the middleware rows alone: base cost (/bench/public vs
+//                                      /bench/floor, which the matcher skips) and protected vs public
+//   --proxy-variant                    also build a copy of the project whose middleware.ts is a Node
+//                                      proxy.ts (in <project>-proxy) and run the same middleware rounds
+//                                      against it, interleaved with the Edge build's
 //   --build / --no-build               force / forbid `next build` (default: build when stale)
 //   node bench/run.mjs --report FILE   print the table of a saved bench/results/*.json again
 //
@@ -66,7 +71,8 @@ const workdirIndex = argv.indexOf("--workdir");
 const workdir = workdirIndex >= 0 ? argv[workdirIndex + 1] : null;
 const onlyIndex = argv.indexOf("--only");
 const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : null;
-const ONLY_SCENARIOS = ["core", "integrations", "first-visit", "memory"];
+const ONLY_SCENARIOS = ["core", "integrations", "first-visit", "memory", "middleware"];
+const proxyVariant = argv.includes("--proxy-variant");
 if (onlyIndex >= 0 && !ONLY_SCENARIOS.includes(only)) {
   console.error(`[bench] --only takes one of: ${ONLY_SCENARIOS.join(", ")}`);
   process.exit(2);
@@ -237,7 +243,7 @@ function combine(label, runs) {
 }
 
 // --- targets: one scratch database + one `next start` per data size ----------------
-async function createTarget(name, size, serverUrl, { sharedHash, hashFor, signInUsers }) {
+async function createTarget(name, size, serverUrl, { sharedHash, hashFor, signInUsers, root = ROOT }) {
   const target = { name, size, signInUsers, database: null, admin: null, server: null, serverGone: null };
   targets.push(target);
   target.database = await createScratchDatabase(serverUrl, `portal_bench_${name.toLowerCase()}`);
@@ -280,8 +286,8 @@ async function createTarget(name, size, serverUrl, { sharedHash, hashFor, signIn
   log(`[${name}] starting scripts/server.mjs on ${target.baseUrl} (AUTH_BENCH_ROUTES=1, RATE_LIMIT=off, ${TOKEN_TTL_SECONDS} s tokens); log: ${target.log}`);
   const logFd = fs.openSync(target.log, "w");
   // The server `npm start` runs; spawned directly so its pid is the one whose CPU is measured.
-  const serverArgs = [path.join(ROOT, "scripts", "server.mjs"), "--port", String(port)];
-  target.server = start(process.execPath, serverArgs, { env, cwd: ROOT, detached: true, stdio: ["ignore", logFd, logFd] });
+  const serverArgs = [path.join(root, "scripts", "server.mjs"), "--port", String(port)];
+  target.server = start(process.execPath, serverArgs, { env, cwd: root, detached: true, stdio: ["ignore", logFd, logFd] });
   fs.closeSync(logFd);
   void exited(target.server).then((result) => (target.serverGone = result));
   await waitFor(`waiting for the ${name} server`, async () => (await httpStatus(`${target.baseUrl}/api/health`)) === 200, {
@@ -310,30 +316,87 @@ function sessionPools(target, rounds) {
 const ordered = (list, roundIndex) => (roundIndex % 2 === 0 ? list : [...list].reverse());
 
 // --- scenarios -------------------------------------------------------------------
-async function middlewareScenario(target) {
-  const { baseUrl } = target;
-  const cpuPid = target.server.pid;
-  const { cookie } = await signIn(baseUrl, TOKEN_USER);
-  // Same cookies on both: the only difference is that middleware verifies the token on /bench/protected.
-  const headers = { cookie };
-  await expectStatus(`${baseUrl}/bench/protected`, { headers }, 200);
-  await expectStatus(`${baseUrl}/bench/public`, { headers }, 200);
-  const run = (pathName) =>
+/**
+ * The middleware rows, in one set of interleaved rounds: /bench/floor (excluded from the
+ * matcher: no middleware at all), /bench/public (through the middleware, not verified) and
+ * /bench/protected (the token verified, a cache hit), the same page each. With `proxyTarget`
+ * (--proxy-variant) the same three run against the proxy.ts build in the same rounds.
+ */
+async function middlewareScenario(target, proxyTarget = null) {
+  const legs = [];
+  for (const server of [target, proxyTarget].filter(Boolean)) {
+    const { cookie } = await signIn(server.baseUrl, TOKEN_USER);
+    // Same cookies on all three: the only differences are whether middleware runs and whether it verifies.
+    const headers = { cookie };
+    await expectStatus(`${server.baseUrl}/bench/protected`, { headers }, 200);
+    await expectStatus(`${server.baseUrl}/bench/public`, { headers }, 200);
+    await expectStatus(`${server.baseUrl}/bench/floor`, { headers }, 200);
+    const floor = await fetch(`${server.baseUrl}/bench/floor`, { headers });
+    await floor.body?.cancel();
+    if (floor.headers.has("content-security-policy")) throw new Error(`${server.name}: /bench/floor went through the middleware (it has a CSP header)`);
+    for (const pathName of ["/bench/floor", "/bench/public", "/bench/protected"]) legs.push({ server, pathName, headers, runs: [] });
+  }
+  const run = (leg, duration = SIZES.middlewareSeconds) =>
     load(
-      { url: `${baseUrl}${pathName}`, headers, connections: MIDDLEWARE_CONNECTIONS, duration: SIZES.middlewareSeconds },
-      { label: `GET ${pathName}`, cpuPid },
+      { url: `${leg.server.baseUrl}${leg.pathName}`, headers: leg.headers, connections: MIDDLEWARE_CONNECTIONS, duration },
+      { label: `[${leg.server.name}] GET ${leg.pathName}`, cpuPid: leg.server.server.pid },
     ).then(checked);
   // Warm-up (JIT, JWKS fetch, first renders), discarded.
-  await load({ url: `${baseUrl}/bench/public`, headers, connections: MIDDLEWARE_CONNECTIONS, duration: 3 });
-  await load({ url: `${baseUrl}/bench/protected`, headers, connections: MIDDLEWARE_CONNECTIONS, duration: 3 });
-  const pub = [];
-  const prot = [];
+  for (const leg of legs) await run(leg, 3);
   for (let i = 0; i < SIZES.middlewareRounds; i++) {
-    for (const pathName of ordered(["/bench/public", "/bench/protected"], i)) {
-      (pathName === "/bench/public" ? pub : prot).push(await run(pathName));
+    for (const leg of ordered(legs, i)) leg.runs.push(await run(leg));
+  }
+  const rows = (server) => {
+    const of = (pathName) => legs.find((leg) => leg.server === server && leg.pathName === pathName).runs;
+    return {
+      floor: combine(`[${server.name}] GET /bench/floor (no middleware)`, of("/bench/floor")),
+      public: combine(`[${server.name}] GET /bench/public`, of("/bench/public")),
+      protected: combine(`[${server.name}] GET /bench/protected`, of("/bench/protected")),
+    };
+  };
+  return { ...rows(target), ...(proxyTarget ? { proxy: rows(proxyTarget) } : {}) };
+}
+
+/**
+ * --proxy-variant: a copy of the project in `<project>-proxy` whose middleware.ts is
+ * proxy.ts (Next 16: the same function exported as `proxy`, always on the Node runtime;
+ * both files in one project fail the build), built there unless its build is fresh.
+ */
+async function prepareProxyVariant(serverUrl) {
+  const dir = `${ROOT}-proxy`;
+  log(`Proxy variant: mirroring ${ROOT} into ${dir} with middleware.ts as proxy.ts ...`);
+  await mirrorProject(ROOT, dir, { spawnSync });
+  const middlewareFile = path.join(dir, "middleware.ts");
+  const source = fs.readFileSync(middlewareFile, "utf8");
+  const renamed = source.replace("export async function middleware(", "export async function proxy(");
+  if (renamed === source) throw new Error("middleware.ts has no `export async function middleware(` to rename");
+  const proxyFile = path.join(dir, "proxy.ts");
+  fs.writeFileSync(proxyFile, renamed);
+  const { atime, mtime } = fs.statSync(middlewareFile);
+  fs.utimesSync(proxyFile, atime, mtime); // the copy's build stays fresh while middleware.ts does not change
+  fs.rmSync(middlewareFile);
+  // Tests importing the middleware would fail the build's type check; the copy runs no tests.
+  for (const file of ["middleware.test.ts", "app/api/v1/openapi.test.ts", "security/jwt.security.test.ts"]) fs.rmSync(path.join(dir, file), { force: true });
+  // Copies keep their sources' times, so a source can be older than a copy's build made from older code:
+  // the copy's build must also be newer than the project's own (which was just made fresh).
+  const buildTime = (root) => (fs.existsSync(path.join(root, ".next", "BUILD_ID")) ? fs.statSync(path.join(root, ".next", "BUILD_ID")).mtimeMs : 0);
+  let freshness = buildIsFresh(dir);
+  if (freshness.fresh && buildTime(dir) < buildTime(ROOT)) freshness = { fresh: false, reason: "the project was built after the proxy variant" };
+  if (buildMode === "never" || (buildMode === "auto" && freshness.fresh)) {
+    if (!fs.existsSync(path.join(dir, ".next", "BUILD_ID"))) throw new Error("--no-build but the proxy variant has no build");
+    log("Proxy variant: reusing its build.");
+  } else {
+    log(`Proxy variant: building (${buildMode === "always" ? "forced" : freshness.reason}) ...`);
+    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: process.env.DATABASE_URL ?? serverUrl };
+    // The copy's own bins: Next loaded from this project's node_modules would render with a second React.
+    const inCopy = async (entry, args) => exitStatus(await exited(start(process.execPath, [path.join(dir, "node_modules", ...entry), ...args], { env, cwd: dir })));
+    if ((await inCopy(["prisma", "build", "index.js"], ["generate"])) !== 0) throw new Error("prisma generate failed (proxy variant)");
+    if ((await inCopy(["next", "dist", "bin", "next"], ["build"])) !== 0) {
+      fs.rmSync(path.join(dir, ".next", "BUILD_ID"), { force: true }); // written before a failed prerender: never reuse that build
+      throw new Error("next build failed (proxy variant)");
     }
   }
-  return { public: combine("GET /bench/public", pub), protected: combine("GET /bench/protected", prot) };
+  return dir;
 }
 
 /**
@@ -573,7 +636,7 @@ async function main() {
   const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER_URL;
   const report = {
     startedAt: new Date(startedAt).toISOString(),
-    mode: `${smoke ? "smoke" : "full"}${only ? ` (only ${only})` : ""}`,
+    mode: `${smoke ? "smoke" : "full"}${only ? ` (only ${only})` : ""}${proxyVariant ? " + proxy variant" : ""}`,
     machine: {
       cpus: os.availableParallelism(),
       cpuModel: os.cpus()[0]?.model,
@@ -604,6 +667,8 @@ async function main() {
     if ((await foreground("next", "next", ["build"], env)) !== 0) throw new Error("next build failed");
   }
 
+  const proxyRoot = proxyVariant && (!only || only === "core" || only === "middleware") ? await prepareProxyVariant(serverUrl) : null;
+
   // 2. Micro-benchmark on a quiet machine, before any server exists.
   if (!only || only === "core") {
     log("Token verification micro-benchmark ...");
@@ -628,9 +693,15 @@ async function main() {
 
   // 4. Targets: 1k users always; the large set (1M users + 2M sessions) in full mode (own database and server).
   const small = await createTarget("1k", SMALL, serverUrl, { sharedHash, hashFor, signInUsers: smallSignIn });
+  // The proxy.ts build gets its own 1k database and server, up for the middleware rows.
+  const proxyTarget = proxyRoot ? await createTarget("proxy", SMALL, serverUrl, { sharedHash, hashFor, signInUsers: smallSignIn, root: proxyRoot }) : null;
   const large = withLarge ? await createTarget(LARGE.label, LARGE, serverUrl, { sharedHash, hashFor, signInUsers: largeSignIn }) : null;
   const all = [small, large].filter(Boolean);
-  if (core) await otherScenarios(report, { small, large, all, hashFor });
+  if (core) await otherScenarios(report, { small, large, all, hashFor, proxyTarget });
+  if (only === "middleware") {
+    log(`Middleware: /bench/floor (no middleware) vs /bench/public vs /bench/protected${proxyTarget ? ", Edge build and proxy.ts build interleaved" : ""} ...`);
+    report.middleware = await middlewareScenario(small, proxyTarget);
+  }
 
   // 8b. Integrations (issue 14) on the 1k server: webhook fan-out to a local receiver, template mint.
   if (!only || only === "integrations") {
@@ -706,10 +777,10 @@ async function pageWeightScenario(target) {
 }
 
 /** The first round's scenarios but page weight, in order (steps 6 to 8). */
-async function otherScenarios(report, { small, large, all, hashFor }) {
+async function otherScenarios(report, { small, large, all, hashFor, proxyTarget }) {
   // 6. Middleware overhead (1k server: middleware never touches the database).
-  log("Middleware overhead: /bench/public vs /bench/protected ...");
-  report.middleware = await middlewareScenario(small);
+  log(`Middleware: /bench/floor (no middleware) vs /bench/public vs /bench/protected${proxyTarget ? ", Edge build and proxy.ts build interleaved" : ""} ...`);
+  report.middleware = await middlewareScenario(small, proxyTarget);
 
   // 7. Refresh vs db-read, interleaved between the targets round by round.
   for (const target of all) {
@@ -961,9 +1032,8 @@ function budgets(report) {
       : "";
 
   // Absent when the run was --only another scenario.
-  const p1 = report.phases["1k"];
-  if (p1) {
-    const mw = report.middleware;
+  const mw = report.middleware;
+  if (mw) {
     const mwRatios = paired(okRps(mw.protected), okRps(mw.public));
     add(
       "Middleware overhead: protected / public rps",
@@ -973,6 +1043,21 @@ function budgets(report) {
       `${mw.protected.okRps} / ${mw.public.okRps} req/s overall${cpuRatio(mw.protected, mw.public)}`,
       mwRatios,
     );
+    // Absent from results saved before the floor page existed.
+    if (mw.floor) {
+      const baseRatios = paired(okRps(mw.public), okRps(mw.floor));
+      add(
+        "Middleware base cost: public / floor rps (Edge)",
+        median(baseRatios),
+        ">=",
+        0.85,
+        `${mw.public.okRps} / ${mw.floor.okRps} req/s overall${cpuRatio(mw.public, mw.floor)}`,
+        baseRatios,
+      );
+    }
+  }
+  const p1 = report.phases["1k"];
+  if (p1) {
     const tv = report.tokenVerify;
     add("Token verify: cold jwtVerify / cache hit", tv.coldJwtVerifyNs / tv.cacheHitNs, ">=", 20, `${round(tv.coldJwtVerifyNs / 1000, 1)} us / ${round(tv.cacheHitNs, 0)} ns per call`);
 
@@ -1101,8 +1186,21 @@ function printReport(report, rows) {
       `  ${pad(label, 66)} ${pad(`${round(run.okRps, 1)} req/s`, 14)} ${pad(latency(run), 24)}${run.serverCpuUsPerRequest ? ` server CPU ${run.serverCpuUsPerRequest} us/req (event loop ${run.serverMainThreadUsPerRequest})` : ""}`,
     );
   if (report.middleware) {
-    row(report.middleware.public.label, report.middleware.public);
-    row(report.middleware.protected.label, report.middleware.protected);
+    const mw = report.middleware;
+    for (const rows of [mw, mw.proxy].filter(Boolean)) {
+      for (const key of ["floor", "public", "protected"]) if (rows[key]) row(rows[key].label, rows[key]);
+    }
+    if (mw.proxy) {
+      // Not a budget (the issue's budget is the Edge build's): what a self-hosted server would gain from proxy.ts.
+      const ratios = (a, b) => a.raw.map((run, i) => run.okRps / b.raw[i].okRps);
+      const spread = (values) => `${round(median(values), 3)} (per round ${values.map((value) => round(value, 3)).join(", ")})`;
+      const cpu = (slower, faster) => `by server CPU/req ${round(faster.serverCpuUsPerRequest / slower.serverCpuUsPerRequest, 3)} (${slower.serverCpuUsPerRequest} vs ${faster.serverCpuUsPerRequest} us)`;
+      lines.push(`  proxy.ts (Node) base cost, public / floor: ${spread(ratios(mw.proxy.public, mw.proxy.floor))}; ${cpu(mw.proxy.public, mw.proxy.floor)}`);
+      lines.push(`  proxy.ts (Node) protected / public: ${spread(ratios(mw.proxy.protected, mw.proxy.public))}; ${cpu(mw.proxy.protected, mw.proxy.public)}`);
+      lines.push(`  /bench/public, proxy.ts build / Edge build: ${spread(ratios(mw.proxy.public, mw.public))}; ${cpu(mw.public, mw.proxy.public)}`);
+    }
+  }
+  if (report.tokenVerify) {
     const tv = report.tokenVerify;
     lines.push(`  token verify: cold jwtVerify ${round(tv.coldJwtVerifyNs / 1000, 1)} us, cache miss ${round(tv.cacheMissNs / 1000, 1)} us, cache hit ${round(tv.cacheHitNs, 0)} ns per call`);
     for (const [name, phase] of Object.entries(report.phases)) {

@@ -143,24 +143,28 @@ async function unitSuite() {
   results.push({ name: "unit", ...counts });
 }
 
-async function e2eSuite() {
-  const reportFile = path.join(tmp, "playwright.json");
-  console.log("\n=== End-to-end tests (playwright) ===\n");
-  const status = await runChild(process.execPath, [fileURLToPath(new URL("./e2e.mjs", import.meta.url))], {
+/**
+ * Runs one of our harness scripts (scripts/<script>) that writes a JSON report to the file named by
+ * `reportEnv`, and counts it. A non-zero exit without a counted failure counts as one failure.
+ */
+async function scriptSuite({ name, title, script, args = [], reportEnv, count, noReport, failedUnit = "test" }) {
+  const reportFile = path.join(tmp, `${name}.json`);
+  console.log(`\n=== ${title} ===\n`);
+  const status = await runChild(process.execPath, [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], {
     ...process.env,
-    E2E_JSON_REPORT: reportFile,
+    [reportEnv]: reportFile,
   });
   const report = readJson(reportFile);
-  const counts = countPlaywright(report);
-  if (!report) counts.notes.push("Playwright did not run (see the [e2e] messages above)");
+  const counts = count(report);
+  if (!report) counts.notes.push(noReport);
   if (status !== 0 && counts.failed === 0) {
     counts.failed += 1;
-    counts.notes.push(`scripts/e2e.mjs exited with status ${status} without a failing test`);
+    counts.notes.push(`scripts/${script} exited with status ${status} without a failing ${failedUnit}`);
   }
-  results.push({ name: "e2e", ...counts });
+  results.push({ name, ...counts });
 }
 
-/** The soak's report -> counts: each invariant is one test; a run that ended without a report is one failure. */
+/** The soak's report -> counts: each invariant is one test. */
 function countSoak(report) {
   const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
   for (const invariant of report?.invariants ?? []) {
@@ -173,39 +177,38 @@ function countSoak(report) {
   return counts;
 }
 
-async function soakSuite() {
-  const reportFile = path.join(tmp, "soak.json");
-  console.log("\n=== Soak, one minute (two instances, every fault once) ===\n");
-  const status = await runChild(process.execPath, [fileURLToPath(new URL("./soak.mjs", import.meta.url)), "--minutes", "1"], {
-    ...process.env,
-    SOAK_JSON_REPORT: reportFile,
+const e2eSuite = () =>
+  scriptSuite({
+    name: "e2e",
+    title: "End-to-end tests (playwright)",
+    script: "e2e.mjs",
+    reportEnv: "E2E_JSON_REPORT",
+    count: countPlaywright,
+    noReport: "Playwright did not run (see the [e2e] messages above)",
   });
-  const report = readJson(reportFile);
-  const counts = countSoak(report);
-  if (!report) counts.notes.push("the soak wrote no report (see the [soak] messages above)");
-  if (status !== 0 && counts.failed === 0) {
-    counts.failed += 1;
-    counts.notes.push(`scripts/soak.mjs exited with status ${status} without a failing invariant`);
-  }
-  results.push({ name: "soak", ...counts });
-}
 
-async function quickstartSuite() {
-  const reportFile = path.join(tmp, "quickstart.json");
-  console.log("\n=== Quick start, end to end (npm run dev + playwright) ===\n");
-  const status = await runChild(process.execPath, [fileURLToPath(new URL("./e2e-quickstart.mjs", import.meta.url))], {
-    ...process.env,
-    QUICKSTART_JSON_REPORT: reportFile,
+// After e2e: it reuses that suite's production build.
+const soakSuite = () =>
+  scriptSuite({
+    name: "soak",
+    title: "Soak, one minute (two instances, every fault once)",
+    script: "soak.mjs",
+    args: ["--minutes", "1"],
+    reportEnv: "SOAK_JSON_REPORT",
+    count: countSoak,
+    noReport: "the soak wrote no report (see the [soak] messages above)",
+    failedUnit: "invariant",
   });
-  const report = readJson(reportFile);
-  const counts = countPlaywright(report);
-  if (!report) counts.notes.push("Playwright did not run (see the [quickstart] messages above)");
-  if (status !== 0 && counts.failed === 0) {
-    counts.failed += 1;
-    counts.notes.push(`scripts/e2e-quickstart.mjs exited with status ${status} without a failing test`);
-  }
-  results.push({ name: "quickstart", ...counts });
-}
+
+const quickstartSuite = () =>
+  scriptSuite({
+    name: "quickstart",
+    title: "Quick start, end to end (npm run dev + playwright)",
+    script: "e2e-quickstart.mjs",
+    reportEnv: "QUICKSTART_JSON_REPORT",
+    count: countPlaywright,
+    noReport: "Playwright did not run (see the [quickstart] messages above)",
+  });
 
 try {
   if (runUnit && !interrupted) await unitSuite();

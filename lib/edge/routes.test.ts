@@ -37,4 +37,19 @@ describe("route rules", () => {
     expect(instanceOrigin(new URL("https://localhost:3999/dashboard"), "https://auth.example.com")).toBe("https://auth.example.com");
     expect(instanceOrigin("http://localhost:3000/dashboard?x=1", undefined)).toBe("http://localhost:3000");
   });
+
+  it("follows AUTH_URL when it changes (the parsed origin is kept per value)", () => {
+    expect(instanceOrigin("http://localhost:3000/", "https://a.example.com")).toBe("https://a.example.com");
+    expect(instanceOrigin("http://localhost:3000/", "https://b.example.com:8443/x")).toBe("https://b.example.com:8443");
+    expect(instanceOrigin("http://localhost:3000/", "")).toBe("http://localhost:3000");
+    expect(instanceOrigin("http://localhost:3000/", "https://a.example.com")).toBe("https://a.example.com");
+    expect(() => instanceOrigin("http://localhost:3000/", "not a url")).toThrow();
+  });
+
+  it("matches exact public paths only, and the patterns as before", () => {
+    for (const path of ["/bench/public", "/sign-in/factor-two", "/api/auth/oauth/github/callback", "/dev/inbox/out_1/html", "/.well-known/openid-configuration"]) {
+      expect(isPublicRoute(path), path).toBe(true);
+    }
+    for (const path of ["/bench/public/", "/bench/protected", "/api/auth/oauth/github/other", "/SIGN-IN", "/sign-in?x"]) expect(isPublicRoute(path), path).toBe(false);
+  });
 });

@@ -86,8 +86,12 @@ const PUBLIC_PATHS: readonly (string | RegExp)[] = [
   "/robots.txt",
 ];
 
+// Middleware asks this on every request: exact paths by one Set lookup, then the few patterns.
+const PUBLIC_EXACT = new Set(PUBLIC_PATHS.filter((rule): rule is string => typeof rule === "string"));
+const PUBLIC_PATTERNS = PUBLIC_PATHS.filter((rule): rule is RegExp => rule instanceof RegExp);
+
 export function isPublicRoute(pathname: string): boolean {
-  return PUBLIC_PATHS.some((rule) => (typeof rule === "string" ? rule === pathname : rule.test(pathname)));
+  return PUBLIC_EXACT.has(pathname) || PUBLIC_PATTERNS.some((rule) => rule.test(pathname));
 }
 
 export function isEmailHtmlRoute(pathname: string): boolean {
@@ -112,8 +116,16 @@ export const HANDSHAKE_PATH = "/api/auth/handshake";
  * as http://127.0.0.1:3999 behind a proxy never leaks that origin into a Location.
  */
 export function instanceOrigin(requestUrl: string | URL, authUrl: string | undefined): string {
-  return new URL(authUrl || requestUrl).origin;
+  if (!authUrl) return new URL(requestUrl).origin;
+  // AUTH_URL is fixed for the process (but tests change it): parsed once per value, not per request.
+  if (authUrl !== lastAuthUrl) {
+    lastAuthUrlOrigin = new URL(authUrl).origin;
+    lastAuthUrl = authUrl;
+  }
+  return lastAuthUrlOrigin;
 }
+let lastAuthUrl: string | undefined;
+let lastAuthUrlOrigin = "";
 
 /** The token issuer: the instance origin. */
 export function resolveIssuer(requestOrigin: string, authUrl: string | undefined): string {
