@@ -40,6 +40,7 @@ import { createScratchDatabase, describeDatabaseUrl } from "../scripts/lib/db.mj
 import { freePort, httpStatus, sleep, waitFor } from "../scripts/lib/net.mjs";
 import { exitStatus, exited, nodeBin, start, stop } from "../scripts/lib/proc.mjs";
 import { randomSecret } from "../scripts/lib/secret.mjs";
+import { serverNodeFlags } from "../scripts/lib/server-flags.mjs";
 import { buildIsFresh, mirrorProject } from "./lib/build.mjs";
 import { firstVisits } from "./lib/first-visit.mjs";
 import { load, processCpuMs } from "./lib/load.mjs";
@@ -285,8 +286,9 @@ async function createTarget(name, size, serverUrl, { sharedHash, hashFor, signIn
 
   log(`[${name}] starting scripts/server.mjs on ${target.baseUrl} (AUTH_BENCH_ROUTES=1, RATE_LIMIT=off, ${TOKEN_TTL_SECONDS} s tokens); log: ${target.log}`);
   const logFd = fs.openSync(target.log, "w");
-  // The server `npm start` runs; spawned directly so its pid is the one whose CPU is measured.
-  const serverArgs = [path.join(root, "scripts", "server.mjs"), "--port", String(port)];
+  // The server `npm start` runs, with the Node flags it gets there (its heap limit); spawned
+  // directly so its pid is the one whose CPU and memory are measured.
+  const serverArgs = [...serverNodeFlags(env), path.join(root, "scripts", "server.mjs"), "--port", String(port)];
   target.server = start(process.execPath, serverArgs, { env, cwd: root, detached: true, stdio: ["ignore", logFd, logFd] });
   fs.closeSync(logFd);
   void exited(target.server).then((result) => (target.serverGone = result));

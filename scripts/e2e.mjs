@@ -19,6 +19,7 @@ import { createScratchDatabase, describeDatabaseUrl } from "./lib/db.mjs";
 import { freePort, httpStatus, waitFor } from "./lib/net.mjs";
 import { exitStatus, exited, nodeBin, ROOT, start, stop } from "./lib/proc.mjs";
 import { randomSecret } from "./lib/secret.mjs";
+import { serverNodeFlags } from "./lib/server-flags.mjs";
 import { createJiti } from "jiti";
 
 const DEFAULT_SERVER_URL = "postgresql://postgres:postgres@localhost:5432/postgres";
@@ -121,7 +122,7 @@ async function main() {
     const logFd = inherit ? null : fs.openSync(SERVER_LOG, "w");
     // The server `npm start` runs (what ships is what is tested). Own process group, so
     // teardown can stop it and any workers it forked.
-    server = start(process.execPath, [path.join(ROOT, "scripts", "server.mjs"), "--port", String(port)], {
+    server = start(process.execPath, [...serverNodeFlags(env), path.join(ROOT, "scripts", "server.mjs"), "--port", String(port)], {
       env,
       detached: true,
       stdio: inherit ? "inherit" : ["ignore", logFd, logFd],

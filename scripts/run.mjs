@@ -23,6 +23,7 @@ import { createRequire } from "node:module";
 import { currentAdmins, describeAdmins, describeDatabaseUrl, pendingMigrations, startPglite } from "./lib/db.mjs";
 import { exitStatus, exited, nodeBin, ROOT, start } from "./lib/proc.mjs";
 import { parseTrustedProxies } from "../lib/http/trusted-proxies.mjs";
+import { serverNodeFlags } from "./lib/server-flags.mjs";
 import { dataDir, devAuthSecret, devSecretFile } from "./lib/secret.mjs";
 
 const MODES = new Set(["dev", "start"]);
@@ -272,7 +273,8 @@ async function main() {
 
   if (mode === "dev") return nextDev(["--port", port, ...nextArgs], env);
   // The production server appends the socket address to X-Forwarded-For (client IP, S10).
-  child = start(process.execPath, [path.join(ROOT, "scripts", "server.mjs"), "--port", port, ...nextArgs], { env });
+  // Its heap limit (1 GB unless NODE_OPTIONS sets one) is in scripts/lib/server-flags.mjs.
+  child = start(process.execPath, [...serverNodeFlags(env), path.join(ROOT, "scripts", "server.mjs"), "--port", port, ...nextArgs], { env });
   status = exitStatus(await exited(child));
   child = null;
   return status;

@@ -10,6 +10,8 @@
 //   node scripts/server.mjs [--port N | -p N] [--hostname H | -H H] [--keepAliveTimeout MS]
 //
 // Defaults as `next start`: PORT or 3000, every interface, Node's keep-alive.
+// Its launchers (`npm start`, the e2e and bench harnesses) run it with a 1 GB V8
+// heap limit unless NODE_OPTIONS sets one: scripts/lib/server-flags.mjs says why.
 // SIGTERM/SIGINT stop accepting connections, finish in-flight requests, let
 // the app shut down (lib/lifecycle: readiness 503, queue leases handed back,
 // in-flight sends finished), close Next and exit 143/130.
