@@ -13,6 +13,7 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import { freePort, sleep, waitFor } from "../lib/net.mjs";
 import { exited, stop } from "../lib/proc.mjs";
+import { serverNodeFlags } from "../lib/server-flags.mjs";
 
 /** The server binaries of the newest PostgreSQL Debian's packages installed (15 on bookworm, 17 on trixie), or $PG_BIN. */
 function postgresBin() {
@@ -321,7 +322,8 @@ export function portalInstance({ name, root, port, env, logDir }) {
     async start({ timeoutMs = 180_000 } = {}) {
       const fd = fs.openSync(logFile, "a");
       fs.writeSync(fd, `\n--- soak: start #${++state.starts} at ${new Date().toISOString()}\n`);
-      state.child = spawn(process.execPath, [path.join(root, "scripts", "server.mjs"), "--port", String(port), "--hostname", "127.0.0.1"], {
+      // With the Node flags `npm start` gives it (its heap limit).
+      state.child = spawn(process.execPath, [...serverNodeFlags(env), path.join(root, "scripts", "server.mjs"), "--port", String(port), "--hostname", "127.0.0.1"], {
         cwd: root,
         env: { ...env, PORT: String(port) },
         stdio: ["ignore", fd, fd],
