@@ -194,6 +194,8 @@ try {
           )
         : null,
       cpuUsPerDelivery: Math.round((cpu.user + cpu.system) / EVENTS),
+      // Of which in the kernel (socket writes and reads, epoll): the rest is JavaScript, GC and the other threads.
+      systemCpuUsPerDelivery: Math.round(cpu.system / EVENTS),
       portalPgCpuUsPerDelivery: Math.round((backendsAfter.portal - backendsBefore.portal) / EVENTS),
       receiverCpuUsPerDelivery: Math.round(receiverCpu / EVENTS),
       receiverPgCpuUsPerDelivery: Math.round((backendsAfter.receiver - backendsBefore.receiver) / EVENTS),
