@@ -10,13 +10,18 @@
 // and the CPU per delivery of the receiver and of the PostgreSQL backends serving
 // each side (told apart by application_name), so the whole machine's cost is seen.
 //
-//   node bench/webhook-fanout.mjs [--events 1000] [--rounds 3] [--no-capacity] [--profile FILE.cpuprofile]
+//   node bench/webhook-fanout.mjs [--events 1000] [--rounds 3] [--no-capacity] [--profile FILE.cpuprofile] [--async-contexts N]
+//
+// --async-contexts N runs each drain inside N enabled AsyncLocalStorage instances, as the
+// production server does (Next keeps about nine enabled): on Node 20 every promise, timer,
+// immediate and nextTick is then propagated through each, a large part of the server's CPU per delivery.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import inspector from "node:inspector/promises";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createJiti } from "jiti";
 import pg from "pg";
 import { createScratchDatabase } from "../scripts/lib/db.mjs";
@@ -33,6 +38,7 @@ const flag = (name, fallback) => {
 const EVENTS = flag("--events", 1_000);
 const ROUNDS = flag("--rounds", 3);
 const withCapacity = !argv.includes("--no-capacity");
+const ASYNC_CONTEXTS = flag("--async-contexts", 0);
 const profileIndex = argv.indexOf("--profile");
 const profileFile = profileIndex >= 0 ? argv[profileIndex + 1] : null;
 const CONNECTIONS = 64;
@@ -164,7 +170,13 @@ try {
     const receiverBefore = cpuUs(receiver.pid);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const result = await drainAll({ maxDurationMs: 120_000 });
+    let drain = () => drainAll({ maxDurationMs: 120_000 });
+    for (let n = 0; n < ASYNC_CONTEXTS; n++) {
+      const storage = new AsyncLocalStorage();
+      const inner = drain;
+      drain = () => storage.run({ n }, inner);
+    }
+    const result = await drain();
     const drainMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     if (session) profiles.push((await session.post("Profiler.stop")).profile);
@@ -194,6 +206,8 @@ try {
           )
         : null,
       cpuUsPerDelivery: Math.round((cpu.user + cpu.system) / EVENTS),
+      // Of which in the kernel (socket writes and reads, epoll): the rest is JavaScript, GC and the other threads.
+      systemCpuUsPerDelivery: Math.round(cpu.system / EVENTS),
       portalPgCpuUsPerDelivery: Math.round((backendsAfter.portal - backendsBefore.portal) / EVENTS),
       receiverCpuUsPerDelivery: Math.round(receiverCpu / EVENTS),
       receiverPgCpuUsPerDelivery: Math.round((backendsAfter.receiver - backendsBefore.receiver) / EVENTS),

@@ -353,26 +353,46 @@ function failedAttempt(channel: QueueChannel, row: QueueRow, error: unknown, at:
   return { row, status: "pending", at, error: message, nextAttemptAt: new Date(at.getTime() + delay) };
 }
 
-async function claimDueRows(channel: string, now: Date, limit: number, ids: string[] | undefined, leaseMs: number): Promise<QueueRow[]> {
-  const leaseUntil = new Date(now.getTime() + leaseMs);
-  // One statement: the sub-select locks due rows (skipping rows another worker holds)
-  // and the update leases them, so a row is never claimed twice. node-postgres, not
-  // Prisma: see getPgPool. Timestamps travel as ISO text: the columns are timestamp(3)
-  // holding UTC, and the cast drops the "Z"; createdAt comes back as timestamptz (UTC).
-  const { rows } = await getPgPool().query<QueueRow>({
-    // Named: prepared once per connection, then neither parsed nor planned again.
-    name: "queue-claim",
-    text: `UPDATE "OutboxMessage" AS message
-    SET status = 'sending', attempts = message.attempts + 1, "nextAttemptAt" = $2::timestamp(3), "updatedAt" = $3::timestamp(3)
-    WHERE message.id IN (
-      SELECT id FROM "OutboxMessage"
-      WHERE channel = $1 AND status IN ('pending', 'sending') AND "nextAttemptAt" <= $3::timestamp(3)
-        AND ($5::text[] IS NULL OR id = ANY($5::text[]))
+/**
+ * The claim ($1 channel, $2 lease end, $3 now, $4 limit, $5 ids or null), see
+ * claimDueRows; exported for the test that checks its plan.
+ */
+export const QUEUE_CLAIM_SQL = `WITH pending AS (
+      SELECT id, "nextAttemptAt" FROM "OutboxMessage"
+      WHERE status = 'pending' AND channel = $1 AND "nextAttemptAt" <= $3::timestamp(3) AND ($5::text[] IS NULL OR id = ANY($5::text[]))
       ORDER BY "nextAttemptAt"
       LIMIT $4
       FOR UPDATE SKIP LOCKED
+    ), expired AS (
+      SELECT id, "nextAttemptAt" FROM "OutboxMessage"
+      WHERE status = 'sending' AND channel = $1 AND "nextAttemptAt" <= $3::timestamp(3) AND ($5::text[] IS NULL OR id = ANY($5::text[]))
+      ORDER BY "nextAttemptAt"
+      LIMIT $4
+      FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      SELECT id FROM (SELECT * FROM pending UNION ALL SELECT * FROM expired) AS due ORDER BY "nextAttemptAt" LIMIT $4
     )
-    RETURNING message.id, message.channel, message."to", message.template, message.payload, message.attempts, message."createdAt" AT TIME ZONE 'UTC' AS "createdAt"`,
+    UPDATE "OutboxMessage" AS message
+    SET status = 'sending', attempts = message.attempts + 1, "nextAttemptAt" = $2::timestamp(3), "updatedAt" = $3::timestamp(3)
+    WHERE message.id = ANY(ARRAY(SELECT id FROM claimed))
+    RETURNING message.id, message.channel, message."to", message.template, message.payload, message.attempts, message."createdAt" AT TIME ZONE 'UTC' AS "createdAt"`;
+
+async function claimDueRows(channel: string, now: Date, limit: number, ids: string[] | undefined, leaseMs: number): Promise<QueueRow[]> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  // One statement: the sub-selects lock due rows (skipping rows another worker holds)
+  // and the update leases them, so a row is never claimed twice. Due rows are the
+  // pending ones and the "sending" ones whose lease ran out, each read in nextAttemptAt
+  // order off the (status, channel, nextAttemptAt) index and cut at `limit`, then the
+  // earliest `limit` of both: one sub-select with `status IN (...)` had to fetch and
+  // sort every due row on each claim (a fan-out's claims scanned the whole backlog).
+  // The update finds them by id through the primary key (= ANY of an array: a join
+  // could pick a scan of the whole table while it is small).
+  // node-postgres, not Prisma: see getPgPool. Timestamps travel as ISO text: the columns
+  // are timestamp(3) holding UTC, and the cast drops the "Z"; createdAt comes back as timestamptz (UTC).
+  const { rows } = await getPgPool().query<QueueRow>({
+    // Named: prepared once per connection, then neither parsed nor planned again.
+    name: "queue-claim",
+    text: QUEUE_CLAIM_SQL,
     values: [channel, leaseUntil.toISOString(), now.toISOString(), limit, ids ?? null],
   });
   return rows;

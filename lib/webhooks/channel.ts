@@ -126,39 +126,52 @@ async function openWebhookBatch(rows: QueueRow[], now: Date, options: WebhookCha
     return check;
   };
 
+  /** Logs one attempt; throws (a failed attempt, or a GiveUpError when the circuit opens) unless it delivered. */
+  const recordAttempt = (row: QueueRow, endpoint: Endpoint, response: WebhookResponse): void => {
+    attempts.push({
+      messageId: row.id,
+      endpointId: endpoint.id,
+      attempt: row.attempts,
+      statusCode: response.statusCode,
+      latencyMs: response.latencyMs,
+      responseExcerpt: response.excerpt,
+      createdAt: new Date(),
+    });
+    lastOutcome.set(endpoint.id, response.ok);
+    if (response.ok) return;
+    const reason = response.statusCode === null ? (response.excerpt ?? "No response.") : `HTTP ${response.statusCode}${response.excerpt ? `: ${response.excerpt.slice(0, 200)}` : ""}`;
+    if (endpoint.failingSince && now.getTime() - endpoint.failingSince.getTime() >= WEBHOOK_CIRCUIT_OPEN_AFTER_MS) {
+      pausing.add(endpoint.id);
+      throw new GiveUpError(`${reason} — ${PAUSED_MESSAGE}`);
+    }
+    throw new Error(reason);
+  };
+
+  const send = (row: QueueRow): Promise<void> => {
+    const endpoint = endpoints.get(row.to);
+    const refusal = pausing.has(row.to) ? PAUSED_MESSAGE : undeliverable(endpoint);
+    if (refusal || !endpoint) return Promise.reject(new GiveUpError(refusal ?? "The endpoint was deleted."));
+    // The endpoint's URL check, once per batch: the first sends wait for it, the others read its result.
+    if (!urlRefusals.has(endpoint.id)) return checkUrl(endpoint).then(() => send(row));
+    const refusedUrl = urlRefusals.get(endpoint.id) ?? null;
+    if (refusedUrl) {
+      try {
+        recordAttempt(row, endpoint, { statusCode: null, latencyMs: 0, excerpt: `Not sent: ${refusedUrl}`, ok: false });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return Promise.resolve();
+    }
+    let endpointSigners = signers.get(endpoint.id);
+    if (!endpointSigners) signers.set(endpoint.id, (endpointSigners = signersFor(endpoint, now)));
+    // A plain promise chain, no async function: each promise is an async resource with Next's context tracking on (see delivery.ts).
+    return postWebhook(endpoint.url, row.payload as WebhookEventPayload, endpointSigners, { timeoutMs: options.timeoutMs }).then((response) =>
+      recordAttempt(row, endpoint, response),
+    );
+  };
+
   return {
-    async send(row) {
-      const endpoint = endpoints.get(row.to);
-      const refusal = pausing.has(row.to) ? PAUSED_MESSAGE : undeliverable(endpoint);
-      if (refusal || !endpoint) throw new GiveUpError(refusal ?? "The endpoint was deleted.");
-      const payload = row.payload as WebhookEventPayload;
-      const refusedUrl = urlRefusals.has(endpoint.id) ? (urlRefusals.get(endpoint.id) ?? null) : await checkUrl(endpoint);
-      let response: WebhookResponse;
-      if (refusedUrl) {
-        response = { statusCode: null, latencyMs: 0, excerpt: `Not sent: ${refusedUrl}`, ok: false };
-      } else {
-        let endpointSigners = signers.get(endpoint.id);
-        if (!endpointSigners) signers.set(endpoint.id, (endpointSigners = signersFor(endpoint, now)));
-        response = await postWebhook(endpoint.url, payload, endpointSigners, { timeoutMs: options.timeoutMs });
-      }
-      attempts.push({
-        messageId: row.id,
-        endpointId: endpoint.id,
-        attempt: row.attempts,
-        statusCode: response.statusCode,
-        latencyMs: response.latencyMs,
-        responseExcerpt: response.excerpt,
-        createdAt: new Date(),
-      });
-      lastOutcome.set(endpoint.id, response.ok);
-      if (response.ok) return;
-      const reason = response.statusCode === null ? (response.excerpt ?? "No response.") : `HTTP ${response.statusCode}${response.excerpt ? `: ${response.excerpt.slice(0, 200)}` : ""}`;
-      if (endpoint.failingSince && now.getTime() - endpoint.failingSince.getTime() >= WEBHOOK_CIRCUIT_OPEN_AFTER_MS) {
-        pausing.add(endpoint.id);
-        throw new GiveUpError(`${reason} — ${PAUSED_MESSAGE}`);
-      }
-      throw new Error(reason);
-    },
+    send,
 
     // Before the rows are marked: a crash here re-sends (at-least-once), it never loses a message.
     async close() {

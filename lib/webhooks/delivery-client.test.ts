@@ -138,4 +138,40 @@ describe("postWebhook", () => {
       await dripping.close();
     }
   });
+  it("one timer serves the requests in flight: each still times out at its own limit, none early, and none is left once they are done", async () => {
+    const timeouts = () => process.getActiveResourcesInfo().filter((type) => type === "Timeout").length;
+    const held: http.ServerResponse[] = [];
+    // "/fast" answers at once; any other path is never answered.
+    const receiver = await serve((request, response) => {
+      if (request.url?.endsWith("fast")) response.writeHead(204).end();
+      else held.push(response);
+    });
+    try {
+      const before = timeouts();
+      const signers = webhookSigners([testWebhookSecret()]);
+      const started = performance.now();
+      // The first request in the list is answered; the timer armed for it must neither expire the later ones early nor be lost.
+      const fast = postWebhook(`${receiver.url()}?fast`, event(), signers, { timeoutMs: 300 });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const slow = postWebhook(receiver.url(), event(), signers, { timeoutMs: 300 });
+      const longer = postWebhook(receiver.url(), event(), signers, { timeoutMs: 600 });
+      const [fastResponse, slowResponse, longerResponse] = await Promise.all(
+        [fast, slow, longer].map((response) => response.then((result) => ({ ...result, at: performance.now() - started }))),
+      );
+      expect(fastResponse).toMatchObject({ ok: true, statusCode: 204 });
+      expect(slowResponse).toMatchObject({ ok: false, statusCode: null, excerpt: "No response within the time limit (timeout)." });
+      expect(longerResponse).toMatchObject({ ok: false, statusCode: null, excerpt: "No response within the time limit (timeout)." });
+      // Each at its own deadline (started at about 150 ms): 300 ms and 600 ms after its own start.
+      expect(slowResponse.at).toBeGreaterThanOrEqual(440);
+      expect(slowResponse.at).toBeLessThan(1_500);
+      expect(longerResponse.at).toBeGreaterThanOrEqual(740);
+      expect(longerResponse.at).toBeLessThan(2_000);
+      expect(slowResponse.latencyMs).toBeGreaterThanOrEqual(290);
+      // Nothing in flight: no timer keeps the process alive.
+      expect(timeouts()).toBeLessThanOrEqual(before);
+    } finally {
+      for (const response of held) response.destroy();
+      await receiver.close();
+    }
+  });
 });

@@ -81,12 +81,16 @@ export function webhookSigners(secrets: readonly string[]): WebhookSigners {
   });
 }
 
-/** The `svix-signature` header: one `v1,<base64>` per signer, space-separated. */
-export function webhookSignature(signers: WebhookSigners, msgId: string, timestampSeconds: number, body: string): string {
-  const signed = `${msgId}.${timestampSeconds}.${body}`;
+/**
+ * The `svix-signature` header: one `v1,<base64>` per signer, space-separated.
+ * The body is hashed as given (a Buffer as sent, or a string as UTF-8), after
+ * the `${msgId}.${timestamp}.` prefix: no copy of the body into one signed string.
+ */
+export function webhookSignature(signers: WebhookSigners, msgId: string, timestampSeconds: number, body: string | Buffer): string {
+  const prefix = `${msgId}.${timestampSeconds}.`;
   let header = "";
   for (const key of signers) {
-    header += `${header ? " " : ""}v1,${crypto.createHmac("sha256", key).update(signed).digest("base64")}`;
+    header += `${header ? " " : ""}v1,${crypto.createHmac("sha256", key).update(prefix).update(body).digest("base64")}`;
   }
   return header;
 }
@@ -94,28 +98,44 @@ export function webhookSignature(signers: WebhookSigners, msgId: string, timesta
 /** Headers every request carries, before the per-message ones (undici takes a flat name/value list). */
 const FIXED_HEADERS = ["content-type", "application/json", "user-agent", WEBHOOK_USER_AGENT] as const;
 
+type Target = { origin: string; path: string };
+/** Endpoint URLs parsed once, not at every send (a fan-out posts thousands of times to one URL). */
+const targets = new Map<string, Target>();
+const TARGETS_KEPT = 1_000;
+
+function targetOf(url: string): Target {
+  let target = targets.get(url);
+  if (!target) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (targets.size >= TARGETS_KEPT) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /**
  * POSTs one event to `url`, signed by every signer; never throws: a network
  * error is a response with a null status. Redirects are not followed (a
  * 3xx is a failed attempt): the URL checked is the URL called.
  */
-export async function postWebhook(
+export function postWebhook(
   url: string,
   payload: WebhookEventPayload,
   signers: WebhookSigners,
   options: { timeoutMs?: number } = {},
 ): Promise<WebhookResponse> {
-  const body = webhookBody(payload);
+  // Encoded once: hashed for the signature and written to the socket as these bytes.
+  const body = Buffer.from(webhookBody(payload));
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = [...FIXED_HEADERS, "svix-id", payload.msgId, "svix-timestamp", String(timestamp), "svix-signature", webhookSignature(signers, payload.msgId, timestamp, body)];
-  const started = performance.now();
-  const latency = () => Math.round(performance.now() - started);
+  let target: Target;
   try {
-    const { statusCode, excerpt } = await post(new URL(url), headers, body, options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
-    return { statusCode, latencyMs: latency(), excerpt: excerpt || null, ok: statusCode >= 200 && statusCode < 300 };
+    target = targetOf(url);
   } catch (error) {
-    return { statusCode: null, latencyMs: latency(), excerpt: networkError(error), ok: false };
+    return Promise.resolve({ statusCode: null, latencyMs: 0, excerpt: networkError(error), ok: false });
   }
+  return post(target, headers, body, options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
 }
 
 function networkError(error: unknown): string {
@@ -132,13 +152,82 @@ class WebhookTimeoutError extends Error {
   }
 }
 
+/** A request in flight in its time limit's list. */
+type InFlight = { deadline: number; expire: () => void; prev: InFlight | null; next: InFlight | null; listed: boolean };
+
+/**
+ * The time limits of the requests in flight with one limit: requests expire
+ * in the order they started, so one list (oldest first) and ONE timer, armed
+ * for the oldest, serve them all. A timer per request was an async resource
+ * per delivery, and with async context tracking on (Next keeps several
+ * AsyncLocalStorage instances enabled in the server) every async resource
+ * and promise costs a propagation through each of them: measured, that
+ * tracking was the largest part of a fan-out's CPU per delivery in the server.
+ */
+class Deadlines {
+  private head: InFlight | null = null;
+  private tail: InFlight | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly limitMs: number) {}
+
+  add(expire: () => void): InFlight {
+    const entry: InFlight = { deadline: performance.now() + this.limitMs, expire, prev: this.tail, next: null, listed: true };
+    if (this.tail) this.tail.next = entry;
+    else this.head = entry;
+    this.tail = entry;
+    if (!this.timer) this.arm();
+    return entry;
+  }
+
+  remove(entry: InFlight): void {
+    if (!entry.listed) return;
+    entry.listed = false;
+    if (entry.prev) entry.prev.next = entry.next;
+    else this.head = entry.next;
+    if (entry.next) entry.next.prev = entry.prev;
+    else this.tail = entry.prev;
+    entry.prev = entry.next = null;
+    // Nothing left in flight: no timer keeps the process alive (the timer for an earlier head just fires early and re-arms).
+    if (!this.head && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private arm(): void {
+    this.timer = setTimeout(() => this.expireDue(), Math.max(0, this.head!.deadline - performance.now()));
+  }
+
+  private expireDue(): void {
+    this.timer = null;
+    const now = performance.now();
+    while (this.head && this.head.deadline <= now) {
+      const entry = this.head;
+      this.remove(entry);
+      entry.expire();
+    }
+    if (this.head && !this.timer) this.arm();
+  }
+}
+
+const deadlinesByLimit = new Map<number, Deadlines>();
+
+function deadlinesFor(limitMs: number): Deadlines {
+  let deadlines = deadlinesByLimit.get(limitMs);
+  if (!deadlines) deadlinesByLimit.set(limitMs, (deadlines = new Deadlines(limitMs)));
+  return deadlines;
+}
+
 /**
  * One request through undici's handler API (no stream or promise per
- * response). The time limit covers everything, waiting for a connection
- * included: one timer per request that aborts it.
+ * response); never rejects: a network error or the time limit is a
+ * response with a null status. The time limit covers everything, waiting
+ * for a connection included (see Deadlines).
  */
-function post(url: URL, headers: string[], body: string, timeoutMs: number): Promise<{ statusCode: number; excerpt: string }> {
-  return new Promise((resolve, reject) => {
+function post(target: Target, headers: string[], body: Buffer, timeoutMs: number): Promise<WebhookResponse> {
+  const started = performance.now();
+  return new Promise((resolve) => {
     let controller: Dispatcher.DispatchController | null = null;
     let settled = false;
     let statusCode = 0;
@@ -146,48 +235,54 @@ function post(url: URL, headers: string[], body: string, timeoutMs: number): Pro
     let kept: Buffer[] | null = null;
     let keptBytes = 0;
     const excerpt = () => (kept ? Buffer.concat(kept).toString("utf8").slice(0, RESPONSE_EXCERPT_MAX) : "");
-    const settle = (error: Error | null) => {
+    const settle = (error: unknown) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve({ statusCode, excerpt: excerpt() });
+      deadlines.remove(inFlight);
+      const latencyMs = Math.round(performance.now() - started);
+      if (error) resolve({ statusCode: null, latencyMs, excerpt: networkError(error), ok: false });
+      else resolve({ statusCode, latencyMs, excerpt: excerpt() || null, ok: statusCode >= 200 && statusCode < 300 });
     };
-    const timer = setTimeout(() => {
+    const deadlines = deadlinesFor(timeoutMs);
+    const inFlight = deadlines.add(() => {
       const error = new WebhookTimeoutError();
       settle(error);
       controller?.abort(error);
-    }, timeoutMs);
-    dispatcher.dispatch(
-      { origin: url.origin, path: `${url.pathname}${url.search}`, method: "POST", headers, body },
-      {
-        onRequestStart(started) {
-          controller = started;
-          // Timed out while waiting for a connection.
-          if (settled) started.abort(new WebhookTimeoutError());
-        },
-        onResponseStart(_controller, status) {
-          statusCode = status;
-        },
-        onResponseData(current, chunk) {
-          bytes += chunk.length;
-          if (keptBytes < EXCERPT_MAX_BYTES) {
-            (kept ??= []).push(chunk);
-            keptBytes += chunk.length;
-          }
-          if (bytes > RESPONSE_READ_MAX_BYTES) {
-            // Enough: the status is what counts; the rest goes with the connection.
+    });
+    try {
+      dispatcher.dispatch(
+        { origin: target.origin, path: target.path, method: "POST", headers, body },
+        {
+          onRequestStart(started) {
+            controller = started;
+            // Timed out while waiting for a connection.
+            if (settled) started.abort(new WebhookTimeoutError());
+          },
+          onResponseStart(_controller, status) {
+            statusCode = status;
+          },
+          onResponseData(current, chunk) {
+            bytes += chunk.length;
+            if (keptBytes < EXCERPT_MAX_BYTES) {
+              (kept ??= []).push(chunk);
+              keptBytes += chunk.length;
+            }
+            if (bytes > RESPONSE_READ_MAX_BYTES) {
+              // Enough: the status is what counts; the rest goes with the connection.
+              settle(null);
+              current.abort(new Error("Response too large; the rest was not read."));
+            }
+          },
+          onResponseEnd() {
             settle(null);
-            current.abort(new Error("Response too large; the rest was not read."));
-          }
+          },
+          onResponseError(_controller, error) {
+            settle(error);
+          },
         },
-        onResponseEnd() {
-          settle(null);
-        },
-        onResponseError(_controller, error) {
-          settle(error);
-        },
-      },
-    );
+      );
+    } catch (error) {
+      settle(error);
+    }
   });
 }
