@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { Webhook } from "svix";
 import { resetConfigCache } from "@/lib/config";
 import { newWebhookEvent } from "./events";
-import { RESPONSE_EXCERPT_MAX, postWebhook, webhookBody, webhookSignature, webhookSigners } from "./delivery";
+import { RESPONSE_EXCERPT_MAX, postWebhook, terminateWebhookSendThread, webhookBody, webhookSignature, webhookSigners } from "./delivery";
 import { testWebhookSecret } from "./testing/receiver";
 
-// The request code itself (lib/webhooks/delivery.ts): signing, the undici pool, the guard on its connections, limits.
+// The request code itself (lib/webhooks/delivery.ts and its thread, send-worker.mjs): signing, the undici pool, the guard on its connections, limits.
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -38,6 +38,11 @@ async function serve(respond: (request: http.IncomingMessage, response: http.Ser
       }),
   };
   return served;
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
 }
 
 const event = () => newWebhookEvent("user.updated", { object: "user", id: "user_client" });
@@ -139,7 +144,9 @@ describe("postWebhook", () => {
     }
   });
   it("one timer serves the requests in flight: each still times out at its own limit, none early, and none is left once they are done", async () => {
-    const timeouts = () => process.getActiveResourcesInfo().filter((type) => type === "Timeout").length;
+    // Timers, and the sender thread's port (listed while the thread is ref'd): what would keep the process alive.
+    const count = (kind: string) => process.getActiveResourcesInfo().filter((type) => type === kind).length;
+    const timeouts = () => ({ timers: count("Timeout"), threads: count("MessagePort") });
     const held: http.ServerResponse[] = [];
     // "/fast" answers at once; any other path is never answered.
     const receiver = await serve((request, response) => {
@@ -167,8 +174,29 @@ describe("postWebhook", () => {
       expect(longerResponse.at).toBeGreaterThanOrEqual(740);
       expect(longerResponse.at).toBeLessThan(2_000);
       expect(slowResponse.latencyMs).toBeGreaterThanOrEqual(290);
-      // Nothing in flight: no timer keeps the process alive.
-      expect(timeouts()).toBeLessThanOrEqual(before);
+      // Nothing in flight: neither a timer nor the sender thread keeps the process alive.
+      const after = timeouts();
+      expect(after.timers).toBeLessThanOrEqual(before.timers);
+      expect(after.threads).toBeLessThanOrEqual(before.threads);
+    } finally {
+      for (const response of held) response.destroy();
+      await receiver.close();
+    }
+  });
+
+  it("if the sender thread dies, the requests it held answer as network errors (so the queue retries them) and the next send starts a new thread", async () => {
+    const held: http.ServerResponse[] = [];
+    const receiver = await serve((request, response) => {
+      if (request.url?.endsWith("fast")) response.writeHead(204).end();
+      else held.push(response);
+    });
+    try {
+      const signers = webhookSigners([testWebhookSecret()]);
+      const stuck = postWebhook(receiver.url(), event(), signers, { timeoutMs: 10_000 });
+      await waitUntil(() => held.length === 1);
+      await terminateWebhookSendThread();
+      expect(await stuck).toMatchObject({ ok: false, statusCode: null, excerpt: expect.stringMatching(/sender thread stopped.*retried/) });
+      expect(await postWebhook(`${receiver.url()}?fast`, event(), signers)).toMatchObject({ ok: true, statusCode: 204 });
     } finally {
       for (const response of held) response.destroy();
       await receiver.close();

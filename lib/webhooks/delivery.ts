@@ -1,9 +1,9 @@
 import "server-only";
 import crypto from "node:crypto";
-import { Agent, type Dispatcher } from "undici";
+import { Worker } from "node:worker_threads";
 import { Webhook } from "svix";
 import type { WebhookEventPayload } from "./events";
-import { guardedLookup } from "./url-guard";
+import { privateUrlsAllowed } from "./url-guard";
 
 /**
  * One webhook request (S9), Svix-compatible so any receiver using the
@@ -18,31 +18,7 @@ import { guardedLookup } from "./url-guard";
 export const WEBHOOK_TIMEOUT_MS = 15_000;
 /** The first characters of a response kept in the delivery log. */
 export const RESPONSE_EXCERPT_MAX = 500;
-/** Read at most this much of a response; the rest is dropped with the connection. */
-const RESPONSE_READ_MAX_BYTES = 64 * 1024;
-/** Bytes kept for the excerpt: RESPONSE_EXCERPT_MAX UTF-16 units never take more than 4 bytes each in UTF-8. */
-const EXCERPT_MAX_BYTES = RESPONSE_EXCERPT_MAX * 4;
 export const WEBHOOK_USER_AGENT = "AuthPortal-Webhooks/1.0 (svix-compatible)";
-/** Connections kept per receiver origin: the channel's lanes x concurrency (lib/webhooks/channel.ts). */
-const CONNECTIONS_PER_ORIGIN = 64;
-
-/**
- * undici's pool per origin, not node:http: a fan-out to one receiver is bound by
- * the portal's CPU per request, and undici's dispatch took about 20 µs of CPU
- * per request to a local server where http.request with AbortSignal.timeout
- * took about 70 (bench/webhook-fanout.mjs measures the whole drain). Keep-alive, no
- * pipelining (a receiver may answer slowly; one request per connection at a
- * time, as before). Every NEW connection resolves its host through
- * guardedLookup: the address connected to is the address checked, so a DNS
- * answer that changed since assertDeliverableUrl (rebinding) reaches nothing
- * private; a kept-alive connection stays on the address checked when it opened.
- * Redirects are not followed (undici's dispatch never does).
- */
-const dispatcher = new Agent({
-  connections: CONNECTIONS_PER_ORIGIN,
-  pipelining: 1,
-  connect: { lookup: guardedLookup },
-});
 
 /** The request body of an event, as sent and as signed. */
 export function webhookBody(payload: Pick<WebhookEventPayload, "type" | "data" | "timestamp">): string {
@@ -135,154 +111,100 @@ export function postWebhook(
   } catch (error) {
     return Promise.resolve({ statusCode: null, latencyMs: 0, excerpt: networkError(error), ok: false });
   }
-  return post(target, headers, body, options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
+  return getWebhookSendThread().send(target, headers, body, options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
 }
 
 function networkError(error: unknown): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return "No response within the time limit (timeout).";
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   return (code && !message.includes(code) ? `${code}: ${message}` : message).slice(0, RESPONSE_EXCERPT_MAX);
 }
 
-class WebhookTimeoutError extends Error {
-  constructor() {
-    super("No response within the time limit.");
-    this.name = "TimeoutError";
-  }
-}
-
-/** A request in flight in its time limit's list. */
-type InFlight = { deadline: number; expire: () => void; prev: InFlight | null; next: InFlight | null; listed: boolean };
+/** What send-worker.mjs answers per request: [id, status or null, latency in ms, excerpt or error text or null]. */
+type SendResult = [id: number, statusCode: number | null, latencyMs: number, excerpt: string | null];
 
 /**
- * The time limits of the requests in flight with one limit: requests expire
- * in the order they started, so one list (oldest first) and ONE timer, armed
- * for the oldest, serve them all. A timer per request was an async resource
- * per delivery, and with async context tracking on (Next keeps several
- * AsyncLocalStorage instances enabled in the server) every async resource
- * and promise costs a propagation through each of them: measured, that
- * tracking was the largest part of a fan-out's CPU per delivery in the server.
+ * The requests go out from one worker thread (send-worker.mjs says why);
+ * this side hands each one over and resolves its promise with the answer.
+ * Requests started in one synchronous run (a lane starts up to 32) travel
+ * in one message, and answers come back batched too. The thread starts on
+ * the first send; it is unref'd while nothing is in flight, so it never
+ * keeps a process alive. If it dies, every request it held answers as a
+ * network error (the queue retries them) and the next send starts a new one.
  */
-class Deadlines {
-  private head: InFlight | null = null;
-  private tail: InFlight | null = null;
-  private timer: NodeJS.Timeout | null = null;
+class WebhookSendThread {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, (response: WebhookResponse) => void>();
+  private outgoing: unknown[] = [];
+  private nextId = 1;
+  /** Requests with an id up to this one were handed to the current worker. */
+  private lastPostedId = 0;
 
-  constructor(private readonly limitMs: number) {}
-
-  add(expire: () => void): InFlight {
-    const entry: InFlight = { deadline: performance.now() + this.limitMs, expire, prev: this.tail, next: null, listed: true };
-    if (this.tail) this.tail.next = entry;
-    else this.head = entry;
-    this.tail = entry;
-    if (!this.timer) this.arm();
-    return entry;
-  }
-
-  remove(entry: InFlight): void {
-    if (!entry.listed) return;
-    entry.listed = false;
-    if (entry.prev) entry.prev.next = entry.next;
-    else this.head = entry.next;
-    if (entry.next) entry.next.prev = entry.prev;
-    else this.tail = entry.prev;
-    entry.prev = entry.next = null;
-    // Nothing left in flight: no timer keeps the process alive (the timer for an earlier head just fires early and re-arms).
-    if (!this.head && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-  }
-
-  private arm(): void {
-    this.timer = setTimeout(() => this.expireDue(), Math.max(0, this.head!.deadline - performance.now()));
-  }
-
-  private expireDue(): void {
-    this.timer = null;
-    const now = performance.now();
-    while (this.head && this.head.deadline <= now) {
-      const entry = this.head;
-      this.remove(entry);
-      entry.expire();
-    }
-    if (this.head && !this.timer) this.arm();
-  }
-}
-
-const deadlinesByLimit = new Map<number, Deadlines>();
-
-function deadlinesFor(limitMs: number): Deadlines {
-  let deadlines = deadlinesByLimit.get(limitMs);
-  if (!deadlines) deadlinesByLimit.set(limitMs, (deadlines = new Deadlines(limitMs)));
-  return deadlines;
-}
-
-/**
- * One request through undici's handler API (no stream or promise per
- * response); never rejects: a network error or the time limit is a
- * response with a null status. The time limit covers everything, waiting
- * for a connection included (see Deadlines).
- */
-function post(target: Target, headers: string[], body: Buffer, timeoutMs: number): Promise<WebhookResponse> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    let controller: Dispatcher.DispatchController | null = null;
-    let settled = false;
-    let statusCode = 0;
-    let bytes = 0;
-    let kept: Buffer[] | null = null;
-    let keptBytes = 0;
-    const excerpt = () => (kept ? Buffer.concat(kept).toString("utf8").slice(0, RESPONSE_EXCERPT_MAX) : "");
-    const settle = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      deadlines.remove(inFlight);
-      const latencyMs = Math.round(performance.now() - started);
-      if (error) resolve({ statusCode: null, latencyMs, excerpt: networkError(error), ok: false });
-      else resolve({ statusCode, latencyMs, excerpt: excerpt() || null, ok: statusCode >= 200 && statusCode < 300 });
-    };
-    const deadlines = deadlinesFor(timeoutMs);
-    const inFlight = deadlines.add(() => {
-      const error = new WebhookTimeoutError();
-      settle(error);
-      controller?.abort(error);
+  send(target: Target, headers: string[], body: Buffer, timeoutMs: number): Promise<WebhookResponse> {
+    return new Promise((resolve) => {
+      const id = this.nextId++;
+      this.pending.set(id, resolve);
+      if (this.outgoing.length === 0) queueMicrotask(() => this.flush());
+      // The rule at send time, per request: development and production agents never share a connection (send-worker.mjs).
+      this.outgoing.push([id, target.origin, target.path, headers, body, timeoutMs, privateUrlsAllowed(), RESPONSE_EXCERPT_MAX]);
     });
-    try {
-      dispatcher.dispatch(
-        { origin: target.origin, path: target.path, method: "POST", headers, body },
-        {
-          onRequestStart(started) {
-            controller = started;
-            // Timed out while waiting for a connection.
-            if (settled) started.abort(new WebhookTimeoutError());
-          },
-          onResponseStart(_controller, status) {
-            statusCode = status;
-          },
-          onResponseData(current, chunk) {
-            bytes += chunk.length;
-            if (keptBytes < EXCERPT_MAX_BYTES) {
-              (kept ??= []).push(chunk);
-              keptBytes += chunk.length;
-            }
-            if (bytes > RESPONSE_READ_MAX_BYTES) {
-              // Enough: the status is what counts; the rest goes with the connection.
-              settle(null);
-              current.abort(new Error("Response too large; the rest was not read."));
-            }
-          },
-          onResponseEnd() {
-            settle(null);
-          },
-          onResponseError(_controller, error) {
-            settle(error);
-          },
-        },
-      );
-    } catch (error) {
-      settle(error);
+  }
+
+  private flush(): void {
+    const requests = this.outgoing;
+    this.outgoing = [];
+    const worker = this.start();
+    this.lastPostedId = this.nextId - 1;
+    worker.ref();
+    worker.postMessage(requests);
+  }
+
+  /** Ends the thread as a crash would (tests); the next send starts a new one. */
+  async terminate(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL("./send-worker.mjs", import.meta.url));
+    worker.unref();
+    worker.on("message", (results: SendResult[]) => this.answer(results));
+    worker.on("error", (error) => this.stopped(worker, error));
+    worker.on("exit", (code) => this.stopped(worker, new Error(`exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private answer(results: SendResult[]): void {
+    for (const [id, statusCode, latencyMs, excerpt] of results) {
+      const resolve = this.pending.get(id);
+      if (!resolve) continue;
+      this.pending.delete(id);
+      resolve({ statusCode, latencyMs, excerpt, ok: statusCode !== null && statusCode >= 200 && statusCode < 300 });
     }
-  });
+    if (this.pending.size === 0) this.worker?.unref();
+  }
+
+  private stopped(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    const excerpt = `The webhook sender thread stopped (${networkError(error)}); the delivery will be retried.`.slice(0, RESPONSE_EXCERPT_MAX);
+    for (const [id, resolve] of this.pending) {
+      if (id > this.lastPostedId) continue; // not handed over yet: the next flush starts a new thread for it
+      this.pending.delete(id);
+      resolve({ statusCode: null, latencyMs: 0, excerpt, ok: false });
+    }
+  }
+}
+
+// On globalThis so dev-server hot reloads reuse one thread instead of starting one per reload.
+const globalForSender = globalThis as unknown as { webhookSendThread?: WebhookSendThread };
+
+function getWebhookSendThread(): WebhookSendThread {
+  return (globalForSender.webhookSendThread ??= new WebhookSendThread());
+}
+
+/** Stops the sender thread as a crash would: what it held answers as network errors. For tests. */
+export function terminateWebhookSendThread(): Promise<void> {
+  return getWebhookSendThread().terminate();
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import dns from "node:dns";
 import net from "node:net";
+import { isPublicAddress, publicOnlyLookup } from "./public-address.mjs";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 
@@ -17,46 +18,7 @@ import { AppError } from "@/lib/errors";
  */
 export const WEBHOOK_URL_MAX_LENGTH = 2048;
 
-/** Addresses a webhook must not reach in production; IPv4 rules also match their IPv4-mapped IPv6 forms (::ffff:a.b.c.d). */
-const NON_PUBLIC_IPV4: readonly [network: string, prefix: number][] = [
-  ["0.0.0.0", 8], // "this network", 0.0.0.0
-  ["10.0.0.0", 8], // private
-  ["100.64.0.0", 10], // CGNAT (shared address space)
-  ["127.0.0.0", 8], // loopback
-  ["169.254.0.0", 16], // link-local, incl. the cloud metadata service 169.254.169.254
-  ["172.16.0.0", 12], // private
-  ["192.0.0.0", 24], // IETF protocol assignments
-  ["192.168.0.0", 16], // private
-  ["198.18.0.0", 15], // benchmarking
-  ["224.0.0.0", 4], // multicast
-  ["240.0.0.0", 4], // reserved, incl. broadcast 255.255.255.255
-];
-
-const NON_PUBLIC_IPV6: readonly [network: string, prefix: number][] = [
-  ["::", 96], // unspecified ::, loopback ::1 and the deprecated IPv4-compatible ::a.b.c.d
-  ["100::", 64], // discard-only
-  ["2001::", 32], // Teredo: tunnels to an IPv4 address chosen by whoever wrote the URL
-  ["2002::", 16], // 6to4: likewise
-  ["fc00::", 7], // unique-local
-  ["fe80::", 10], // link-local
-  ["fec0::", 10], // site-local (deprecated)
-  ["ff00::", 8], // multicast
-];
-
-const nonPublic = new net.BlockList();
-for (const [network, prefix] of NON_PUBLIC_IPV4) {
-  nonPublic.addSubnet(network, prefix, "ipv4");
-  // NAT64 (64:ff9b::/96) reaches the embedded IPv4 address: refuse the same ranges there.
-  nonPublic.addSubnet(`64:ff9b::${network}`, 96 + prefix, "ipv6");
-}
-for (const [network, prefix] of NON_PUBLIC_IPV6) nonPublic.addSubnet(network, prefix, "ipv6");
-
-/** Whether a literal IP address is a public unicast one (false for anything else, including non-addresses). */
-export function isPublicAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return false;
-  return !nonPublic.check(address, family === 4 ? "ipv4" : "ipv6");
-}
+export { isPublicAddress };
 
 export type ResolvedAddress = { address: string; family: number };
 
@@ -137,25 +99,8 @@ export async function assertDeliverableUrl(value: string, options: UrlGuardOptio
 }
 
 /**
- * A `lookup` for the delivery's socket (http.request's `lookup` option):
- * resolves the host as dns.lookup does and refuses to connect when any
- * address is not public (unless allowed, as above). assertDeliverableUrl
- * checked the name a moment earlier; this makes the address connected to the
- * address checked, so a DNS answer that changes in between (rebinding)
- * reaches nothing. IP literals never come here: the URL check covers them.
+ * A socket `lookup` that refuses non-public addresses unless they are
+ * allowed here (see privateUrlsAllowed and public-address.mjs). Deliveries
+ * connect through the same rule in their own thread (send-worker.mjs).
  */
-export const guardedLookup: net.LookupFunction = (hostname, options, callback) => {
-  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, "", 0);
-    const blocked = privateUrlsAllowed() ? undefined : addresses.find((entry) => !isPublicAddress(entry.address));
-    if (blocked || addresses.length === 0) {
-      const refusal: NodeJS.ErrnoException = new Error(
-        blocked ? `${hostname} resolves to ${blocked.address}, a private or loopback address; webhooks only go to public addresses.` : `${hostname} could not be resolved.`,
-      );
-      refusal.code = blocked ? "EWEBHOOKPRIVATE" : "ENOTFOUND";
-      return callback(refusal, "", 0);
-    }
-    if (options.all) return callback(null, addresses);
-    callback(null, addresses[0]!.address, addresses[0]!.family);
-  });
-};
+export const guardedLookup: net.LookupFunction = (hostname, options, callback) => publicOnlyLookup(privateUrlsAllowed())(hostname, options, callback);
