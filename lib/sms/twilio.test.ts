@@ -91,11 +91,12 @@ describe("Twilio transport through the outbox", () => {
 
   it("records Twilio's error code and message on a 4xx and retries later, keeping the code for the retry", async () => {
     useTwilioEnv({ TWILIO_FROM: FROM });
-    fakeTwilio(400, {
-      code: 21211,
-      message: "Invalid 'To' Phone Number",
-      more_info: "https://www.twilio.com/docs/errors/21211",
-      status: 400,
+    // Too many requests: passes on its own.
+    fakeTwilio(429, {
+      code: 20429,
+      message: "Too Many Requests",
+      more_info: "https://www.twilio.com/docs/errors/20429",
+      status: 429,
     });
     const now = new Date();
     const id = await queueSms("+447400123457", now);
@@ -104,8 +105,8 @@ describe("Twilio transport through the outbox", () => {
 
     const row = await db.outboxMessage.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: "pending", attempts: 1 });
-    expect(row.lastError).toContain("21211");
-    expect(row.lastError).toContain("Invalid 'To' Phone Number");
+    expect(row.lastError).toContain("20429");
+    expect(row.lastError).toContain("Too Many Requests");
     expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(now.getTime() + RETRY_DELAYS_MS[0]!);
     expect(JSON.stringify(row.payload)).toContain(CODE);
 
@@ -116,6 +117,40 @@ describe("Twilio transport through the outbox", () => {
     const sent = await db.outboxMessage.findUniqueOrThrow({ where: { id } });
     expect(sent).toMatchObject({ status: "sent", attempts: 2, lastError: null });
     expect(JSON.stringify(sent.payload)).not.toContain(CODE);
+  });
+
+  it("fails a text at once when Twilio refuses the number itself (invalid, not a mobile, unsubscribed): retrying cannot help", async () => {
+    useTwilioEnv({ TWILIO_FROM: FROM });
+    for (const [code, message] of [
+      [21211, "Invalid 'To' Phone Number"],
+      [21614, "'To' number is not a valid mobile number"],
+      [21610, "Attempt to send to unsubscribed recipient"],
+    ] as const) {
+      const calls = fakeTwilio(400, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: 400 });
+      const now = new Date();
+      const id = await queueSms("+447400123459", now);
+      expect(await drainOutbox({ now, ids: [id] })).toMatchObject({ claimed: 1, sent: 0, retried: 0, failed: 1 });
+      const row = await db.outboxMessage.findUniqueOrThrow({ where: { id } });
+      expect(row).toMatchObject({ status: "failed", attempts: 1 });
+      expect(row.lastError).toContain(String(code));
+      expect(row.lastError).toContain(message);
+      // Nothing more is sent for it, however late the next drain runs.
+      expect(await drainOutbox({ now: new Date(now.getTime() + 24 * 3_600_000), ids: [id] })).toMatchObject({ claimed: 0 });
+      expect(calls).toHaveLength(1);
+    }
+  });
+
+  it("retries a refusal an admin can fix (wrong credentials) and a Twilio outage", async () => {
+    useTwilioEnv({ TWILIO_FROM: FROM });
+    for (const [status, code] of [
+      [401, 20003],
+      [503, 21211], // a 5xx is Twilio's own trouble, whatever code it carries
+    ] as const) {
+      fakeTwilio(status, { code, message: "refused", status });
+      const id = await queueSms("+447400123460");
+      expect(await drainOutbox({ ids: [id] })).toMatchObject({ claimed: 1, retried: 1, failed: 0 });
+      expect(await db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "pending" });
+    }
   });
 
   it("records an unreachable Twilio (network error or timeout) and retries", async () => {

@@ -1,10 +1,21 @@
 import "server-only";
+import { GiveUpError } from "@/lib/queue";
 import type { TwilioConfig } from "./config";
 import type { SmsTransport } from "./transport";
 
 export const TWILIO_API_BASE = "https://api.twilio.com/2010-04-01";
 /** Fail fast: the outbox retries later rather than holding the loop or the cron run. */
 export const TWILIO_TIMEOUT_MS = 10_000;
+
+/**
+ * Twilio refusals about the number itself: sending the same text to it again
+ * cannot succeed, so the row fails at once instead of retrying for hours.
+ * 21211 invalid 'To' number, 21217 number does not appear valid, 21610 the
+ * recipient replied STOP, 21612 not reachable by SMS, 21614 not a mobile
+ * number. Everything else (authentication, rate limits, 5xx, a proxy's page)
+ * is retried: an admin can fix it, or it passes.
+ */
+export const PERMANENT_TWILIO_ERROR_CODES: ReadonlySet<number> = new Set([21211, 21217, 21610, 21612, 21614]);
 
 /** A refused or failed Messages API call, with Twilio's own error code (https://www.twilio.com/docs/errors/<code>). */
 export class TwilioError extends Error {
@@ -56,7 +67,12 @@ export function twilioTransport(config: TwilioConfig): SmsTransport {
       }
       // Read the body either way: it frees the connection, and on failure it carries Twilio's error code.
       const text = await response.text().catch(() => "");
-      if (!response.ok) throw twilioError(response.status, text);
+      if (!response.ok) {
+        const error = twilioError(response.status, text);
+        // Failed now (the queue's GiveUpError), with the same message in lastError.
+        if (error.code !== null && response.status < 500 && PERMANENT_TWILIO_ERROR_CODES.has(error.code)) throw new GiveUpError(error.message);
+        throw error;
+      }
     },
   };
 }
