@@ -888,9 +888,12 @@ const receiverStats = async (receiver) => (await fetch(`${receiver.url}/stats`))
 /**
  * The receiver's own capacity: signed deliveries straight from autocannon at
  * the concurrency the portal delivers with, each a new svix-id (so each one
- * is verified and stored, as the portal's are).
+ * is verified and stored, as the portal's are), each carrying the event data
+ * the fan-out delivers (`data`, as the emit answered it): the receiver hashes
+ * and stores every byte, so a smaller stand-in body would measure a cheaper
+ * workload than the one delivered.
  */
-async function receiverCapacity(receiver, secret) {
+async function receiverCapacity(receiver, secret, data) {
   const { Webhook } = await import("svix");
   const signer = new Webhook(secret);
   let n = 0;
@@ -905,7 +908,7 @@ async function receiverCapacity(receiver, secret) {
           setupRequest: (request) => {
             const id = `msg_capacity_${++n}`;
             const timestamp = new Date();
-            const body = JSON.stringify({ type: "user.updated", object: "event", data: { id: `user_${n}` }, timestamp: timestamp.getTime() });
+            const body = JSON.stringify({ type: "user.updated", object: "event", data, timestamp: timestamp.getTime() });
             return {
               ...request,
               body,
@@ -935,7 +938,7 @@ async function receiverCapacity(receiver, secret) {
 async function fanOutRound(target, receiver, events = WEBHOOK_EVENTS) {
   await fetch(`${receiver.url}/reset`, { method: "POST" });
   const started = Date.now();
-  await postBench(target, { action: "emit", count: events });
+  const { data } = await postBench(target, { action: "emit", count: events });
   const enqueuedAt = Date.now();
   // CPU per delivery of the portal (its drain) and of the receiver: a cross-check far less
   // sensitive to other load on the machine than delivered/s. Counted from the commit on.
@@ -959,6 +962,8 @@ async function fanOutRound(target, receiver, events = WEBHOOK_EVENTS) {
     firstDeliveryAfterEnqueueMs: stats.firstAt - enqueuedAt,
     seconds: round(seconds, 3),
     deliveredPerSecond: round(events / seconds, 1),
+    eventBytes: Buffer.byteLength(JSON.stringify({ type: "user.updated", object: "event", data, timestamp: 0 })),
+    data,
     duplicates: stats.duplicates,
     rejected: stats.rejected,
   };
@@ -999,11 +1004,12 @@ async function integrationsScenario(target) {
     const capacity = [];
     const fanOut = [];
     // Warm-up, discarded (as the other scenarios do): the first drain of a fresh server runs cold code.
-    await fanOutRound(target, receiver, WEBHOOK_WARMUP_EVENTS);
+    const { data } = await fanOutRound(target, receiver, WEBHOOK_WARMUP_EVENTS);
     for (let i = 0; i < (SIZES.verifyQuick ? 1 : 2); i++) {
       await fetch(`${receiver.url}/reset`, { method: "POST" });
-      capacity.push(await receiverCapacity(receiver, secret));
-      fanOut.push(await fanOutRound(target, receiver));
+      capacity.push(await receiverCapacity(receiver, secret, data));
+      const { data: _delivered, ...round } = await fanOutRound(target, receiver);
+      fanOut.push(round);
     }
     return { webhooks: { capacity: combine("receiver capacity", capacity), fanOut }, mint: await mintScenario(target) };
   } finally {
@@ -1110,7 +1116,7 @@ function budgets(report) {
       0.5,
       `${fanOut.map((run) => run.deliveredPerSecond).join(", ")} / ${capacity} per s; duplicates ${fanOut.map((run) => run.duplicates).join(", ")}; ` +
         `CPU per delivery: portal ${fanOut.map((run) => run.portalCpuUsPerDelivery).join(", ")} us, receiver ${fanOut.map((run) => run.receiverCpuUsPerDelivery).join(", ")} us ` +
-        `(${integ.webhooks.capacity.serverCpuUsPerRequest} us per request from autocannon)`,
+        `(${integ.webhooks.capacity.serverCpuUsPerRequest} us per request from autocannon); events of ${fanOut[0]?.eventBytes} bytes, the same in both`,
       fanOutRatios,
     );
     const mintRatios = paired(okRps(integ.mint.session), okRps(integ.mint.template));

@@ -124,7 +124,8 @@ try {
             setupRequest: (request) => {
               const id = `msg_capacity_${++n}`;
               const timestamp = new Date();
-              const body = JSON.stringify({ type: "user.updated", object: "event", data: { id: `user_${n}` }, timestamp: timestamp.getTime() });
+              // The event the drain delivers (same data, so the same bytes to hash and store), with its own svix-id.
+              const body = JSON.stringify({ type: "user.updated", object: "event", data, timestamp: timestamp.getTime() });
               const headers = { "content-type": "application/json", "svix-id": id, "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "svix-signature": signer.sign(id, timestamp, body) };
               return { ...request, body, headers };
             },

@@ -51,7 +51,8 @@ export async function POST(request: NextRequest): Promise<Response> {
       { timeout: 120_000 },
     );
     kickBackgroundWork();
-    return json({ emitted: input.count });
+    // The event data too: the harness measures the receiver's capacity with the same events.
+    return json({ emitted: input.count, data });
   } catch (error) {
     return errorResponse(error);
   }
