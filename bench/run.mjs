@@ -45,6 +45,7 @@ import { buildIsFresh, mirrorProject } from "./lib/build.mjs";
 import { firstVisits } from "./lib/first-visit.mjs";
 import { load, processCpuMs } from "./lib/load.mjs";
 import { memoryOverTime } from "./lib/memory.mjs";
+import { svixSigner } from "./lib/svix-sign.mjs";
 import { dictionaryChunksInBuild, pageWeight } from "./lib/weight.mjs";
 import {
   assignPasswords,
@@ -894,8 +895,7 @@ const receiverStats = async (receiver) => (await fetch(`${receiver.url}/stats`))
  * workload than the one delivered.
  */
 async function receiverCapacity(receiver, secret, data) {
-  const { Webhook } = await import("svix");
-  const signer = new Webhook(secret);
+  const sign = svixSigner(secret);
   let n = 0;
   const result = await load(
     {
@@ -916,7 +916,7 @@ async function receiverCapacity(receiver, secret, data) {
                 "content-type": "application/json",
                 "svix-id": id,
                 "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
-                "svix-signature": signer.sign(id, timestamp, body),
+                "svix-signature": sign(id, Math.floor(timestamp.getTime() / 1000), body),
               },
             };
           },
