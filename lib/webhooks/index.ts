@@ -38,7 +38,6 @@ export {
 export {
   assertWebhookUrlAllowed,
   assertDeliverableUrl,
-  guardedLookup,
   isPublicAddress,
   privateUrlsAllowed,
   WEBHOOK_URL_MAX_LENGTH,

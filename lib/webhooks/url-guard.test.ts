@@ -2,7 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetConfigCache } from "@/lib/config";
-import { assertDeliverableUrl, assertWebhookUrlAllowed, guardedLookup, isPublicAddress, type ResolvedAddress } from "./url-guard";
+import { publicOnlyLookup } from "./public-address.mjs";
+import { assertDeliverableUrl, assertWebhookUrlAllowed, isPublicAddress, type ResolvedAddress } from "./url-guard";
 
 const production = { allowPrivate: false } as const;
 const resolvesTo =
@@ -156,15 +157,15 @@ describe("assertDeliverableUrl (before each send)", () => {
   });
 });
 
-describe("guardedLookup (the delivery socket's resolver)", () => {
-  /** GET http://localhost:<port>/ through guardedLookup: the status, or the connection error's code. */
-  async function getThroughGuard(): Promise<number | string> {
+describe("publicOnlyLookup (the resolver of the delivery sockets, send-worker.mjs)", () => {
+  /** GET http://localhost:<port>/ through publicOnlyLookup: the status, or the connection error's code. */
+  async function getThroughGuard(allowPrivate: boolean): Promise<number | string> {
     const server = http.createServer((_request, response) => response.end("ok"));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     try {
       return await new Promise<number | string>((resolve) => {
-        const request = http.get({ host: "localhost", port, family: 4, lookup: guardedLookup }, (response) => {
+        const request = http.get({ host: "localhost", port, family: 4, lookup: publicOnlyLookup(allowPrivate) }, (response) => {
           response.resume();
           resolve(response.statusCode ?? 0);
         });
@@ -175,10 +176,8 @@ describe("guardedLookup (the delivery socket's resolver)", () => {
     }
   }
 
-  it("connects to a name resolving to 127.0.0.1 outside production, and refuses to connect in production", async () => {
-    expect(await getThroughGuard()).toBe(200);
-    vi.stubEnv("NODE_ENV", "production");
-    resetConfigCache();
-    expect(await getThroughGuard()).toBe("EWEBHOOKPRIVATE");
+  it("connects to a name resolving to 127.0.0.1 when private addresses are allowed, and refuses to connect when not", async () => {
+    expect(await getThroughGuard(true)).toBe(200);
+    expect(await getThroughGuard(false)).toBe("EWEBHOOKPRIVATE");
   });
 });

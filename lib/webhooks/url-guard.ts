@@ -1,7 +1,7 @@
 import "server-only";
 import dns from "node:dns";
 import net from "node:net";
-import { isPublicAddress, publicOnlyLookup } from "./public-address.mjs";
+import { isPublicAddress } from "./public-address.mjs";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 
@@ -97,10 +97,3 @@ export async function assertWebhookUrlAllowed(value: string, options: UrlGuardOp
 export async function assertDeliverableUrl(value: string, options: UrlGuardOptions = {}): Promise<void> {
   await assertPublicHost(parseWebhookUrl(value), options);
 }
-
-/**
- * A socket `lookup` that refuses non-public addresses unless they are
- * allowed here (see privateUrlsAllowed and public-address.mjs). Deliveries
- * connect through the same rule in their own thread (send-worker.mjs).
- */
-export const guardedLookup: net.LookupFunction = (hostname, options, callback) => publicOnlyLookup(privateUrlsAllowed())(hostname, options, callback);
