@@ -1,15 +1,16 @@
 import { expect, test, type BrowserContext, type Locator, type Page, type Response } from "@playwright/test";
 
 /**
- * A person's pause between actions: 4–7 s, so the walk runs at the pace the
+ * A person's pause between actions: 3–5 s, so the walk runs at the pace the
  * quick start is used at (timers, token refreshes and the one-connection pool
  * all get time to interleave; the walk still lasts several token lifetimes).
- * 4–7 s rather than longer keeps `npm test` inside CI's 30 minutes. QUICKSTART_PAUSE_MS=<ms> shortens it for local
+ * 3–5 s rather than longer keeps `npm test` inside CI's 30 minutes (46 pauses:
+ * about 3 of the walk's 5 minutes). QUICKSTART_PAUSE_MS=<ms> shortens it for local
  * iteration; CI leaves it unset.
  */
 export async function pause(): Promise<void> {
   const fixed = process.env.QUICKSTART_PAUSE_MS;
-  await sleep(fixed !== undefined && fixed !== "" ? Number(fixed) : 4_000 + Math.random() * 3_000);
+  await sleep(fixed !== undefined && fixed !== "" ? Number(fixed) : 3_000 + Math.random() * 2_000);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

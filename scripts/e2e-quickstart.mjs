@@ -12,7 +12,7 @@
 // transaction waiting for a second connection) are invisible to the e2e suite
 // on real PostgreSQL; this suite is where they fail.
 // Extra arguments go to `playwright test`. QUICKSTART_PAUSE_MS=<ms> shortens
-// the 4–7 s pause between steps (local iteration only; CI uses the real pace).
+// the 3–5 s pause between steps (local iteration only; CI uses the real pace).
 // JSON report: QUICKSTART_JSON_REPORT (default playwright-report/quickstart-results.json);
 // server output, time-stamped: playwright-report/quickstart-server.log
 // (QUICKSTART_SERVER_LOG=inherit also streams it).
