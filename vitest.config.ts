@@ -44,9 +44,9 @@ export default defineConfig({
     pool: "forks",
     // Vitest's default is one fewer than the CPUs: a single file at a time on a 2-core machine,
     // where most of a file's time is spent waiting on PostgreSQL. Each file has its own database
-    // (test/setup-env.ts) and Redis prefix, so several at once is safe. On 2 cores: one at a time
-    // 565-685 s, two 526-557 s, three 490 s (2026-12-01), keeping `npm test` inside CI's 30 minutes.
-    maxWorkers: Math.max(3, os.availableParallelism() - 1),
+    // (test/setup-env.ts) and Redis prefix, so two at once is safe. On 2 cores, in fresh-clone CI
+    // runs: one at a time 565-685 s, two 526-557 s, three 570 s (module loading contends for the CPU).
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     projects: [
       { extends: true, test: { name: "main", include: ["**/*.test.ts", "**/*.test.tsx"], exclude: [...EXCLUDE, TIMING_TESTS] } },
       {
