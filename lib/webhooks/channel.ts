@@ -27,7 +27,7 @@ export const WEBHOOK_RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_60
 export const WEBHOOK_CIRCUIT_OPEN_AFTER_MS = 5 * 24 * 3_600_000;
 /**
  * Deliveries in flight at once per lane; two lanes run side by side, so up to 64 per drain (the
- * connections undici keeps per receiver origin, lib/webhooks/delivery.ts). Measured (npm run bench):
+ * connections undici keeps per receiver origin, lib/webhooks/send-worker.mjs). Measured (npm run bench):
  * 16 per lane kept a fan-out well under half of what a receiver that verifies and stores each event
  * can take; 32 per lane roughly doubles it. A lane refills across batches (lib/queue drainLane).
  */
