@@ -32,13 +32,26 @@ const statusCounts = (result) => Object.fromEntries(Object.entries(result.status
  */
 export async function memoryOverTime({ baseUrl, pid, seconds, sampleMs = 5_000, warmUpSeconds = 60, pageCookie, clientCookies, signInBody, rates }) {
   const samples = [];
+  const collected = []; // live heap after a full collection, under the same load
   const started = performance.now();
+  const elapsedS = () => Number(((performance.now() - started) / 1000).toFixed(1));
   const sample = async () => {
     const heap = await fetch(`${baseUrl}/api/bench/memory`).then((response) => (response.ok ? response.json() : null), () => null);
-    samples.push({ atS: Number(((performance.now() - started) / 1000).toFixed(1)), rss: residentBytes(pid), heapUsed: heap?.heapUsed ?? null, heapTotal: heap?.heapTotal ?? null, external: heap?.external ?? null });
+    samples.push({ atS: elapsedS(), rss: residentBytes(pid), heapUsed: heap?.heapUsed ?? null, heapTotal: heap?.heapTotal ?? null, external: heap?.external ?? null });
+  };
+  const collect = async () => {
+    const response = await fetch(`${baseUrl}/api/bench/memory?collect=1`).catch(() => null);
+    const heap = response?.ok ? await response.json() : null;
+    collected.push({ atS: elapsedS(), heapUsed: heap?.heapUsed ?? null });
   };
   await sample();
   const timer = setInterval(() => void sample(), sampleMs);
+  // Two collections right after warm-up and two just before the end (10 s apart; the lower of each
+  // pair counts): a full collection stops the server for a moment, so only these four.
+  const heapWindowS = Math.min(10, (seconds - warmUpSeconds) / 4);
+  const collections = [warmUpSeconds, warmUpSeconds + heapWindowS, seconds - 2 * heapWindowS, seconds - heapWindowS].map((atS) =>
+    setTimeout(() => void collect(), atS * 1000),
+  );
   let next = 0;
   const [pages, refreshes, signIns] = await Promise.all([
     steadyLoad({ url: `${baseUrl}/bench/protected`, headers: { cookie: pageCookie }, connections: 4, overallRate: rates.pageViews, duration: seconds }),
@@ -68,11 +81,14 @@ export async function memoryOverTime({ baseUrl, pid, seconds, sampleMs = 5_000, 
     }),
   ]);
   clearInterval(timer);
+  collections.forEach(clearTimeout);
   await sample();
 
-  // RSS: the mean of the samples in the 15 s after warm-up vs the last 15 s. The heap goes up and
-  // down with each collection: its lowest sample (just after one) in the minute after warm-up vs
-  // in the last minute (shorter windows in a short run).
+  // RSS: the mean of the samples in the 15 s after warm-up vs the last 15 s. The heap: what is
+  // still reachable after a full collection, right after warm-up vs just before the end (the lower
+  // of each pair). Printed too: the lowest plain sample in the minute after warm-up vs in the last
+  // minute (shorter windows in a short run), which lands anywhere up to tens of MB above the live
+  // heap depending on when V8 last collected.
   // The two windows never overlap: each at most a third of the time after warm-up.
   const within = (from, to) => samples.filter((s) => s.atS >= from && s.atS <= to);
   const end = samples.at(-1).atS;
@@ -90,6 +106,10 @@ export async function memoryOverTime({ baseUrl, pid, seconds, sampleMs = 5_000, 
   const summary = Object.fromEntries(
     Object.entries(loads).map(([name, result]) => [name, { requests: result.requests.total, rps: Number(result.requests.average.toFixed(1)), statuses: statusCounts(result), errors: result.errors }]),
   );
+  const live = collected.filter((c) => c.heapUsed !== null);
+  const liveOk = live.length === 4;
+  const liveEarly = liveOk ? Math.min(live[0].heapUsed, live[1].heapUsed) : NaN;
+  const liveLate = liveOk ? Math.min(live[2].heapUsed, live[3].heapUsed) : NaN;
   const expected = { pageViews: "200", refreshes: "200", signIns: "200" };
   const bad = Object.entries(summary).filter(([name, s]) => s.errors > 0 || (s.statuses[expected[name]] ?? 0) < s.requests * 0.99);
   return {
@@ -98,11 +118,14 @@ export async function memoryOverTime({ baseUrl, pid, seconds, sampleMs = 5_000, 
     rates,
     loads: summary,
     rssMb: { atWarmUp: mb(mean(early, "rss")), atEnd: mb(mean(late, "rss")) },
-    heapUsedMb: { atWarmUp: mb(lowest(earlyHeap, "heapUsed")), atEnd: mb(lowest(lateHeap, "heapUsed")) },
+    heapUsedMb: { atWarmUp: mb(liveEarly), atEnd: mb(liveLate) },
+    heapLowestMb: { atWarmUp: mb(lowest(earlyHeap, "heapUsed")), atEnd: mb(lowest(lateHeap, "heapUsed")) },
     rssGrowth: mean(late, "rss") / mean(early, "rss") - 1,
-    heapGrowth: lowest(lateHeap, "heapUsed") / lowest(earlyHeap, "heapUsed") - 1,
+    heapGrowth: liveLate / liveEarly - 1,
+    collected: collected.map((c) => ({ atS: c.atS, heapUsedMb: c.heapUsed === null ? null : mb(c.heapUsed) })),
     samples: samples.map((s) => ({ atS: s.atS, rssMb: s.rss === null ? null : mb(s.rss), heapUsedMb: s.heapUsed === null ? null : mb(s.heapUsed) })),
-    ok: bad.length === 0 && early.length > 0 && late.length > 0 && earlyHeap.length > 0 && lateHeap.length > 0,
+    ok: bad.length === 0 && early.length > 0 && late.length > 0 && earlyHeap.length > 0 && lateHeap.length > 0 && liveOk,
     ...(bad.length ? { error: `memory mix: ${bad.map(([name, s]) => `${name} ${JSON.stringify(s.statuses)} ${s.errors} errors`).join("; ")}` } : {}),
+    ...(!liveOk ? { error: `memory: ${live.length} of 4 full-collection samples answered (does the server run with --expose-gc?)` } : {}),
   };
 }

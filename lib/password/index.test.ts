@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
@@ -136,6 +138,16 @@ describe("the shared hash pool", () => {
     expect(checks).toEqual(Array(8).fill(true));
     const crossed = await verifyPassword(passwords[0]!, hashes[1]!.hash);
     expect(crossed).toBe(false);
+  });
+
+  it.runIf(process.platform === "linux")("runs its threads at a lower priority than the request thread", async () => {
+    const pool = getPasswordHashPool();
+    await Promise.all(Array.from({ length: pool.size }, () => hashPassword(PASSWORD)));
+    // Linux keeps a nice value per thread: each hash worker lowered its own (HASH_THREAD_NICE in hash-worker.mjs, 10).
+    const lowered = fs.readdirSync("/proc/self/task").filter((tid) => os.getPriority(Number(tid)) >= 10);
+    expect(pool.workerCount).toBeGreaterThan(0);
+    expect(lowered).toHaveLength(pool.workerCount);
+    expect(os.getPriority(process.pid)).toBeLessThan(10);
   });
 
   it("rejects a malformed request without breaking the pool", async () => {

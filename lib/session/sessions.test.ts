@@ -6,7 +6,8 @@ import { readInstanceSettings, updateInstanceSettings, type InstanceSettingsPatc
 import { signedUpUser } from "@/test/fixtures";
 import { decodeJwtPayload } from "@/test/http";
 import { getPublicJwks, rotateSigningKey } from "./keys";
-import { refreshSessionToken, revokeSession, signOut, type RequestContext } from "./sessions";
+import { sha256 } from "@/lib/crypto";
+import { refreshClientSession, refreshSessionToken, revokeSession, signOut, UnknownClientError, type RequestContext } from "./sessions";
 
 /** This file has its own database (test/setup-env.ts): changing the instance settings affects no other file. */
 async function setSettings(patch: InstanceSettingsPatch) {
@@ -115,6 +116,38 @@ describe("signOut", () => {
       await signOut(client, "session", context);
       const issued = await refreshSessionToken(client, context);
       expect(issued.userId).toBe(first.userId);
+    } finally {
+      await setSettings({ multiSession: false });
+    }
+  });
+});
+
+describe("refresh racing another request of the same browser", () => {
+  it("a refresh whose client moved on while it ran fails as stale (cookies kept), not as signed out", async () => {
+    await setSettings({ multiSession: true });
+    try {
+      const first = await signedUpUser();
+      const second = await signedUpUser();
+      const { POST: signIn } = await import("@/app/api/auth/sign-in/route");
+      const { makeRequest } = await import("@/test/http");
+      first.jar.absorb(await signIn(makeRequest("/api/auth/sign-in", { body: { email: second.email, password: second.password }, jar: first.jar })));
+      const clientToken = first.jar.values.get(CLIENT_COOKIE)!;
+
+      // The refresh read the client; then another tab signed the second account out (the client now
+      // points at the first account's session); then the refresh reads the session it saw: ended.
+      const seen = await db.client.findUniqueOrThrow({ where: { tokenHash: sha256(clientToken) }, select: { id: true, lastActiveSessionId: true } });
+      await signOut(clientToken, "session", context);
+      const stale = await refreshClientSession(clientToken, seen, context).catch((error: unknown) => error);
+      // Unknown client: the route answers 401 without clearing cookies, and the page asks again.
+      expect(stale).toBeInstanceOf(UnknownClientError);
+      expect((await refreshSessionToken(clientToken, context)).userId).toBe(first.userId);
+
+      // Nothing moved: a session that really ended is still a sign-out (the route clears the cookies).
+      const current = await db.client.findUniqueOrThrow({ where: { tokenHash: sha256(clientToken) }, select: { id: true, lastActiveSessionId: true } });
+      await revokeSession(current.lastActiveSessionId!);
+      const ended = await refreshClientSession(clientToken, current, context).catch((error: unknown) => error);
+      expect(ended).toMatchObject({ code: "session_invalid" });
+      expect(ended).not.toBeInstanceOf(UnknownClientError);
     } finally {
       await setSettings({ multiSession: false });
     }

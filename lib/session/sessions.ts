@@ -249,10 +249,23 @@ export async function refreshSessionToken(clientToken: string | null, context: R
     select: { id: true, lastActiveSessionId: true },
   });
   if (!client) throw new UnknownClientError();
+  return refreshClientSession(clientToken, client, context);
+}
+
+/**
+ * The rest of `refreshSessionToken`, for the client row it read (exported for a
+ * test that hands it a row read before another request changed the client).
+ */
+export async function refreshClientSession(
+  clientToken: string,
+  client: { id: string; lastActiveSessionId: string | null },
+  context: RequestContext,
+): Promise<IssuedSessionToken> {
+  const now = context.now ?? new Date();
   if (!client.lastActiveSessionId) throw new AppError("session_invalid", SESSION_INVALID);
 
   let session = await sessionForRefresh(client.lastActiveSessionId);
-  if (!session) throw new AppError("session_invalid", SESSION_INVALID);
+  if (!session) throw await sessionGoneOrCookieReplaced(clientToken, client);
 
   const settings = await getInstanceSettings();
   const idleLimit = settings.inactivityTimeoutMinutes;
@@ -260,7 +273,7 @@ export async function refreshSessionToken(clientToken: string | null, context: R
   if (session.actorId) {
     ({ session, ownSessionId: alsoActive } = await endFinishedImpersonation({ ...session, actorId: session.actorId }, client.id, idleLimit, context, now));
   }
-  if (session.status !== "active") throw new AppError("session_invalid", SESSION_INVALID);
+  if (session.status !== "active") throw await sessionGoneOrCookieReplaced(clientToken, client);
 
   if (hasTimedOut(session, idleLimit, now)) {
     await db.session.updateMany({ where: { id: session.id, status: "active" }, data: { status: "expired", endedAt: now } });
@@ -280,6 +293,19 @@ export async function refreshSessionToken(clientToken: string | null, context: R
     context,
   );
   return { sessionId: session.id, userId: user.id, sessionToken: minted.token, expiresAt: minted.expiresAt };
+}
+
+/**
+ * The client's session was found ended. Between reading the client and its
+ * session, this browser may have been given new cookies by another request
+ * (stopping an impersonation rotates the client token and ends the
+ * impersonation in one transaction): then this request's cookie is stale and
+ * its answer must not clear the newer ones, so it fails as an unknown client.
+ */
+async function sessionGoneOrCookieReplaced(clientToken: string, seen: { id: string; lastActiveSessionId: string | null }): Promise<AppError> {
+  const current = await db.client.findUnique({ where: { tokenHash: sha256(clientToken) }, select: { id: true, lastActiveSessionId: true } });
+  if (!current || current.id !== seen.id || current.lastActiveSessionId !== seen.lastActiveSessionId) return new UnknownClientError();
+  return new AppError("session_invalid", SESSION_INVALID);
 }
 
 async function isPrimaryEmailVerified(userId: string): Promise<boolean> {
