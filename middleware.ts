@@ -82,18 +82,8 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
   return response;
 }
 
-/**
- * Lets the request through. Next.js reads the nonce for its own scripts from the
- * request's CSP header when rendering. Under Next's own Node server, which our
- * launchers run (`npm start`: scripts/server.mjs, `npm run dev`: scripts/run.mjs,
- * both set AUTH_INTERNAL_NEXT_SERVER), its router puts every header of this
- * response on the request as well (next/dist/server/lib/router-utils/resolve-routes.js),
- * so the response's CSP is all it takes. Elsewhere (Vercel's edge network) the
- * request headers are overridden explicitly: a copy of every request header, each
- * request, about half of what this middleware costs by itself (docs/performance.md).
- */
+/** Lets the request through with the CSP on its headers too: Next.js reads the nonce from there when rendering. */
 function passThrough(request: NextRequest, csp: string): NextResponse {
-  if (process.env.AUTH_INTERNAL_NEXT_SERVER === "1") return NextResponse.next();
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", csp);
   return NextResponse.next({ request: { headers: requestHeaders } });

@@ -123,8 +123,7 @@ function withoutNextNoise(stream, sink) {
 async function nextDev(args, env) {
   const [command, argv] = nodeBin("next", "next", ["dev", ...args]);
   const color = process.stdout.isTTY ? { FORCE_COLOR: "1" } : {};
-  // `next dev` is Next's own server too: middleware.ts may leave the CSP on its response only (see scripts/server.mjs).
-  child = start(command, argv, { env: { ...env, ...color, AUTH_INTERNAL_NEXT_SERVER: "1" }, stdio: ["inherit", "pipe", "pipe"] });
+  child = start(command, argv, { env: { ...env, ...color }, stdio: ["inherit", "pipe", "pipe"] });
   withoutNextNoise(child.stdout, process.stdout);
   withoutNextNoise(child.stderr, process.stderr);
   const status = exitStatus(await exited(child));

@@ -22,10 +22,6 @@ import { ROOT } from "./lib/proc.mjs";
 // What the `next` CLI sets before `next start` (bin/next): the app reads both.
 process.env.NODE_ENV ||= "production";
 process.env.NEXT_RUNTIME = "nodejs";
-// Next's own router runs the middleware here, and puts the headers of its response on the
-// request too: middleware.ts then hands the CSP nonce to the render without copying every
-// request header (its passThrough says more).
-process.env.AUTH_INTERNAL_NEXT_SERVER = "1";
 
 function fail(message) {
   console.error(`\n✖ ${message}\n`);
