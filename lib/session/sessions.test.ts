@@ -15,6 +15,23 @@ async function setSettings(patch: InstanceSettingsPatch) {
   await updateInstanceSettings(patch, { expectedVersion: version });
 }
 
+/** Multi-session on; the second account signs in on the first account's browser (its client cookie). */
+async function withTwoAccountsOnOneBrowser(
+  body: (accounts: { first: Awaited<ReturnType<typeof signedUpUser>>; second: Awaited<ReturnType<typeof signedUpUser>>; clientToken: string }) => Promise<void>,
+) {
+  await setSettings({ multiSession: true });
+  try {
+    const first = await signedUpUser();
+    const second = await signedUpUser();
+    const { POST: signIn } = await import("@/app/api/auth/sign-in/route");
+    const { makeRequest } = await import("@/test/http");
+    first.jar.absorb(await signIn(makeRequest("/api/auth/sign-in", { body: { email: second.email, password: second.password }, jar: first.jar })));
+    await body({ first, second, clientToken: first.jar.values.get(CLIENT_COOKIE)! });
+  } finally {
+    await setSettings({ multiSession: false });
+  }
+}
+
 const context: RequestContext = { ip: "127.0.0.1", userAgent: "vitest", issuer: "http://localhost:3000", authorizedParty: "http://localhost:3000" };
 
 describe("refreshSessionToken (the handshake check)", () => {
@@ -102,37 +119,18 @@ describe("signOut", () => {
   });
 
   it("with multi-session on, keeps both accounts on one browser and falls back to the other on sign-out", async () => {
-    await setSettings({ multiSession: true });
-    try {
-      const first = await signedUpUser();
-      const second = await signedUpUser();
-      const { POST: signIn } = await import("@/app/api/auth/sign-in/route");
-      const { makeRequest } = await import("@/test/http");
-      // The second account signs in on the first account's browser.
-      first.jar.absorb(await signIn(makeRequest("/api/auth/sign-in", { body: { email: second.email, password: second.password }, jar: first.jar })));
+    await withTwoAccountsOnOneBrowser(async ({ first, second, clientToken }) => {
       expect(decodeJwtPayload(first.jar.values.get(SESSION_COOKIE)!).sub).toBe(second.userId);
-      const client = first.jar.values.get(CLIENT_COOKIE)!;
-
-      await signOut(client, "session", context);
-      const issued = await refreshSessionToken(client, context);
+      await signOut(clientToken, "session", context);
+      const issued = await refreshSessionToken(clientToken, context);
       expect(issued.userId).toBe(first.userId);
-    } finally {
-      await setSettings({ multiSession: false });
-    }
+    });
   });
 });
 
 describe("refresh racing another request of the same browser", () => {
   it("a refresh whose client moved on while it ran fails as stale (cookies kept), not as signed out", async () => {
-    await setSettings({ multiSession: true });
-    try {
-      const first = await signedUpUser();
-      const second = await signedUpUser();
-      const { POST: signIn } = await import("@/app/api/auth/sign-in/route");
-      const { makeRequest } = await import("@/test/http");
-      first.jar.absorb(await signIn(makeRequest("/api/auth/sign-in", { body: { email: second.email, password: second.password }, jar: first.jar })));
-      const clientToken = first.jar.values.get(CLIENT_COOKIE)!;
-
+    await withTwoAccountsOnOneBrowser(async ({ first, clientToken }) => {
       // The refresh read the client; then another tab signed the second account out (the client now
       // points at the first account's session); then the refresh reads the session it saw: ended.
       const seen = await db.client.findUniqueOrThrow({ where: { tokenHash: sha256(clientToken) }, select: { id: true, lastActiveSessionId: true } });
@@ -148,9 +146,7 @@ describe("refresh racing another request of the same browser", () => {
       const ended = await refreshClientSession(clientToken, current, context).catch((error: unknown) => error);
       expect(ended).toMatchObject({ code: "session_invalid" });
       expect(ended).not.toBeInstanceOf(UnknownClientError);
-    } finally {
-      await setSettings({ multiSession: false });
-    }
+    });
   });
 });
 
