@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { db } from "@/lib/db";
-import { CLIENT_COOKIE, EMAIL_HTML_CSP, SESSION_COOKIE } from "@/lib/edge";
+import { CLIENT_COOKIE, EMAIL_HTML_CSP, HANDSHAKE_COUNT_COOKIE, SESSION_COOKIE } from "@/lib/edge";
 import { mintSessionToken } from "@/lib/session";
 import { signedUpUser } from "@/test/fixtures";
 import { ORIGIN } from "@/test/http";
@@ -77,6 +77,42 @@ describe("middleware", () => {
     );
     const response = await visit("/dashboard", { [SESSION_COOKIE]: expired.token, [CLIENT_COOKIE]: jar.values.get(CLIENT_COOKIE)! });
     expect(response.headers.get("location")).toBe(`${ORIGIN}/api/auth/handshake?redirect_url=%2Fdashboard`);
+  });
+
+  it("expires the handshake loop counter once it accepts a token, and only then", async () => {
+    const { jar, userId } = await signedUpUser();
+    const client = jar.values.get(CLIENT_COOKIE)!;
+    const token = jar.values.get(SESSION_COOKIE)!;
+    // A page served after a handshake: the counter goes (short tokens and slow pages never add up to a "loop").
+    const served = await visit("/dashboard", { [SESSION_COOKIE]: token, [CLIENT_COOKIE]: client, [HANDSHAKE_COUNT_COOKIE]: "2" });
+    expect(passedThrough(served)).toBe(true);
+    const cleared = served.headers.getSetCookie().find((cookie) => cookie.startsWith(`${HANDSHAKE_COUNT_COOKIE}=`));
+    expect(cleared).toMatch(/Max-Age=0/i);
+    expect(cleared).toMatch(/Path=\//i);
+    expect(cleared).toMatch(/HttpOnly/i);
+    // No counter: no cookie written.
+    expect((await visit("/dashboard", { [SESSION_COOKIE]: token })).headers.getSetCookie()).toEqual([]);
+    // A token refused (expired) keeps the count: that is what a loop looks like.
+    const sid = (await db.session.findFirstOrThrow({ where: { userId } })).id;
+    const expired = await mintSessionToken(
+      { userId, sessionId: sid, role: "user", emailVerified: true },
+      { issuer: ORIGIN, authorizedParty: ORIGIN, now: new Date(Date.now() - 120_000) },
+    );
+    const refused = await visit("/dashboard", { [SESSION_COOKIE]: expired.token, [CLIENT_COOKIE]: client, [HANDSHAKE_COUNT_COOKIE]: "2" });
+    expect(refused.headers.get("location")).toContain("/api/auth/handshake");
+    expect(refused.headers.getSetCookie().filter((cookie) => cookie.startsWith(HANDSHAKE_COUNT_COOKIE))).toEqual([]);
+    // Over https (the __Host- names) the expiry is Secure, as the cookie was set.
+    await withEnv({ AUTH_URL: "https://localhost:3999" }, async () => {
+      const https = await middleware(
+        new NextRequest(new URL("/dashboard", "https://localhost:3999"), {
+          headers: { cookie: `__Host-session=${await freshToken(userId, "https://localhost:3999")}; __Host-handshake_count=3` },
+        }),
+      );
+      const expiry = https.headers.getSetCookie().find((cookie) => cookie.startsWith("__Host-handshake_count="));
+      expect(expiry).toMatch(/Max-Age=0/i);
+      expect(expiry).toMatch(/Secure/i);
+      expect(expiry).not.toMatch(/Domain=/i);
+    });
   });
 
   it("refuses a token whose payload was tampered with", async () => {

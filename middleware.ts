@@ -12,9 +12,11 @@ import {
   authCookieNamesFor,
   createNonce,
   createOutageTolerantJWKSet,
+  expireHandshakeCount,
   instanceOrigin,
   isAdminRoute,
   isApiRoute,
+  isHttpsInstance,
   isPublicRoute,
   securityHeaders,
   verifySessionToken,
@@ -108,7 +110,12 @@ async function route(request: NextRequest, csp: string): Promise<NextResponse> {
       }
       return NextResponse.redirect(new URL("/", origin));
     }
-    return passThrough(request, csp);
+    const response = passThrough(request, csp);
+    // A token we minted was accepted: the handshakes that led here were not a loop.
+    if (request.cookies.has(names.handshakeCount)) {
+      expireHandshakeCount(response.cookies, names, { secure: isHttpsInstance(request.url, process.env.AUTH_URL), cookieDomain: process.env.AUTH_COOKIE_DOMAIN });
+    }
+    return response;
   }
 
   if (isApiRoute(pathname)) return unauthorized(Boolean(token));

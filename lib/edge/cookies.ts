@@ -8,7 +8,12 @@ import { instanceOrigin } from "./routes";
 export const CLIENT_COOKIE = "__client";
 export const SESSION_COOKIE = "__session";
 export const DEVICE_COOKIE = "__device";
-/** Counts handshake redirects in a short window, to break redirect loops. */
+/**
+ * Counts handshake redirects in a short window, to break redirect loops: a
+ * loop is a token we mint that is then refused. Middleware expires the count
+ * as soon as it accepts a token (`expireHandshakeCount`), so handshakes that
+ * each led to a served page (short tokens, a tab left alone) never add up.
+ */
 export const HANDSHAKE_COUNT_COOKIE = "__handshake_count";
 export const MAX_HANDSHAKE_REDIRECTS = 3;
 
@@ -64,4 +69,26 @@ export function authCookieNamesFor(
   env: { AUTH_URL?: string | undefined; AUTH_COOKIE_DOMAIN?: string | undefined },
 ): AuthCookieNames {
   return authCookieNames({ secure: isHttpsInstance(requestUrl, env.AUTH_URL), cookieDomain: env.AUTH_COOKIE_DOMAIN });
+}
+
+/**
+ * Expires the handshake counter (middleware, on a request whose token it
+ * accepted). Same attributes as the server sets it with (lib/session/cookies.ts):
+ * a `__Host-` name is always Secure without a Domain; a plain one takes
+ * AUTH_COOKIE_DOMAIN when set.
+ */
+export function expireHandshakeCount(
+  cookies: { set(name: string, value: string, options: Record<string, unknown>): unknown },
+  names: AuthCookieNames,
+  options: { secure: boolean; cookieDomain?: string | undefined },
+): void {
+  const hostPrefixed = names.handshakeCount.startsWith("__Host-");
+  cookies.set(names.handshakeCount, "", {
+    httpOnly: true,
+    secure: hostPrefixed || options.secure,
+    sameSite: "lax",
+    path: "/",
+    maxAge: 0,
+    ...(options.cookieDomain && !hostPrefixed ? { domain: options.cookieDomain } : {}),
+  });
 }
