@@ -4,9 +4,8 @@
 // (scripts/soak.mjs --minutes 1: two instances, every fault once, reusing the
 // e2e build; each invariant counts as one test) and the quick-start suite
 // (scripts/e2e-quickstart.mjs: `npm run dev` as the README runs it, walked in
-// a browser). The production build the e2e suite needs is made while the unit
-// tests run (the timing tests wait for it). Each suite writes a JSON report to a
-// temp folder; the totals are printed as the very last line:
+// a browser). Each writes a JSON report to a temp folder; the totals are
+// printed as the very last line:
 //
 //   N passed, N failed[, N skipped]
 //
@@ -16,8 +15,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildIsFresh } from "./lib/build.mjs";
-import { exitStatus, exited, nodeBin, start, stop } from "./lib/proc.mjs";
+import { exitStatus, exited, nodeBin, start } from "./lib/proc.mjs";
 
 const ONLY_FLAGS = ["--unit-only", "--e2e-only", "--soak-only", "--quickstart-only"];
 const args = new Set(process.argv.slice(2));
@@ -35,12 +33,10 @@ const runQuickstart = only.length === 0 || args.has("--quickstart-only");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portal-tests-"));
 let current = null;
 let interrupted = null;
-let background = null; // the production build started alongside the unit suite
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     interrupted ??= signal;
     current?.kill(signal);
-    background?.kill(signal);
   });
 }
 
@@ -126,74 +122,23 @@ function firstLine(text) {
 
 const results = [];
 
-/**
- * The production build the e2e suite, the soak and the benchmark run on, started
- * while the unit suite runs: most of a unit file's time is spent waiting on
- * PostgreSQL, so on two cores the build fits into it (about 3.5 min off a CI
- * run). Only `next build`: the Prisma client the unit tests import was generated
- * at install, and regenerating it under them would swap files they load.
- * scripts/e2e.mjs then finds the build fresh and reuses it. Its output goes to a
- * file, printed when it ends, so it does not interleave with the tests'.
- */
-function startBuildAlongside() {
-  const freshness = buildIsFresh(process.cwd());
-  if (freshness.fresh || (process.env.E2E_BUILD ?? "auto").toLowerCase() !== "auto") return null;
-  const logFile = path.join(tmp, "build.log");
-  const logFd = fs.openSync(logFile, "w");
-  const [command, argv] = nodeBin("next", "next", ["build"]);
-  console.log(`\n[build] next build alongside the unit tests (${freshness.reason}); output follows when it ends\n`);
-  const child = start(command, argv, { stdio: ["ignore", logFd, logFd] });
-  fs.closeSync(logFd);
-  background = child;
-  const startedAt = Date.now();
-  return exited(child).then((result) => {
-    background = null;
-    const status = exitStatus(result);
-    const seconds = Math.round((Date.now() - startedAt) / 1000);
-    const output = fs.readFileSync(logFile, "utf8").trimEnd().split("\n");
-    console.log(`\n=== Production build (next build, alongside the unit tests): status ${status}, ${seconds} s ===\n`);
-    // On success the route table is enough; a failure prints everything (e2e.mjs then builds again and fails loudly).
-    console.log((status === 0 ? output.slice(-60) : output).join("\n"));
-    return status;
-  });
-}
-
-async function vitestRun(projects, reportFile) {
+async function unitSuite() {
+  const reportFile = path.join(tmp, "vitest.json");
+  console.log("\n=== Unit and integration tests (vitest) ===\n");
   const [command, argv] = nodeBin("vitest", "vitest", [
     "run",
     "--passWithNoTests",
-    ...projects.flatMap((project) => ["--project", project]),
     "--reporter=default",
     "--reporter=json",
     `--outputFile.json=${reportFile}`,
   ]);
-  return { status: await runChild(command, argv), report: readJson(reportFile) };
-}
-
-async function unitSuite({ buildAlongside }) {
-  console.log("\n=== Unit and integration tests (vitest) ===\n");
-  const build = buildAlongside ? startBuildAlongside() : null;
-  const runs = [];
-  if (build) {
-    // Timing tests (enumeration) compare durations: they wait until the build has stopped taking CPU.
-    runs.push(await vitestRun(["main", "one-connection"], path.join(tmp, "vitest.json")));
-    await build;
-    if (!interrupted) runs.push(await vitestRun(["timing"], path.join(tmp, "vitest-timing.json")));
-  } else {
-    runs.push(await vitestRun(["main", "one-connection", "timing"], path.join(tmp, "vitest.json")));
-  }
-  const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
-  for (const { status, report } of runs) {
-    const one = countVitest(report);
-    if (!report) one.notes.push("no report was written");
-    if (status !== 0 && one.failed === 0) {
-      one.failed += 1;
-      one.notes.push(`vitest exited with status ${status} without a failing test (setup/teardown error?)`);
-    }
-    counts.passed += one.passed;
-    counts.failed += one.failed;
-    counts.skipped += one.skipped;
-    counts.notes.push(...one.notes);
+  const status = await runChild(command, argv);
+  const report = readJson(reportFile);
+  const counts = countVitest(report);
+  if (!report) counts.notes.push("no report was written");
+  if (status !== 0 && counts.failed === 0) {
+    counts.failed += 1;
+    counts.notes.push(`vitest exited with status ${status} without a failing test (setup/teardown error?)`);
   }
   results.push({ name: "unit", ...counts });
 }
@@ -266,12 +211,11 @@ const quickstartSuite = () =>
   });
 
 try {
-  if (runUnit && !interrupted) await unitSuite({ buildAlongside: runE2e || runSoak });
+  if (runUnit && !interrupted) await unitSuite();
   if (runE2e && !interrupted) await e2eSuite();
   if (runSoak && !interrupted) await soakSuite();
   if (runQuickstart && !interrupted) await quickstartSuite();
 } finally {
-  if (background) await stop(background);
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
