@@ -33,10 +33,12 @@ const runQuickstart = only.length === 0 || args.has("--quickstart-only");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portal-tests-"));
 let current = null;
 let interrupted = null;
+const alongside = new Set(); // suites running in the background (the quick start, during the unit tests)
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     interrupted ??= signal;
     current?.kill(signal);
+    for (const child of alongside) child.kill(signal);
   });
 }
 
@@ -147,13 +149,26 @@ async function unitSuite() {
  * Runs one of our harness scripts (scripts/<script>) that writes a JSON report to the file named by
  * `reportEnv`, and counts it. A non-zero exit without a counted failure counts as one failure.
  */
-async function scriptSuite({ name, title, script, args = [], reportEnv, count, noReport, failedUnit = "test" }) {
+async function scriptSuite({ name, title, script, args = [], reportEnv, count, noReport, failedUnit = "test", inBackground = false }) {
   const reportFile = path.join(tmp, `${name}.json`);
-  console.log(`\n=== ${title} ===\n`);
-  const status = await runChild(process.execPath, [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], {
-    ...process.env,
-    [reportEnv]: reportFile,
-  });
+  const argv = [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args];
+  const env = { ...process.env, [reportEnv]: reportFile };
+  let status;
+  if (inBackground) {
+    // Its output goes to a file, printed when it ends, so it does not interleave with the foreground suite's.
+    const logFile = path.join(tmp, `${name}.log`);
+    const logFd = fs.openSync(logFile, "w");
+    const child = start(process.execPath, argv, { env, stdio: ["ignore", logFd, logFd] });
+    fs.closeSync(logFd);
+    alongside.add(child);
+    status = exitStatus(await exited(child));
+    alongside.delete(child);
+    console.log(`\n=== ${title} (ran alongside the unit tests) ===\n`);
+    process.stdout.write(fs.readFileSync(logFile, "utf8"));
+  } else {
+    console.log(`\n=== ${title} ===\n`);
+    status = await runChild(process.execPath, argv, env);
+  }
   const report = readJson(reportFile);
   const counts = count(report);
   if (!report) counts.notes.push(noReport);
@@ -200,8 +215,9 @@ const soakSuite = () =>
     failedUnit: "invariant",
   });
 
-const quickstartSuite = () =>
+const quickstartSuite = ({ inBackground = false } = {}) =>
   scriptSuite({
+    inBackground,
     name: "quickstart",
     title: "Quick start, end to end (npm run dev + playwright)",
     script: "e2e-quickstart.mjs",
@@ -211,14 +227,21 @@ const quickstartSuite = () =>
   });
 
 try {
+  // The quick start walks at a person's pace (pauses, waiting out send limits): most of its six
+  // minutes the machine is idle, so it runs during the unit tests rather than after everything.
+  const quickstart = runQuickstart && runUnit && !interrupted ? quickstartSuite({ inBackground: true }) : null;
   if (runUnit && !interrupted) await unitSuite();
+  if (quickstart) await quickstart;
   if (runE2e && !interrupted) await e2eSuite();
   if (runSoak && !interrupted) await soakSuite();
-  if (runQuickstart && !interrupted) await quickstartSuite();
+  if (runQuickstart && !runUnit && !interrupted) await quickstartSuite();
 } finally {
+  for (const child of alongside) child.kill("SIGTERM");
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
+const ORDER = ["unit", "quickstart", "e2e", "soak"];
+results.sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
 const total = results.reduce(
   (sum, suite) => ({ passed: sum.passed + suite.passed, failed: sum.failed + suite.failed, skipped: sum.skipped + suite.skipped }),
   { passed: 0, failed: 0, skipped: 0 },
