@@ -297,10 +297,11 @@ export async function refreshClientSession(
 
 /**
  * The client's session was found ended. Between reading the client and its
- * session, this browser may have been given new cookies by another request
- * (stopping an impersonation rotates the client token and ends the
- * impersonation in one transaction): then this request's cookie is stale and
- * its answer must not clear the newer ones, so it fails as an unknown client.
+ * session, another request of this browser may have moved the client on (a
+ * sign-out of one account with multi-session on points it at another session;
+ * a stopped impersonation also rotates its token): then this request saw a
+ * stale state and its answer must not clear the cookies, so it fails as an
+ * unknown client (401, cookies kept, the page asks again).
  */
 async function sessionGoneOrCookieReplaced(clientToken: string, seen: { id: string; lastActiveSessionId: string | null }): Promise<AppError> {
   const current = await db.client.findUnique({ where: { tokenHash: sha256(clientToken) }, select: { id: true, lastActiveSessionId: true } });
