@@ -38,6 +38,23 @@ export async function waitUntilExpired(exp: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * For a context with no open page: waits until the session token it holds has
+ * expired and returns it. A refresh sent just before the last page closed can
+ * still land afterwards (the network service stores its Set-Cookie), leaving a
+ * newer token than the one first read; so the wait repeats until the token read
+ * after the wait is the one waited out.
+ */
+export async function waitOutLastSessionToken(context: BrowserContext): Promise<{ cookie: Cookie; claims: SessionTokenClaims }> {
+  let token = await readSessionToken(context);
+  for (;;) {
+    await waitUntilExpired(token.claims.exp);
+    const now = await getCookie(context, SESSION_COOKIE);
+    if (!now || now.value === token.cookie.value) return token;
+    token = { cookie: now, claims: decodeJwtPayload(now.value) };
+  }
+}
+
 /** Reads the context's session token and waits until it has expired. Returns its claims. */
 export async function waitOutSessionToken(context: BrowserContext): Promise<SessionTokenClaims> {
   const { claims } = await readSessionToken(context);

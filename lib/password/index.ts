@@ -1,21 +1,14 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { evaluatePassword, PASSWORD_MAX_BYTES } from "./policy";
+import { PASSWORD_MAX_BYTES } from "./limits";
 import { getPasswordHashPool } from "./worker-pool";
 import { isImportedDigest, verifyImportedDigest } from "./imported-hashes";
 
 export { importPasswordDigest, isPasswordHasher, PASSWORD_HASHERS, type PasswordHasher } from "./imported-hashes";
 
-export {
-  evaluatePassword,
-  DEFAULT_MIN_SCORE,
-  PASSWORD_MAX_BYTES,
-  PASSWORD_MIN_LENGTH,
-  type PasswordEvaluation,
-  type PasswordIssue,
-  type PasswordIssueCode,
-} from "./policy";
+export { DEFAULT_MIN_SCORE, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./limits";
+export type { PasswordEvaluation, PasswordIssue, PasswordIssueCode } from "./policy";
 
 /**
  * Salt and hash of a random, discarded string. With the current cost spliced
@@ -26,6 +19,13 @@ const DUMMY_SALT_AND_HASH = "ZeDufrh1TLvF2T.NttvsCO3Ymz5z351zWAi5lGB5VwdkvoWKrh6
 
 const utf8 = new TextEncoder();
 
+/**
+ * The policy module (zxcvbn and its dictionaries), loaded on first use:
+ * importing it costs most of a second of CPU, which every server start and
+ * every test file would otherwise pay whether or not a password is checked.
+ */
+const loadPolicy = () => import("./policy");
+
 function exceedsBcryptLimit(password: string): boolean {
   return utf8.encode(password).byteLength > PASSWORD_MAX_BYTES;
 }
@@ -34,6 +34,7 @@ function exceedsBcryptLimit(password: string): boolean {
 export async function hashPassword(password: string): Promise<{ hash: string; cost: number }> {
   // bcrypt would silently drop everything after byte 72: refuse instead (callers check the policy first).
   if (exceedsBcryptLimit(password)) {
+    const { evaluatePassword } = await loadPolicy();
     const { issues } = evaluatePassword(password, { minScore: 0 });
     const messages = issues.filter((issue) => issue.code === "too_long").map((issue) => issue.message);
     throw new AppError("password_policy", messages[0]!, { fields: { password: messages } });
@@ -83,10 +84,14 @@ export function needsRehash(cost: number): boolean {
 }
 
 /**
- * Server-side check of every policy rule; throws a 422 `password_policy`
+ * Server-side check of every policy rule; rejects with a 422 `password_policy`
  * AppError listing each problem under the `password` field.
  */
-export function assertPasswordPolicy(password: string, options?: { userInputs?: string[]; minScore?: number; minLength?: number }): void {
+export async function assertPasswordPolicy(
+  password: string,
+  options?: { userInputs?: string[]; minScore?: number; minLength?: number },
+): Promise<void> {
+  const { evaluatePassword } = await loadPolicy();
   const evaluation = evaluatePassword(password, options);
   if (evaluation.ok) return;
   const messages = evaluation.issues.map((issue) => issue.message);

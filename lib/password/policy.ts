@@ -7,17 +7,14 @@
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { adjacencyGraphs, dictionary as commonDictionary } from "@zxcvbn-ts/language-common";
 import { dictionary as englishDictionary, translations as englishTranslations } from "@zxcvbn-ts/language-en";
+import { DEFAULT_MIN_SCORE, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./limits";
+
+export { DEFAULT_MIN_SCORE, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH };
 
 export type PasswordIssueCode = "too_short" | "too_long" | "breached" | "too_weak";
 export type PasswordIssue = { code: PasswordIssueCode; message: string };
 export type PasswordEvaluation = { ok: boolean; score: 0 | 1 | 2 | 3 | 4; issues: PasswordIssue[]; suggestion?: string };
 
-/** Characters (Unicode code points, as NIST counts them), not bytes. The instance may ask for more (passwordMinLength). */
-export const PASSWORD_MIN_LENGTH = 8;
-/** bcrypt ignores everything after the 72nd UTF-8 byte, so longer input is refused rather than cut. */
-export const PASSWORD_MAX_BYTES = 72;
-/** zxcvbn score (0-4) a password needs unless the instance settings say otherwise. */
-export const DEFAULT_MIN_SCORE = 2;
 
 const tooShortMessage = (minLength: number) => `Use at least ${minLength} characters.`;
 

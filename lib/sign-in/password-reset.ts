@@ -137,7 +137,7 @@ export async function completePasswordReset(
   const user = await db.user.findUniqueOrThrow({ where: { id: verification.userId } });
   const settings = await getInstanceSettings();
   assertSignInMethodEnabled(settings, "password");
-  assertPasswordPolicy(input.password, {
+  await assertPasswordPolicy(input.password, {
     userInputs: [
       verification.identifier,
       verification.identifier.split("@")[0] ?? "",

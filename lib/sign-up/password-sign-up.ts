@@ -37,7 +37,7 @@ export async function signUpWithPassword(
   const invitation = await checkInvitationToken(input.invitation, emailNormalized);
   assertSignUpAllowed(emailNormalized, settings, invitation);
   assertEmailSignUpEnabled(settings);
-  assertPasswordPolicy(input.password, {
+  await assertPasswordPolicy(input.password, {
     userInputs: [emailNormalized, emailNormalized.split("@")[0] ?? "", input.firstName ?? "", input.lastName ?? ""].filter(Boolean),
     minScore: settings.passwordMinScore,
     minLength: settings.passwordMinLength,

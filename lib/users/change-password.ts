@@ -40,7 +40,7 @@ export async function changePassword(
   }
   const settings = await getInstanceSettings();
   try {
-    assertPasswordPolicy(input.newPassword, {
+    await assertPasswordPolicy(input.newPassword, {
       userInputs: [
         ...user.emailAddresses.flatMap((address) => [address.emailNormalized, address.emailNormalized.split("@")[0] ?? ""]),
         user.firstName ?? "",

@@ -116,7 +116,7 @@ export async function createUserFromApi(
     password = { hash: importPasswordDigest(input.passwordHasher!, input.passwordDigest!), cost: null };
   } else if (input.password !== undefined) {
     const settings = await getInstanceSettings();
-    assertPasswordPolicy(input.password, {
+    await assertPasswordPolicy(input.password, {
       userInputs: [emailNormalized, emailNormalized.split("@")[0] ?? "", input.firstName ?? "", input.lastName ?? ""].filter(Boolean),
       minScore: settings.passwordMinScore,
       minLength: settings.passwordMinLength,
