@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitStatus, exited, nodeBin, start } from "./lib/proc.mjs";
+import { countPlaywright, countSoak, countVitest } from "./lib/test-reports.mjs";
 
 const ONLY_FLAGS = ["--unit-only", "--e2e-only", "--soak-only", "--quickstart-only"];
 const args = new Set(process.argv.slice(2));
@@ -55,71 +56,6 @@ function readJson(file) {
   } catch {
     return null;
   }
-}
-
-/** Vitest JSON (Jest-compatible) -> counts. Files that failed to load count as one failure each. */
-function countVitest(report) {
-  const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
-  if (!report) return counts;
-  counts.passed = report.numPassedTests ?? 0;
-  counts.failed = report.numFailedTests ?? 0;
-  counts.skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  for (const file of report.testResults ?? []) {
-    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === "failed").length;
-    if (file.status === "failed" && failedTests === 0) {
-      counts.failed += 1;
-      counts.notes.push(`${path.relative(process.cwd(), file.name)}: ${firstLine(file.message) || "failed to run"}`);
-    }
-  }
-  return counts;
-}
-
-/** Playwright JSON -> counts (flaky = passed on retry, counted as passed). */
-function countPlaywright(report) {
-  const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
-  if (!report) return counts;
-  const stats = report.stats ?? {};
-  counts.passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
-  counts.failed = stats.unexpected ?? 0;
-  counts.skipped = stats.skipped ?? 0;
-  if (stats.flaky) counts.notes.push(`${stats.flaky} flaky (passed on retry)`);
-  // Interrupted tests (Ctrl+C, global timeout) are reported as skipped: they did not pass.
-  const interruptedTests = countInterrupted(report.suites ?? []);
-  if (interruptedTests) {
-    counts.skipped = Math.max(0, counts.skipped - interruptedTests);
-    counts.failed += interruptedTests;
-    counts.notes.push(`${interruptedTests} interrupted`);
-  }
-  // Errors outside any test (config, global setup, worker crash).
-  const globalErrors = report.errors ?? [];
-  if (globalErrors.length && counts.failed === 0) {
-    counts.failed += 1;
-    counts.notes.push(`error outside tests: ${firstLine(globalErrors[0]?.message)}`);
-  }
-  return counts;
-}
-
-function countInterrupted(suites) {
-  let count = 0;
-  for (const suite of suites) {
-    for (const spec of suite.specs ?? []) {
-      for (const test of spec.tests ?? []) {
-        if (test.results?.at(-1)?.status === "interrupted") count += 1;
-      }
-    }
-    count += countInterrupted(suite.suites ?? []);
-  }
-  return count;
-}
-
-function firstLine(text) {
-  return String(text ?? "")
-    // eslint-disable-next-line no-control-regex
-    .replace(/\u001b\[[0-9;]*m/g, "")
-    .split("\n")
-    .find((line) => line.trim())
-    ?.trim()
-    .slice(0, 200);
 }
 
 const results = [];
@@ -177,19 +113,6 @@ async function scriptSuite({ name, title, script, args = [], reportEnv, count, n
     counts.notes.push(`scripts/${script} exited with status ${status} without a failing ${failedUnit}`);
   }
   results.push({ name, ...counts });
-}
-
-/** The soak's report -> counts: each invariant is one test. */
-function countSoak(report) {
-  const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
-  for (const invariant of report?.invariants ?? []) {
-    if (invariant.ok) counts.passed += 1;
-    else {
-      counts.failed += 1;
-      counts.notes.push(`invariant failed: ${invariant.name}`);
-    }
-  }
-  return counts;
 }
 
 const e2eSuite = () =>
