@@ -53,27 +53,44 @@ export async function sendEmailLikeAPerson(page: Page, send: Locator, sent: Loca
  * context: HTTP 5xx answers, console errors and uncaught page errors.
  * `take()` returns what was seen since the last call, one line per distinct
  * problem with its count (a CSP report repeats per element, nonce and hash aside).
+ *
+ * One 4xx is the product working as documented, not a problem: a signed-in call answered 401
+ * because its 60-second token expired on the way (`withSession` in app/_components/api.ts then
+ * refreshes and repeats it). `next dev` compiles a route on its first request, between the
+ * middleware's check and the handler's, which on 2 busy cores can take 20 s. The browser logs that
+ * 401 as a console error; it is left out only when the same call then succeeded.
  */
 export function watchForProblems(context: BrowserContext): { take(): string[] } {
-  let seen: string[] = [];
+  let seen: { line: string; unauthorized?: string }[] = [];
+  const unauthorized = new Map<string, number>(); // "METHOD url" -> 401s not yet followed by a success
+  const recovered = new Set<string>(); // urls whose 401 was followed by a success of the same call
   context.on("response", (response) => {
-    if (response.status() >= 500) seen.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
+    const key = `${response.request().method()} ${response.url()}`;
+    if (response.status() >= 500) seen.push({ line: `HTTP ${response.status()} ${key}` });
+    if (response.status() === 401) unauthorized.set(key, (unauthorized.get(key) ?? 0) + 1);
+    else if (response.ok() && unauthorized.has(key)) {
+      unauthorized.delete(key);
+      recovered.add(response.url());
+    }
   });
   context.on("console", (message) => {
     // The browser logs every non-2xx fetch; a 429 is the send limit sendEmailLikeAPerson waits out.
     // A 428 is bot protection asking for a check, which the form then solves and resends (S10).
     if (message.type() !== "error" || /status of 42[89]/.test(message.text())) return;
-    seen.push(`console error on ${message.page()?.url() ?? "?"}: ${message.text()}`);
+    const line = `console error on ${message.page()?.url() ?? "?"}: ${message.text()}`;
+    seen.push(/status of 401/.test(message.text()) ? { line, unauthorized: message.location().url } : { line });
   });
-  context.on("weberror", (error) => seen.push(`page error on ${error.page()?.url() ?? "?"}: ${error.error().message}`));
+  context.on("weberror", (error) => seen.push({ line: `page error on ${error.page()?.url() ?? "?"}: ${error.error().message}` }));
   return {
     take() {
       const counts = new Map<string, number>();
-      for (const line of seen) {
+      for (const { line, unauthorized: url } of seen) {
+        if (url && recovered.has(url)) continue;
         const key = line.replace(/'(sha256|nonce)-[A-Za-z0-9+/=]+'/g, "'$1-…'");
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       seen = [];
+      recovered.clear();
       return [...counts].map(([line, count]) => (count > 1 ? `${line} (×${count})` : line));
     },
   };

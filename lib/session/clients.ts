@@ -11,16 +11,20 @@ import { randomToken, sha256 } from "@/lib/crypto";
 /** A client found or created by ensureClient; `newClientToken` is set only when it was created. */
 export type ResolvedClient = { clientId: string; newClientToken: string | null };
 
-export async function ensureClient(tx: Tx, clientToken: string | null, userAgent: string | null): Promise<ResolvedClient> {
+/** ensureClient's answer: also the hash of the token the browser holds from now on (an attempt records it). */
+export type EnsuredClient = ResolvedClient & { tokenHash: string };
+
+export async function ensureClient(tx: Tx, clientToken: string | null, userAgent: string | null): Promise<EnsuredClient> {
   const existing = clientToken
-    ? await tx.client.findUnique({ where: { tokenHash: sha256(clientToken) }, select: { id: true } })
+    ? await tx.client.findUnique({ where: { tokenHash: sha256(clientToken) }, select: { id: true, tokenHash: true } })
     : null;
-  if (existing) return { clientId: existing.id, newClientToken: null };
+  if (existing) return { clientId: existing.id, newClientToken: null, tokenHash: existing.tokenHash };
   const newClientToken = randomToken(32);
+  const tokenHash = sha256(newClientToken);
   const client = await tx.client.create({
-    data: { id: newId("client"), tokenHash: sha256(newClientToken), userAgent: userAgent?.slice(0, 512) },
+    data: { id: newId("client"), tokenHash, userAgent: userAgent?.slice(0, 512) },
   });
-  return { clientId: client.id, newClientToken };
+  return { clientId: client.id, newClientToken, tokenHash };
 }
 
 /** Whether the browser holding `clientToken` has an active session of `userId`. */

@@ -31,6 +31,6 @@ export {
 } from "./cookies";
 export { listBrowserAccounts, switchActiveSession, type BrowserAccount } from "./accounts";
 export { listDevices, signOutDevice, signOutOtherDevices, describeUserAgent, type Device } from "./devices";
-export { ensureClient, isSameClient, isSignedInAs, type ResolvedClient } from "./clients";
+export { ensureClient, isSameClient, isSignedInAs, type EnsuredClient, type ResolvedClient } from "./clients";
 export { requestContext } from "./request-context";
 export { verifyTokenOnServer, authenticateRequest, requireRequestAuth, requireOwnRequestAuth, auth, currentUser, requireUser, requireAdmin, requireAdminRequest, type AdminRequestAuth, readClientTokenFromCookies, readLastProviderFromCookies, type AuthState } from "./server";

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { recordAuditEvent } from "@/lib/audit";
 import type { InstanceSettings } from "@/lib/settings";
-import { isSameClient, openSession, type OpenedSession, type RequestContext, type ResolvedClient } from "@/lib/session";
+import { isSameClient, openSession, type OpenedSession, type RequestContext, type EnsuredClient, type ResolvedClient } from "@/lib/session";
 import {
   AccessPolicyError,
   anyBlocked,
@@ -54,6 +54,8 @@ export type Attempt = {
   id: string;
   clientId: string;
   clientTokenHash: string;
+  /** The client's token hash when the attempt started (null for attempts older than the column). */
+  startedWithTokenHash: string | null;
   status: AttemptStatus;
   /** The normalized email, or the E.164 phone number (issue 19), the attempt is about. */
   identifier: string;
@@ -92,7 +94,7 @@ export function isOpenAttempt(attempt: Pick<Attempt, "status">): boolean {
 export async function createSignInAttempt(
   tx: Tx,
   /** `identifier` is null for a passkey sign-in: the authenticator names the account, not a typed address. */
-  input: { client: ResolvedClient; identifier: string | null; userId: string | null; redirectUrl?: string | null; ttlMs: number },
+  input: { client: EnsuredClient; identifier: string | null; userId: string | null; redirectUrl?: string | null; ttlMs: number },
   context: RequestContext,
 ): Promise<string> {
   const now = context.now ?? new Date();
@@ -101,6 +103,7 @@ export async function createSignInAttempt(
     data: {
       id,
       clientId: input.client.clientId,
+      startedWithTokenHash: input.client.tokenHash,
       status: "needs_first_factor",
       identifier: input.identifier,
       userId: input.userId,
@@ -134,7 +137,7 @@ export type SignUpFields = {
 
 export async function createSignUpAttempt(
   tx: Tx,
-  input: SignUpFields & { client: ResolvedClient; redirectUrl?: string | null; ttlMs: number },
+  input: SignUpFields & { client: EnsuredClient; redirectUrl?: string | null; ttlMs: number },
   context: RequestContext,
 ): Promise<string> {
   const now = context.now ?? new Date();
@@ -143,6 +146,7 @@ export async function createSignUpAttempt(
     data: {
       id,
       clientId: input.client.clientId,
+      startedWithTokenHash: input.client.tokenHash,
       status: "needs_verification",
       emailAddress: input.phone ? null : input.emailNormalized,
       phoneNumber: input.phone ?? null,
@@ -206,14 +210,29 @@ export async function loadAttempt(attemptId: string, tx: Tx = db): Promise<Attem
 }
 
 /** The attempt, only for the browser (client) that started it; to anyone else it does not exist. */
-export async function loadAttemptForBrowser(attemptId: string, clientToken: string | null): Promise<Attempt> {
-  const attempt = await loadAttempt(attemptId);
+export async function loadAttemptForBrowser(
+  attemptId: string,
+  clientToken: string | null,
+  /** The attempt when the caller has just loaded it (undefined: load it here). */
+  loaded?: Attempt | null,
+): Promise<Attempt> {
+  const attempt = loaded === undefined ? await loadAttempt(attemptId) : loaded;
   if (!attempt || !belongsToBrowser(attempt, clientToken)) throw attemptGone();
   return attempt;
 }
 
 export function belongsToBrowser(attempt: Pick<Attempt, "clientTokenHash">, clientToken: string | null): boolean {
   return isSameClient(clientToken, attempt.clientTokenHash);
+}
+
+/**
+ * Whether `clientToken` is the one the attempt was started with, though the client's token has
+ * been replaced since: the attempt completed in another tab of the same browser, whose answer
+ * set the new `__client` cookie while this tab's status poll was on its way with the old one.
+ * Only ever enough to be told "complete": never to finish or change the attempt.
+ */
+export function startedInBrowserBeforeSignIn(attempt: Pick<Attempt, "startedWithTokenHash">, clientToken: string | null): boolean {
+  return attempt.startedWithTokenHash !== null && isSameClient(clientToken, attempt.startedWithTokenHash);
 }
 
 // --- advance ----------------------------------------------------------------

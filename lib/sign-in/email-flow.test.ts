@@ -279,6 +279,45 @@ describe("magic links (S4)", () => {
     expect(await inspectEmailLink(token, null)).toMatchObject({ state: "used" });
   });
 
+  it("same browser: a poll that left the waiting tab before the confirm tab's answer replaced the cookie reads complete, not 404", async () => {
+    const { email } = await signedUpUser();
+    const { jar, attemptId } = await requestEmail(email);
+    const token = tokenOf(extractCodeAndLink(await mail.deliver(email)).link);
+    // The waiting tab's poll carries the browser's cookies as they were before the sign-in.
+    const beforeSignIn = new CookieJar();
+    for (const [name, value] of jar.values) beforeSignIn.values.set(name, value);
+
+    const confirmed = await call(confirmLinkRoute, "/api/auth/email/confirm-link", { body: { token }, jar });
+    expect(confirmed.json).toEqual({ status: "complete", redirectUrl: "/after" });
+    expect(jar.values.get(CLIENT_COOKIE)).not.toBe(beforeSignIn.values.get(CLIENT_COOKIE)); // replaced on sign-in
+
+    const late = await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar: beforeSignIn });
+    expect(late.status).toBe(200);
+    expect(late.json).toEqual({ status: "complete", redirectUrl: "/after" });
+    // It is told the outcome only: no cookie, no session for the old token.
+    expect(late.response.headers.getSetCookie()).toEqual([]);
+    expect(beforeSignIn.values.has(SESSION_COOKIE)).toBe(false);
+    // The old token gets no session from it: a refresh with it is refused (the fixation rotation holds).
+    const { POST: refreshRoute } = await import("@/app/api/auth/session/refresh/route");
+    expect((await call(refreshRoute, "/api/auth/session/refresh", { body: {}, jar: beforeSignIn })).status).toBe(401);
+    expect((await call(refreshRoute, "/api/auth/session/refresh", { body: {}, jar })).status).toBe(200);
+  });
+
+  it("a pending attempt is not reported to the token it started with once the client's token has moved on", async () => {
+    const { email } = await signedUpUser();
+    const { jar, attemptId } = await requestEmail(email);
+    const beforeSignIn = new CookieJar();
+    for (const [name, value] of jar.values) beforeSignIn.values.set(name, value);
+    // The same browser signs in some other way (a password, in another tab): its client token is replaced.
+    const other = await signedUpUser();
+    const { POST: passwordSignIn } = await import("@/app/api/auth/sign-in/route");
+    const signedIn = await call(passwordSignIn, "/api/auth/sign-in", { body: { email: other.email, password: other.password }, jar });
+    expect(signedIn.status).toBe(200);
+    // The attempt is still pending: only the browser's current token may see or finish it.
+    expect((await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar: beforeSignIn })).status).toBe(404);
+    expect((await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar })).json).toMatchObject({ status: "pending" });
+  });
+
   it("other device: completes nothing there, says where the request came from; the asking browser still can", async () => {
     const { email, userId } = await signedUpUser();
     const jar = new CookieJar();
@@ -376,7 +415,7 @@ describe("magic links (S4)", () => {
     );
     const statuses = results.map((result) => result.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
-    expect(statuses.filter((status) => status === 410)).toHaveLength(19);
+    expect(statuses.filter((status) => status === 410), JSON.stringify(results.filter((r) => r.status !== 410).map((r) => [r.status, r.json]))).toHaveLength(19);
     expect(await db.session.count({ where: { userId } })).toBe(before + 1);
   });
 });

@@ -39,6 +39,7 @@ import {
   isOpenAttempt,
   loadAttempt,
   loadAttemptForBrowser,
+  startedInBrowserBeforeSignIn,
   type Attempt,
   type FirstFactor,
 } from "./attempts";
@@ -334,7 +335,13 @@ export async function emailAttemptStatus(
   context: RequestContext,
 ): Promise<AttemptStatus> {
   const now = context.now ?? new Date();
-  const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken);
+  const found = await loadAttempt(input.attemptId);
+  // This browser signed in with the attempt in another tab, whose answer replaced the `__client`
+  // cookie while this poll was on its way: done (the other answer set the cookies), not gone.
+  if (found?.status === "complete" && !belongsToBrowser(found, input.clientToken) && startedInBrowserBeforeSignIn(found, input.clientToken)) {
+    return { status: "complete", redirectUrl: found.redirectUrl };
+  }
+  const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken, found);
   if (attempt.status === "needs_second_factor" && attempt.userId) {
     const methods = await secondFactorMethods(attempt.userId);
     return { status: "needs_second_factor", attemptId: attempt.id, redirectUrl: attempt.redirectUrl, methods };
