@@ -33,7 +33,7 @@ export function getDb(): PrismaClient {
  * CPU). Not for transactions: those go through `db.$transaction`.
  */
 export function getPgPool(): pg.Pool {
-  refuseInsideTransaction("getPgPool");
+  refuseInsideTransaction("getPgPool()");
   getDb();
   return globalForDb.__portalPgPool!;
 }
@@ -49,8 +49,8 @@ const insideTransaction = new AsyncLocalStorage<true>();
 let reportedInProduction = false;
 
 export class DbInsideTransactionError extends Error {
-  constructor(member: string) {
-    super(`db.${member} used inside db.$transaction: use the transaction's client (tx) instead`);
+  constructor(member: string, advice = "use the transaction's client (tx) instead") {
+    super(`${member} used inside db.$transaction: ${advice}`);
     this.name = "DbInsideTransactionError";
   }
 }
@@ -64,9 +64,18 @@ export function outsideTransaction<T>(fn: () => T): T {
   return insideTransaction.exit(fn);
 }
 
-function refuseInsideTransaction(member: string): void {
+/**
+ * For reads that are usually served from a cache (settings, branding): refuses
+ * them inside a transaction every time, not only when the cache happens to be
+ * cold, so a test catches the read that would wait on one connection.
+ */
+export function assertOutsideTransaction(what: string): void {
+  refuseInsideTransaction(what, "read it before opening the transaction and pass it in");
+}
+
+function refuseInsideTransaction(member: string, advice?: string): void {
   if (!insideTransaction.getStore()) return;
-  const error = new DbInsideTransactionError(member);
+  const error = new DbInsideTransactionError(member, advice);
   if (process.env.NODE_ENV !== "production") throw error;
   if (!reportedInProduction) {
     reportedInProduction = true;
@@ -81,7 +90,7 @@ function refuseInsideTransaction(member: string): void {
  */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, property) {
-    refuseInsideTransaction(String(property));
+    refuseInsideTransaction(`db.${String(property)}`);
     const client = getDb() as unknown as Record<PropertyKey, unknown>;
     if (property === "$transaction") {
       return (arg: unknown, options?: unknown) =>

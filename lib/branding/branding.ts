@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { assertOutsideTransaction, db } from "@/lib/db";
 import { getConfig } from "@/lib/config";
 import { recordAuditEvent } from "@/lib/audit";
 import { reencodeImageUpload, type ImageUploadRules } from "@/lib/images";
@@ -73,6 +73,7 @@ let cacheMs = DEFAULT_CACHE_MS;
 let cachedLogo: { value: LogoMeta; loadedAt: number } | undefined;
 
 async function readLogoMeta(): Promise<LogoMeta> {
+  assertOutsideTransaction("a branding read");
   if (cachedLogo && Date.now() - cachedLogo.loadedAt < cacheMs) return cachedLogo.value;
   const value = await db.brandLogo.findUnique({ where: { id: "default" }, select: { etag: true, width: true, height: true } });
   cachedLogo = { value, loadedAt: Date.now() };

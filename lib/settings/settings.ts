@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { db } from "@/lib/db";
+import { assertOutsideTransaction, db } from "@/lib/db";
 import { getConfig, type Config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit";
@@ -288,6 +288,7 @@ const warnedInvalid = new Set<string>();
 
 /** The current settings and their version, read from the DB at most every 5 s per process. */
 export async function readInstanceSettings(): Promise<VersionedSettings> {
+  assertOutsideTransaction("a settings read");
   if (cached && Date.now() - cached.loadedAt < cacheMs) return cached.value;
   const row = await db.instanceSettings.findUnique({ where: { id: "default" } });
   const { settings, invalid } = parseStoredSettings(row?.data, instanceSettingsDefaults());
