@@ -82,6 +82,22 @@ async function unitSuite() {
 }
 
 /**
+ * The suite alongside the unit tests (the quick start) runs at a lower priority, and so does
+ * everything it starts (next dev, the embedded database, the browser): children inherit it, and
+ * the walk has not started any yet. It spends most of its time pausing at a person's pace, so
+ * it has time to spare, while the unit suite is the longer of the two and needs both cores.
+ */
+const BACKGROUND_NICE = 10;
+
+function lowerPriority(pid, nice) {
+  try {
+    os.setPriority(pid, Math.max(os.getPriority(pid), nice));
+  } catch {
+    // Not permitted or not supported: the same priority as the unit tests.
+  }
+}
+
+/**
  * Runs one of our harness scripts (scripts/<script>) that writes a JSON report to the file named by
  * `reportEnv`, and counts it. A non-zero exit without a counted failure counts as one failure.
  */
@@ -96,6 +112,7 @@ async function scriptSuite({ name, title, script, args = [], reportEnv, count, n
     const logFd = fs.openSync(logFile, "w");
     const child = start(process.execPath, argv, { env, stdio: ["ignore", logFd, logFd] });
     fs.closeSync(logFd);
+    lowerPriority(child.pid, BACKGROUND_NICE);
     alongside.add(child);
     status = exitStatus(await exited(child));
     alongside.delete(child);
