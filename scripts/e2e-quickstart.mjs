@@ -31,7 +31,7 @@ const JSON_REPORT = path.resolve(ROOT, process.env.QUICKSTART_JSON_REPORT ?? pat
 // Only what any shell has: the quick start is "no config", so none of the portal's variables pass through.
 const SYSTEM_ENV = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TMPDIR", "TZ", "CI"];
 
-const log = (message) => console.log(`[quickstart] ${message}`);
+const log = (message) => console.log(`[quickstart ${new Date().toISOString().slice(11, 19)}] ${message}`);
 /** Who the walk's admin is (e2e-quickstart/quickstart.spec.ts signs up with it). */
 const QUICKSTART_ADMIN_EMAIL = "quickstart-admin@example.com";
 

@@ -36,7 +36,7 @@ for (const arg of process.argv.slice(2)) {
   else playwrightArgs.push(arg);
 }
 
-const log = (message) => console.log(`[e2e] ${message}`);
+const log = (message) => console.log(`[e2e ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 let current = null; // foreground child (build, migrate, playwright)
 let interrupted = null;

@@ -31,6 +31,9 @@ const runE2e = only.length === 0 || args.has("--e2e-only");
 const runSoak = only.length === 0 || args.has("--soak-only");
 const runQuickstart = only.length === 0 || args.has("--quickstart-only");
 
+const startedAt = Date.now();
+/** Wall-clock time (UTC) in each section's heading: CI keeps the log, and this is its timeline. */
+const clock = () => new Date().toISOString().slice(11, 19);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portal-tests-"));
 let current = null;
 let interrupted = null;
@@ -62,7 +65,7 @@ const results = [];
 
 async function unitSuite() {
   const reportFile = path.join(tmp, "vitest.json");
-  console.log("\n=== Unit and integration tests (vitest) ===\n");
+  console.log(`\n=== Unit and integration tests (vitest) (${clock()}) ===\n`);
   const [command, argv] = nodeBin("vitest", "vitest", [
     "run",
     "--passWithNoTests",
@@ -116,10 +119,10 @@ async function scriptSuite({ name, title, script, args = [], reportEnv, count, n
     alongside.add(child);
     status = exitStatus(await exited(child));
     alongside.delete(child);
-    console.log(`\n=== ${title} (ran alongside the unit tests) ===\n`);
+    console.log(`\n=== ${title} (ran alongside the unit tests; ended ${clock()}) ===\n`);
     process.stdout.write(fs.readFileSync(logFile, "utf8"));
   } else {
-    console.log(`\n=== ${title} ===\n`);
+    console.log(`\n=== ${title} (${clock()}) ===\n`);
     status = await runChild(process.execPath, argv, env);
   }
   const report = readJson(reportFile);
@@ -188,7 +191,7 @@ const total = results.reduce(
 );
 const format = ({ passed, failed, skipped }) => `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
 
-console.log("\n=== Summary ===");
+console.log(`\n=== Summary (${clock()}, ${Math.round((Date.now() - startedAt) / 1000)} s in all) ===`);
 for (const suite of results) {
   console.log(`  ${suite.name.padEnd(10)} ${format(suite)}`);
   for (const note of suite.notes) console.log(`             - ${note}`);
