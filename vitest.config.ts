@@ -14,17 +14,11 @@ const OWN_PROCESS = ["lib/config.test.ts", "lib/password/index.test.ts"];
 // (parallel transactions queueing for the one connection, a statement left waiting on it).
 // A read through `db`, a settings or a branding read inside an open transaction is refused
 // in every project (lib/db.ts: DbInsideTransactionError, cache or not), and the quick-start
-// suite walks every way in on the real one-connection database; so this project keeps a few
+// suite walks every way in on the real one-connection database; so this project keeps two
 // files (31 before, about 330 worker-seconds of the unit suite on 2 cores).
 const MAIN_FLOWS = [
-  // A password sign-in and an email-verified sign-up through their routes; codes and links.
-  "app/api/auth/sign-in/route.test.ts",
-  "app/api/auth/sign-up/verification.test.ts",
+  // Codes and links: every step of an attempt, from send to session, and the status polls.
   "lib/sign-in/email-flow.test.ts",
-  // Sessions: refresh, revocation, sign-out everywhere.
-  "lib/session/sessions.test.ts",
-  // Webhook events written inside the domain's transactions (with tx only).
-  "lib/webhooks/events.test.ts",
   // An import writes batches in parallel transactions: on one connection they queue.
   "lib/import/import.test.ts",
 ];
