@@ -101,6 +101,18 @@ describe("verifySessionToken", () => {
     expect((await verifySessionToken(await sign({ sid: undefined }), { keys, keySetId: KEY_SET, issuer: ISSUER })).ok).toBe(false);
   });
 
+  it("accepts a token up to expiryToleranceSeconds past its exp when asked (cached or not), never beyond", async () => {
+    const token = await sign({}, { iat: now - 90, ttl: 60 }); // expired 30 s ago
+    expect(await verifySessionToken(token, { keys, keySetId: KEY_SET, issuer: ISSUER })).toEqual({ ok: false, reason: "expired" });
+    const tolerant = { keys, keySetId: KEY_SET, issuer: ISSUER, expiryToleranceSeconds: 60 };
+    expect((await verifySessionToken(token, tolerant)).ok).toBe(true);
+    expect((await verifySessionToken(token, tolerant)).ok).toBe(true); // from the cache
+    // The cache entry serves no strict caller: without the tolerance it is expired.
+    expect(await verifySessionToken(token, { keys, keySetId: KEY_SET, issuer: ISSUER })).toEqual({ ok: false, reason: "expired" });
+    const longExpired = await sign({}, { iat: now - 200, ttl: 60 }); // expired 140 s ago
+    expect(await verifySessionToken(longExpired, tolerant)).toEqual({ ok: false, reason: "expired" });
+  });
+
   it("serves a repeat verification from the cache until exp, then refuses it", async () => {
     const token = await sign({}, { ttl: 30 });
     let lookups = 0;

@@ -43,13 +43,16 @@ export async function verifySessionToken(
     keySetId: string;
     issuer: string;
     now?: () => number;
+    /** Seconds past `exp` still accepted (default 0). Only `next dev` pages and handlers pass one: see lib/session/server.ts. */
+    expiryToleranceSeconds?: number;
   },
 ): Promise<VerifyResult> {
   const nowSeconds = Math.floor((options.now?.() ?? Date.now()) / 1000);
+  const tolerance = options.expiryToleranceSeconds ?? 0;
   const key = cacheKey(options.keySetId, token);
   const cached = verifiedTokens.get(key);
   if (cached) {
-    if (cached.exp > nowSeconds && cached.iss === options.issuer) return { ok: true, claims: cached };
+    if (cached.exp + tolerance > nowSeconds && cached.iss === options.issuer) return { ok: true, claims: cached };
     verifiedTokens.delete(key);
   }
   try {
@@ -57,6 +60,7 @@ export async function verifySessionToken(
       algorithms: ["ES256"],
       issuer: options.issuer,
       currentDate: new Date(nowSeconds * 1000),
+      clockTolerance: tolerance,
       requiredClaims: ["sub", "sid", "exp", "iat", "nbf"],
     });
     if (payload.v !== SESSION_TOKEN_VERSION || typeof payload.sid !== "string") return { ok: false, reason: "invalid" };

@@ -31,17 +31,34 @@ async function serverJwks() {
 }
 
 /**
+ * `next dev` only: how long after its `exp` a page or handler still accepts a token. In
+ * development a route compiles on its first request AFTER the middleware checked the token and
+ * BEFORE the page or handler checks it again: 15-20 s on 2 busy cores, enough for a 60 s token
+ * the middleware accepted to expire on the way (the page then sent a signed-in admin to
+ * sign-in). The middleware stays strict, so a token expired on arrival is still renewed through
+ * the handshake; production builds have no compile gap and no tolerance.
+ */
+export const DEV_COMPILE_TOLERANCE_SECONDS = 60;
+
+function expiryToleranceSeconds(): number {
+  return process.env.NODE_ENV === "development" ? DEV_COMPILE_TOLERANCE_SECONDS : 0;
+}
+
+/**
  * Verifies a session token on the server (pages, handlers). Middleware has
  * usually verified the same token already; the shared verified-token cache
  * makes this check nearly free.
  */
 export async function verifyTokenOnServer(token: string, requestOrigin: string): Promise<SessionClaims | null> {
   const issuer = resolveIssuer(requestOrigin, getConfig().AUTH_URL);
-  let result = await verifySessionToken(token, { keys: await serverJwks(), keySetId: LOCAL_KEY_SET_ID, issuer });
+  const expiryTolerance = expiryToleranceSeconds();
+  const verify = async () =>
+    verifySessionToken(token, { keys: await serverJwks(), keySetId: LOCAL_KEY_SET_ID, issuer, expiryToleranceSeconds: expiryTolerance });
+  let result = await verify();
   if (!result.ok && result.reason === "invalid") {
     // A key rotated in another process is not in our cached set yet: reload once.
     localJwks = undefined;
-    result = await verifySessionToken(token, { keys: await serverJwks(), keySetId: LOCAL_KEY_SET_ID, issuer });
+    result = await verify();
   }
   return result.ok ? result.claims : null;
 }
