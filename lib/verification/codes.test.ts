@@ -79,7 +79,11 @@ describe("verification codes and links (S4)", () => {
     ).rejects.toMatchObject({
       code: "rate_limited",
       retryAfter: 1,
+      message: "Please wait 1 second before requesting another email.",
     });
+    await expect(
+      assertResendAllowed({ identifier, purpose: "reset_password" }, new Date(start.getTime() + 20_000)),
+    ).rejects.toMatchObject({ retryAfter: 10, message: "Please wait 10 seconds before requesting another email." });
     const later = new Date(start.getTime() + 30_000);
     await expect(assertResendAllowed({ identifier, purpose: "reset_password" }, later)).resolves.toBeUndefined();
     const second = await issue(later, { purpose: "reset_password", identifier });

@@ -130,7 +130,7 @@ export async function assertResendAllowed(
   const waitMs = latest.lastSentAt.getTime() + RESEND_COOLDOWN_MS - now.getTime();
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
-    throw new AppError("rate_limited", `Please wait ${seconds} seconds before requesting another email.`, {
+    throw new AppError("rate_limited", `Please wait ${seconds} ${seconds === 1 ? "second" : "seconds"} before requesting another email.`, {
       retryAfter: seconds,
     });
   }
