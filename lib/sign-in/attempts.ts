@@ -210,13 +210,8 @@ export async function loadAttempt(attemptId: string, tx: Tx = db): Promise<Attem
 }
 
 /** The attempt, only for the browser (client) that started it; to anyone else it does not exist. */
-export async function loadAttemptForBrowser(
-  attemptId: string,
-  clientToken: string | null,
-  /** The attempt when the caller has just loaded it (undefined: load it here). */
-  loaded?: Attempt | null,
-): Promise<Attempt> {
-  const attempt = loaded === undefined ? await loadAttempt(attemptId) : loaded;
+export async function loadAttemptForBrowser(attemptId: string, clientToken: string | null): Promise<Attempt> {
+  const attempt = await loadAttempt(attemptId);
   if (!attempt || !belongsToBrowser(attempt, clientToken)) throw attemptGone();
   return attempt;
 }

@@ -341,7 +341,8 @@ export async function emailAttemptStatus(
   if (found?.status === "complete" && !belongsToBrowser(found, input.clientToken) && startedInBrowserBeforeSignIn(found, input.clientToken)) {
     return { status: "complete", redirectUrl: found.redirectUrl };
   }
-  const attempt = await loadAttemptForBrowser(input.attemptId, input.clientToken, found);
+  if (!found || !belongsToBrowser(found, input.clientToken)) throw attemptGone();
+  const attempt = found;
   if (attempt.status === "needs_second_factor" && attempt.userId) {
     const methods = await secondFactorMethods(attempt.userId);
     return { status: "needs_second_factor", attemptId: attempt.id, redirectUrl: attempt.redirectUrl, methods };
