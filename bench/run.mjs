@@ -1150,7 +1150,7 @@ function budgets(report) {
       mem.rssGrowth,
       "<",
       0.1,
-      `${mem.rssMb.atWarmUp} MB at ${mem.warmUpSeconds} s -> ${mem.rssMb.atEnd} MB at the end; ${Object.entries(mem.loads).map(([name, l]) => `${name} ${l.requests}`).join(", ")} requests`,
+      `${mem.rssMb.atWarmUp} MB at ${mem.warmUpSeconds} s -> ${mem.rssMb.atEnd} MB before the last collections; ${Object.entries(mem.loads).map(([name, l]) => `${name} ${l.requests}`).join(", ")} requests`,
     );
     add(
       "Memory: live heap growth after warm-up (after full GC)",
