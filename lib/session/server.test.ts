@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getConfig } from "@/lib/config";
-import { DEV_COMPILE_TOLERANCE_SECONDS, verifyTokenOnServer } from "./server";
+import { DEV_COMPILE_TOLERANCE_SECONDS, SERVER_EXPIRY_LEEWAY_SECONDS, verifyTokenOnServer } from "./server";
 import { mintSessionToken } from "./tokens";
 
 const ORIGIN = "http://localhost:3000";
@@ -24,6 +24,12 @@ describe("verifyTokenOnServer", () => {
     expect(await verifyTokenOnServer(expired, ORIGIN)).toBeNull();
     vi.stubEnv("NODE_ENV", "production");
     expect(await verifyTokenOnServer(expired, ORIGIN)).toBeNull();
+  });
+
+  it(`outside next dev, accepts a token the middleware let through a moment ago: up to ${SERVER_EXPIRY_LEEWAY_SECONDS} s past its exp, never more`, async () => {
+    vi.stubEnv("NODE_ENV", "production");
+    expect(await verifyTokenOnServer(await expiredToken(2), ORIGIN)).toMatchObject({ sid: "sess_1" });
+    expect(await verifyTokenOnServer(await expiredToken(SERVER_EXPIRY_LEEWAY_SECONDS + 3), ORIGIN)).toBeNull();
   });
 
   it("under next dev, accepts a token that expired while the route compiled, up to the tolerance", async () => {

@@ -40,8 +40,17 @@ async function serverJwks() {
  */
 export const DEV_COMPILE_TOLERANCE_SECONDS = 60;
 
+/**
+ * Everywhere else: the same gap, without the compile. A page or handler checks the token a
+ * moment after the middleware accepted it; on a busy machine that moment can outlast a token
+ * that had a second left (a router.refresh() right after an API call then landed a signed-in
+ * admin on /sign-in). Five seconds, like the clock skew other token verifiers allow (Clerk's
+ * default). The middleware stays strict: a token expired on arrival is still renewed.
+ */
+export const SERVER_EXPIRY_LEEWAY_SECONDS = 5;
+
 function expiryToleranceSeconds(): number {
-  return process.env.NODE_ENV === "development" ? DEV_COMPILE_TOLERANCE_SECONDS : 0;
+  return process.env.NODE_ENV === "development" ? DEV_COMPILE_TOLERANCE_SECONDS : SERVER_EXPIRY_LEEWAY_SECONDS;
 }
 
 /**

@@ -279,7 +279,7 @@ describe("magic links (S4)", () => {
     expect(await inspectEmailLink(token, null)).toMatchObject({ state: "used" });
   });
 
-  it("same browser: a poll that left the waiting tab before the confirm tab's answer replaced the cookie reads complete, not 404", async () => {
+  it("same browser: a poll that left the waiting tab before the confirm tab's answer replaced the cookie reads pending (not 404, not yet complete); the next one, with the new cookie, reads complete", async () => {
     const { email } = await signedUpUser();
     const { jar, attemptId } = await requestEmail(email);
     const token = tokenOf(extractCodeAndLink(await mail.deliver(email)).link);
@@ -293,7 +293,8 @@ describe("magic links (S4)", () => {
 
     const late = await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar: beforeSignIn });
     expect(late.status).toBe(200);
-    expect(late.json).toEqual({ status: "complete", redirectUrl: "/after" });
+    // "complete" would send the tab to the page before the new cookies reached the browser.
+    expect(late.json).toMatchObject({ status: "pending" });
     // It is told the outcome only: no cookie, no session for the old token.
     expect(late.response.headers.getSetCookie()).toEqual([]);
     expect(beforeSignIn.values.has(SESSION_COOKIE)).toBe(false);
@@ -301,6 +302,9 @@ describe("magic links (S4)", () => {
     const { POST: refreshRoute } = await import("@/app/api/auth/session/refresh/route");
     expect((await call(refreshRoute, "/api/auth/session/refresh", { body: {}, jar: beforeSignIn })).status).toBe(401);
     expect((await call(refreshRoute, "/api/auth/session/refresh", { body: {}, jar })).status).toBe(200);
+    // The next poll carries the browser's new cookie: now it is complete.
+    const next = await call(statusRoute, `/api/auth/email/status?attemptId=${attemptId}`, { jar });
+    expect(next.json).toEqual({ status: "complete", redirectUrl: "/after" });
   });
 
   it("a pending attempt is not reported to the token it started with once the client's token has moved on", async () => {

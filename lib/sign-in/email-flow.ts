@@ -336,10 +336,13 @@ export async function emailAttemptStatus(
 ): Promise<AttemptStatus> {
   const now = context.now ?? new Date();
   const found = await loadAttempt(input.attemptId);
-  // This browser signed in with the attempt in another tab, whose answer replaced the `__client`
-  // cookie while this poll was on its way: done (the other answer set the cookies), not gone.
+  // This browser signed in with the attempt in another tab, but this poll carries the `__client`
+  // cookie from before that sign-in: not gone, and not "complete" yet either. The other tab's
+  // answer, with the new cookies, may still be on its way; a tab told "complete" now would
+  // navigate without them (and the handshake would find its old client token unknown). The next
+  // poll carries the new cookie and reads "complete".
   if (found?.status === "complete" && !belongsToBrowser(found, input.clientToken) && startedInBrowserBeforeSignIn(found, input.clientToken)) {
-    return { status: "complete", redirectUrl: found.redirectUrl };
+    return found.expiresAt > now ? { status: "pending", expiresAt: found.expiresAt.toISOString() } : { status: "expired" };
   }
   if (!found || !belongsToBrowser(found, input.clientToken)) throw attemptGone();
   const attempt = found;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { resetConfigCache } from "@/lib/config";
+import { sha256 } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { CLIENT_COOKIE, HANDSHAKE_COUNT_COOKIE, MAX_HANDSHAKE_REDIRECTS, SESSION_COOKIE } from "@/lib/edge";
 import { CookieJar, decodeJwtPayload, makeRequest } from "@/test/http";
@@ -34,6 +35,18 @@ describe("GET /api/auth/handshake", () => {
     jar.absorb(response);
     expect(jar.values.has(CLIENT_COOKIE)).toBe(false);
     expect(jar.values.has(SESSION_COOKIE)).toBe(false);
+  });
+
+  it("a client token replaced by another tab's sign-in on the way: sign-in, but the cookies stay (that tab's new ones may land after this answer)", async () => {
+    const { jar } = await signedUpUser();
+    const stale = new CookieJar();
+    stale.values.set(CLIENT_COOKIE, jar.values.get(CLIENT_COOKIE)!);
+    // Another tab of this browser signs in: the client's token is replaced (no fixation, S2).
+    await db.client.update({ where: { tokenHash: sha256(jar.values.get(CLIENT_COOKIE)!) }, data: { tokenHash: sha256("replaced-by-another-sign-in") } });
+
+    const response = await GET(makeRequest("/api/auth/handshake?redirect_url=%2Fprivate", { jar: stale }));
+    expect(response.headers.get("location")).toBe("http://localhost:3000/sign-in?redirect_url=%2Fprivate");
+    expect(response.headers.getSetCookie()).toEqual([]);
   });
 
   it("never redirects off-site", async () => {

@@ -13,6 +13,7 @@ import {
   requestContext,
   setAuthCookies,
   setHandshakeCount,
+  UnknownClientError,
 } from "@/lib/session";
 
 // A page navigation: an unusable redirect_url falls back to "/" (allowedRedirect) instead of a 400 page.
@@ -52,8 +53,12 @@ export const GET = handler({ query }, async ({ request, query }) => {
     return response;
   } catch (error) {
     if (!isAppError(error)) throw error;
-    // The DB says the session is gone (revoked, expired, banned...): sign the browser out.
     const response = NextResponse.redirect(signIn);
+    // An unknown client token may have been replaced while this navigation was on its way: another
+    // tab signed in, and its answer's new cookies can land after ours. Clearing them would undo that
+    // sign-in, so leave them; the sign-in page sends the browser on if they are there by then.
+    if (error instanceof UnknownClientError) return response;
+    // The DB says the session is gone (revoked, expired, banned...): sign the browser out.
     clearAuthCookies(response, request);
     return response;
   }
