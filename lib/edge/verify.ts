@@ -43,7 +43,7 @@ export async function verifySessionToken(
     keySetId: string;
     issuer: string;
     now?: () => number;
-    /** Seconds past `exp` still accepted (default 0). Only `next dev` pages and handlers pass one: see lib/session/server.ts. */
+    /** Seconds past `exp` still accepted (default 0: the middleware). Pages and handlers, checking a token the middleware just let through, pass one: see lib/session/server.ts. */
     expiryToleranceSeconds?: number;
   },
 ): Promise<VerifyResult> {
