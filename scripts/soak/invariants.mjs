@@ -152,6 +152,18 @@ export async function checkInvariants({ db, sink, recorder, workload, windows, w
     `${attempts.length} completed attempts; without a session: ${withoutSession.length}; sessions opened by two attempts: ${shared}; naming a missing session: ${dangling}; (sessions not opened by an attempt, e.g. a password reset: ${sessionsWithoutAttempt})`,
   );
 
+  // 5c. A magic link confirmed in one tab while another tab of the same browser polls: a tab told
+  // "complete" goes on signed in. Told before the confirm's answer arrived, it would go on with the
+  // cookies from before the sign-in (and the handshake would find that client token unknown).
+  const links = workload.linkPolls;
+  add(
+    "a same-browser magic-link poll says complete only once the browser holds the new cookies; that tab is signed in",
+    links.ahead === 0 && links.signedOutAfter.length === 0,
+    `${links.complete} polls told complete; before the confirm's answer arrived: ${links.ahead}; protected page not signed in after one: ${links.signedOutAfter.length}${
+      links.signedOutAfter.length ? ` (${links.signedOutAfter.slice(0, 3).map((entry) => `${entry.email} ${entry.status}`).join("; ")})` : ""
+    }`,
+  );
+
   // 6. Recovery of the protected page's p99 after each fault.
   const limitMs = 2 * Math.max(baseline.p99 ?? BASELINE_FLOOR_MS, BASELINE_FLOOR_MS);
   const slow = windows.filter((window) => window.recoveryMs === null);

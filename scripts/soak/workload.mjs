@@ -64,6 +64,9 @@ export class Workload {
     this.stats = {}; // flow -> { started, completed, failed, outcomes: { reason: count } }
     this.signUpsCompleted = new Set();
     this.staleRefreshMinted = []; // a refresh with a signed-out browser's cookies answered 200
+    // Same-browser magic links: polls told "complete", those told so before the confirm's answer
+    // (with the new cookies) had arrived, and the protected page not opening signed in after one.
+    this.linkPolls = { complete: 0, ahead: 0, signedOutAfter: [] };
     this.stopping = false;
   }
 
@@ -133,9 +136,10 @@ export class Workload {
     if (!user.registered) return this.flow("sign_up", () => this.signUp(user));
     const signedIn = user.browsers.filter((browser) => browser.cookies.has("__client") && browser.signedIn);
     if (signedIn.length === 0) {
-      const flow = pick([["password_sign_in", 5], ["email_code_sign_in", 3], ["password_reset", 1.5]]);
+      const flow = pick([["password_sign_in", 5], ["email_code_sign_in", 3], ["email_link_sign_in", 2], ["password_reset", 1.5]]);
       if (flow === "password_sign_in") return this.flow(flow, () => this.passwordSignIn(user));
       if (flow === "email_code_sign_in") return this.flow(flow, () => this.emailCodeSignIn(user));
+      if (flow === "email_link_sign_in") return this.flow(flow, () => this.emailLinkSignIn(user));
       return this.flow(flow, () => this.passwordReset(user));
     }
     const browser = signedIn[Math.floor(Math.random() * signedIn.length)];
@@ -227,6 +231,53 @@ export class Workload {
     if (verified.status !== 200 || verified.json?.status !== "complete") return `verify ${verified.status} ${verified.json?.status ?? ""}`.trim();
     this.signedIn(user, browser);
     return "ok";
+  }
+
+  /**
+   * The magic link in the same browser (S4): the link's tab confirms while the tab that asked
+   * polls the status, both with the browser's one cookie jar. When a poll says "complete", that
+   * tab opens the protected page at once with whatever cookies the browser holds by then. A poll
+   * that answered "complete" before the confirm's answer (and its new cookies) arrived once sent
+   * the tab on signed out, and the handshake then cleared the new cookies too.
+   */
+  async emailLinkSignIn(user) {
+    const browser = this.browser(user);
+    const since = Date.now();
+    const sent = await browser.request("POST", "/api/auth/email/send", { email: user.email, intent: "sign_in" }, { label: "POST /api/auth/email/send" });
+    if (sent.status !== 200) return `send ${sent.status}`;
+    const mail = await this.mail(user, /sign-in code/i, since);
+    const token = mail?.text.match(/\/sign-in\/confirm\?token=([\w-]+)/)?.[1];
+    if (!token) return "no sign-in link";
+    const statusRoute = `/api/auth/email/status?attemptId=${encodeURIComponent(sent.json.attemptId)}`;
+    let confirmed = null;
+    const confirming = browser
+      .request("POST", "/api/auth/email/confirm-link", { token }, { label: "POST /api/auth/email/confirm-link" })
+      .then((answer) => (confirmed = answer));
+    // The waiting tab, polling back to back while the confirm is in flight (the page polls every
+    // 2 s, but many browsers at once meet every moment of the confirm), then every 500 ms.
+    let status = "pending";
+    for (let polls = 0; polls < 100 && status === "pending" && !this.stopping; polls++) {
+      const answer = await browser.request("GET", statusRoute, undefined, { label: "GET /api/auth/email/status" });
+      if (answer.status === 200) status = answer.json?.status ?? "no status";
+      else if (answer.status !== 0 && answer.status < 500) status = `status ${answer.status}`;
+      // Still pending after the confirm failed: nothing will complete it.
+      if (status === "pending" && confirmed && !(confirmed.status === 200 && confirmed.json?.status === "complete")) break;
+      if (status === "pending") await sleep(confirmed ? 500 : 5);
+    }
+    if (status === "complete") {
+      this.linkPolls.complete++;
+      if (!confirmed) this.linkPolls.ahead++; // told before the browser could hold the new cookies
+      const page = await browser.request("GET", PROTECTED_PAGE, undefined, { label: `GET ${PROTECTED_PAGE} (after the link)` });
+      await confirming;
+      // A redirect (to the handshake or sign-in) or a 401: the tab went on signed out.
+      if ((page.status >= 300 && page.status < 500) || page.status === 401) this.linkPolls.signedOutAfter.push({ email: user.email, status: page.status });
+      if (page.status !== 200) return `page after the link ${page.status}`;
+      this.signedIn(user, browser);
+      return "ok";
+    }
+    await confirming;
+    if (confirmed.status !== 200) return `confirm ${confirmed.status}`;
+    return `poll ${status}`;
   }
 
   async passwordReset(user) {
