@@ -295,7 +295,7 @@ describe("magic links (S4)", () => {
     expect(late.status).toBe(200);
     // "complete" would send the tab to the page before the new cookies reached the browser.
     expect(late.json).toMatchObject({ status: "pending" });
-    // It is told the outcome only: no cookie, no session for the old token.
+    // It is told to wait, nothing more: no cookie, no session for the old token.
     expect(late.response.headers.getSetCookie()).toEqual([]);
     expect(beforeSignIn.values.has(SESSION_COOKIE)).toBe(false);
     // The old token gets no session from it: a refresh with it is refused (the fixation rotation holds).

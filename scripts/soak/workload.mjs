@@ -219,15 +219,23 @@ export class Workload {
     return `sign-in ${last.status} ${last.json?.status ?? last.json?.errors?.[0]?.code ?? ""}`.trim();
   }
 
-  async emailCodeSignIn(user) {
+  /** A new browser asks for a sign-in email: { browser, attemptId, mail }, or the failure's outcome. */
+  async requestSignInEmail(user) {
     const browser = this.browser(user);
     const since = Date.now();
     const sent = await browser.request("POST", "/api/auth/email/send", { email: user.email, intent: "sign_in" }, { label: "POST /api/auth/email/send" });
     if (sent.status !== 200) return `send ${sent.status}`;
     const mail = await this.mail(user, /sign-in code/i, since);
-    const code = mail?.text.match(CODE)?.[1];
-    if (!code) return "no sign-in mail";
-    const verified = await browser.request("POST", "/api/auth/email/verify-code", { attemptId: sent.json.attemptId, code }, { label: "POST /api/auth/email/verify-code" });
+    return mail ? { browser, attemptId: sent.json.attemptId, mail } : "no sign-in mail";
+  }
+
+  async emailCodeSignIn(user) {
+    const asked = await this.requestSignInEmail(user);
+    if (typeof asked === "string") return asked;
+    const { browser, attemptId, mail } = asked;
+    const code = mail.text.match(CODE)?.[1];
+    if (!code) return "no code in the sign-in mail";
+    const verified = await browser.request("POST", "/api/auth/email/verify-code", { attemptId, code }, { label: "POST /api/auth/email/verify-code" });
     if (verified.status !== 200 || verified.json?.status !== "complete") return `verify ${verified.status} ${verified.json?.status ?? ""}`.trim();
     this.signedIn(user, browser);
     return "ok";
@@ -241,14 +249,12 @@ export class Workload {
    * the tab on signed out, and the handshake then cleared the new cookies too.
    */
   async emailLinkSignIn(user) {
-    const browser = this.browser(user);
-    const since = Date.now();
-    const sent = await browser.request("POST", "/api/auth/email/send", { email: user.email, intent: "sign_in" }, { label: "POST /api/auth/email/send" });
-    if (sent.status !== 200) return `send ${sent.status}`;
-    const mail = await this.mail(user, /sign-in code/i, since);
-    const token = mail?.text.match(/\/sign-in\/confirm\?token=([\w-]+)/)?.[1];
-    if (!token) return "no sign-in link";
-    const statusRoute = `/api/auth/email/status?attemptId=${encodeURIComponent(sent.json.attemptId)}`;
+    const asked = await this.requestSignInEmail(user);
+    if (typeof asked === "string") return asked;
+    const { browser, attemptId, mail } = asked;
+    const token = mail.text.match(/\/sign-in\/confirm\?token=([\w-]+)/)?.[1];
+    if (!token) return "no link in the sign-in mail";
+    const statusRoute = `/api/auth/email/status?attemptId=${encodeURIComponent(attemptId)}`;
     let confirmed = null;
     const confirming = browser
       .request("POST", "/api/auth/email/confirm-link", { token }, { label: "POST /api/auth/email/confirm-link" })
