@@ -275,8 +275,8 @@ export class Workload {
       if (!confirmed) this.linkPolls.ahead++; // told before the browser could hold the new cookies
       const page = await browser.request("GET", PROTECTED_PAGE, undefined, { label: `GET ${PROTECTED_PAGE} (after the link)` });
       await confirming;
-      // A redirect (to the handshake or sign-in) or a 401: the tab went on signed out.
-      if ((page.status >= 300 && page.status < 500) || page.status === 401) this.linkPolls.signedOutAfter.push({ email: user.email, status: page.status });
+      // A redirect (to the handshake or sign-in) or a 4xx such as 401: the tab went on signed out.
+      if (page.status >= 300 && page.status < 500) this.linkPolls.signedOutAfter.push({ email: user.email, status: page.status });
       if (page.status !== 200) return `page after the link ${page.status}`;
       this.signedIn(user, browser);
       return "ok";
