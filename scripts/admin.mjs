@@ -10,6 +10,9 @@
 //   npm run admin -- import <file> [--format portal|clerk|auth0] [--dry-run]
 //                                      import users with their password digests (docs/importing.md): idempotent
 //                                      by external id; exit code 1 when any row failed (each is listed)
+//   npm run admin -- rotate-signing-key
+//                                      make a new signing key and retire the old one (published 24 h more): after a
+//                                      suspected key leak, or after AUTH_SECRET changed and the old key cannot be read
 // Uses DATABASE_URL; without it, opens the embedded database in <data dir>/pglite (PORTAL_DATA_DIR, default .data)
 // (stop `npm run dev` first: the embedded database takes one process at a time).
 // Both commands are audited, with "cli" as the channel and no acting user.
@@ -21,7 +24,7 @@ import { ROOT } from "./lib/proc.mjs";
 import { dataDir } from "./lib/secret.mjs";
 
 const USAGE =
-  "usage: npm run admin -- promote <email> | unlock <email> | oauth <provider> --client-id <id> --client-secret <secret|-> [--issuer <url>] [--name <label>] [--disable] | import <file> [--format portal|clerk|auth0] [--dry-run]";
+  "usage: npm run admin -- promote <email> | unlock <email> | oauth <provider> --client-id <id> --client-secret <secret|-> [--issuer <url>] [--name <label>] [--disable] | import <file> [--format portal|clerk|auth0] [--dry-run] | rotate-signing-key";
 let parsed;
 try {
   parsed = parseArgs({
@@ -46,8 +49,8 @@ try {
 }
 const [command, email] = parsed.positionals;
 if (
-  !["promote", "unlock", "oauth", "import"].includes(command) ||
-  !email ||
+  !["promote", "unlock", "oauth", "import", "rotate-signing-key"].includes(command) ||
+  (command === "rotate-signing-key" ? email !== undefined : !email) ||
   (command === "oauth" && !parsed.values["client-id"]) ||
   (command === "import" && !["portal", "clerk", "auth0"].includes(parsed.values.format))
 ) {
@@ -111,7 +114,12 @@ async function importCommand(file, format, dryRun) {
 let exitCode = 0;
 try {
   const admin = await jiti.import(path.join(ROOT, "lib", "admin", "index.ts"));
-  if (command === "import") {
+  if (command === "rotate-signing-key") {
+    // Straight from lib/session/keys: the session index reaches Next's request APIs, which a CLI has no use for.
+    const { rotateSigningKey } = await jiti.import(path.join(ROOT, "lib", "session", "keys.ts"));
+    const { kid } = await rotateSigningKey({ actorId: null, ip: null, userAgent: "cli" });
+    console.log(`New signing key ${kid} is active. Running servers sign with it within a minute; tokens signed by the old key still verify for 24 h.`);
+  } else if (command === "import") {
     exitCode = await importCommand(email, parsed.values.format, parsed.values["dry-run"] === true);
   } else if (command === "promote") {
     const { userId, wasAdmin } = await admin.promoteToAdmin(email, { actorId: null, via: "cli" });

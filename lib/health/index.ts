@@ -21,8 +21,10 @@ async function checkServingDependencies(checks: HealthReport["checks"]): Promise
   try {
     await getActiveSigningKey();
     checks.signingKey = { status: "ok" };
-  } catch {
-    checks.signingKey = { status: "error", detail: "Signing key unavailable (check AUTH_SECRET)" };
+  } catch (error) {
+    // The key's own message names the fix when AUTH_SECRET changed; a database error says nothing new here.
+    const detail = error instanceof Error && error.message.includes("AUTH_SECRET") ? error.message : "Signing key unavailable (check AUTH_SECRET)";
+    checks.signingKey = { status: "error", detail };
   }
 }
 

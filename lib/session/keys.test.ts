@@ -1,14 +1,19 @@
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import http from "node:http";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import jwt from "jsonwebtoken";
 import { jwtVerify } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { resetConfigCache } from "@/lib/config";
+import { db } from "@/lib/db";
 import { createOutageTolerantJWKSet } from "@/lib/edge";
+import { checkReadiness } from "@/lib/health";
 import { signedUpUser } from "@/test/fixtures";
 import { ORIGIN, makeRequest } from "@/test/http";
 import { GET as discoveryRoute } from "@/app/.well-known/openid-configuration/route";
-import { getActiveSigningKey, getPublicJwks, getPublicKeyPem, listSigningKeys, rotateSigningKey } from "./keys";
+import { forgetCachedSigningKey, getActiveSigningKey, getPublicJwks, getPublicKeyPem, listSigningKeys, rotateSigningKey } from "./keys";
 import { mintSessionToken } from "./tokens";
 
 /**
@@ -93,5 +98,45 @@ describe("signing keys", () => {
     });
     const token = await sessionToken(userId);
     expect(JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).iss).toBe(document.issuer);
+  });
+
+  it("after AUTH_SECRET changes: the error and the readiness check say why and what to do, and `npm run admin -- rotate-signing-key` makes signing work again", { timeout: 60_000 }, async () => {
+    const originalSecret = process.env.AUTH_SECRET!;
+    const newSecret = "another-secret-another-secret-another-secret-42";
+    const useSecret = (secret: string) => {
+      process.env.AUTH_SECRET = secret;
+      resetConfigCache();
+      forgetCachedSigningKey();
+    };
+    const { kid: oldKid } = await getActiveSigningKey();
+    try {
+      useSecret(newSecret);
+      await expect(getActiveSigningKey()).rejects.toThrow(`The active signing key ${oldKid} cannot be decrypted with this AUTH_SECRET`);
+      const readiness = await checkReadiness();
+      expect(readiness.status).toBe("error");
+      expect(readiness.checks.signingKey?.detail).toContain("npm run admin -- rotate-signing-key");
+
+      // The real CLI, in its own process, with the new secret (as the operator's shell would have it).
+      const cli = spawnSync(process.execPath, [path.resolve(__dirname, "../../scripts/admin.mjs"), "rotate-signing-key"], {
+        env: { ...process.env, NODE_ENV: "production", AUTH_URL: "http://localhost:3000", AUTH_SECRET: newSecret },
+        encoding: "utf8",
+        timeout: 50_000,
+      });
+      expect(cli.stderr).toBe("");
+      expect(cli.status).toBe(0);
+      const newKid = /New signing key (\S+) is active/.exec(cli.stdout)?.[1];
+      expect(newKid).toBeDefined();
+
+      forgetCachedSigningKey(); // a running server's signer cache lets go within a minute; the test does not wait
+      expect((await getActiveSigningKey()).kid).toBe(newKid);
+      expect((await checkReadiness()).checks.signingKey).toEqual({ status: "ok" });
+      // Tokens the old key signed keep verifying from its public half.
+      expect((await getPublicJwks()).keys.map((key) => key.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
+      const event = await db.auditEvent.findFirstOrThrow({ where: { type: "signing_key.rotated" }, orderBy: { createdAt: "desc" } });
+      expect(event).toMatchObject({ actorId: null, userAgent: "cli", data: { kid: newKid, retired: [oldKid] } });
+    } finally {
+      useSecret(originalSecret);
+      await rotateSigningKey(); // leave a key this file's secret can read
+    }
   });
 });

@@ -54,12 +54,24 @@ export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
       return insertActiveKey(tx, candidate);
     });
   }
-  const privateJwk = JSON.parse(decryptSecret(row.privateJwkEncrypted, "signing-key")) as JWK;
+  let privateJwk: JWK;
+  try {
+    privateJwk = JSON.parse(decryptSecret(row.privateJwkEncrypted, "signing-key")) as JWK;
+  } catch {
+    // The usual cause is an AUTH_SECRET other than the one the key was sealed
+    // under; the crypto error alone ("unable to authenticate data") says nothing.
+    throw new Error(SIGNING_KEY_UNREADABLE(row.id));
+  }
   const privateKey = (await importJWK(privateJwk, "ES256")) as CryptoKey;
   const key = { kid: row.id, privateKey };
   cachedSigner = { key, loadedAt: Date.now() };
   return key;
 }
+
+/** What an operator reads when the active key cannot be unsealed (server log, CLI). */
+export const SIGNING_KEY_UNREADABLE = (kid: string) =>
+  `The active signing key ${kid} cannot be decrypted with this AUTH_SECRET (was AUTH_SECRET changed?). ` +
+  "Put the previous AUTH_SECRET back, or run `npm run admin -- rotate-signing-key` with the new one (docs/security.md).";
 
 type Actor = { actorId: string | null; ip: string | null; userAgent: string | null };
 
