@@ -16,11 +16,53 @@ export function processCpuMs(pid, { mainThreadOnly = false } = {}) {
 }
 
 /**
+ * CPU time (ms) of each local process whose command is `name` (e.g. all of
+ * PostgreSQL's backends and helpers), by pid; null off Linux or when none is
+ * found (a database on another machine). Compare two with `cpuSpentSince`.
+ */
+export function processesCpuMs(name) {
+  const byPid = new Map();
+  let pids;
+  try {
+    pids = fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      byPid.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return byPid.size > 0 ? byPid : null;
+}
+
+/**
+ * CPU the processes spent between two `processesCpuMs` readings: a process
+ * started in between counts whole, one that ended in between is lost (a
+ * connection closed mid-run), so the figure errs low, never below zero.
+ */
+function cpuSpentSince(before, after) {
+  if (!before || !after) return null;
+  let total = 0;
+  for (const [pid, ms] of after) total += Math.max(0, ms - (before.get(pid) ?? 0));
+  return total;
+}
+
+/**
  * Runs autocannon and summarises it. `expect` is the status every response
  * should have; more than `maxBadFraction` of other statuses (or any
  * connection errors/timeouts above that fraction) marks the run as failed.
  */
-export async function load(options, { expect = 200, maxBadFraction = 0.01, label = options.url, cpuPid = null } = {}) {
+export async function load(options, { expect = 200, maxBadFraction = 0.01, label = options.url, cpuPid = null, machineCpu = false } = {}) {
+  // machineCpu: also the CPU PostgreSQL and this process (the load generator, and
+  // anything else the harness runs meanwhile) spend, i.e. what the server cannot have.
+  const databaseBefore = machineCpu ? processesCpuMs("postgres") : null;
+  const generatorBefore = machineCpu ? process.cpuUsage() : null;
   const cpuBefore = cpuPid ? processCpuMs(cpuPid) : null;
   const mainBefore = cpuPid ? processCpuMs(cpuPid, { mainThreadOnly: true }) : null;
   const result = await new Promise((resolve, reject) => {
@@ -33,6 +75,8 @@ export async function load(options, { expect = 200, maxBadFraction = 0.01, label
   const total = Object.values(statuses).reduce((sum, count) => sum + count, 0);
   const cpuAfter = cpuPid ? processCpuMs(cpuPid) : null;
   const mainAfter = cpuPid ? processCpuMs(cpuPid, { mainThreadOnly: true }) : null;
+  const databaseAfter = machineCpu ? processesCpuMs("postgres") : null;
+  const generator = machineCpu ? process.cpuUsage(generatorBefore) : null;
   // Server CPU per request: far less sensitive to other load on a shared machine than throughput.
   const serverCpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
   const good = statuses[String(expect)] ?? 0;
@@ -60,6 +104,8 @@ export async function load(options, { expect = 200, maxBadFraction = 0.01, label
     serverCpuUsPerRequest: serverCpuMs !== null && total > 0 ? Math.round((serverCpuMs * 1000) / total) : null,
     // The event-loop thread alone (bcrypt runs on worker threads, counted above but not here).
     serverMainThreadUsPerRequest: mainBefore !== null && mainAfter !== null && total > 0 ? Math.round(((mainAfter - mainBefore) * 1000) / total) : null,
+    databaseCpuMs: cpuSpentSince(databaseBefore, databaseAfter),
+    generatorCpuMs: generator ? (generator.user + generator.system) / 1000 : null,
     expect,
     badFraction,
     ok: total > 0 && badFraction <= maxBadFraction,
