@@ -4,12 +4,16 @@
 import fs from "node:fs";
 import autocannon from "autocannon";
 
+/** User + system CPU (ms) from the text of a `/proc/.../stat` file. */
+function statCpuMs(stat) {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 /** CPU time (user + system, ms) the process `pid` has used so far, all threads; null off Linux. */
 export function processCpuMs(pid, { mainThreadOnly = false } = {}) {
   try {
-    const stat = fs.readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+    return statCpuMs(fs.readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8"));
   } catch {
     return null;
   }
@@ -32,8 +36,7 @@ export function processesCpuMs(name) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      byPid.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+      byPid.set(pid, statCpuMs(stat));
     } catch {
       // the process ended between the listing and the read
     }
