@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { getActiveSigningKey } from "@/lib/session";
+import { getActiveSigningKey, SigningKeyUnreadableError } from "@/lib/session";
 import { rateLimitStoreStatus } from "@/lib/ratelimit";
 import { mailStatus } from "@/lib/email";
 import { getInstanceSettings } from "@/lib/settings";
@@ -22,8 +22,8 @@ async function checkServingDependencies(checks: HealthReport["checks"]): Promise
     await getActiveSigningKey();
     checks.signingKey = { status: "ok" };
   } catch (error) {
-    // The key's own message names the fix when AUTH_SECRET changed; a database error says nothing new here.
-    const detail = error instanceof Error && error.message.includes("AUTH_SECRET") ? error.message : "Signing key unavailable (check AUTH_SECRET)";
+    // An unreadable key's message names the fix; any other failure (the database) gets the general hint.
+    const detail = error instanceof SigningKeyUnreadableError ? error.message : "Signing key unavailable (check AUTH_SECRET)";
     checks.signingKey = { status: "error", detail };
   }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-export { getActiveSigningKey, getPublicJwks, rotateSigningKey, listSigningKeys, getPublicKeyPem, publicJwkToPem, RETIRED_KEY_GRACE_MS, type SigningKeySummary } from "./keys";
+export { getActiveSigningKey, SigningKeyUnreadableError, getPublicJwks, rotateSigningKey, listSigningKeys, getPublicKeyPem, publicJwkToPem, RETIRED_KEY_GRACE_MS, type SigningKeySummary } from "./keys";
 export { mintSessionToken, CLOCK_SKEW_SECONDS } from "./tokens";
 export {
   openSession,

@@ -60,7 +60,7 @@ export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
   } catch {
     // The usual cause is an AUTH_SECRET other than the one the key was sealed
     // under; the crypto error alone ("unable to authenticate data") says nothing.
-    throw new Error(SIGNING_KEY_UNREADABLE(row.id));
+    throw new SigningKeyUnreadableError(row.id);
   }
   const privateKey = (await importJWK(privateJwk, "ES256")) as CryptoKey;
   const key = { kid: row.id, privateKey };
@@ -68,10 +68,16 @@ export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
   return key;
 }
 
-/** What an operator reads when the active key cannot be unsealed (server log, CLI). */
-export const SIGNING_KEY_UNREADABLE = (kid: string) =>
-  `The active signing key ${kid} cannot be decrypted with this AUTH_SECRET (was AUTH_SECRET changed?). ` +
-  "Put the previous AUTH_SECRET back, or run `npm run admin -- rotate-signing-key` with the new one (docs/security.md).";
+/** The active key cannot be unsealed; its message is what the operator reads (server log, /api/health). */
+export class SigningKeyUnreadableError extends Error {
+  constructor(kid: string) {
+    super(
+      `The active signing key ${kid} cannot be decrypted with this AUTH_SECRET (was AUTH_SECRET changed?). ` +
+        "Put the previous AUTH_SECRET back, or run `npm run admin -- rotate-signing-key` with the new one (docs/security.md).",
+    );
+    this.name = "SigningKeyUnreadableError";
+  }
+}
 
 type Actor = { actorId: string | null; ip: string | null; userAgent: string | null };
 
