@@ -4,9 +4,10 @@ import { POST as resetSendRoute } from "@/app/api/auth/password-reset/send/route
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { POST as signUpRoute } from "@/app/api/auth/sign-up/route";
 import { useTestSmtp } from "@/lib/email/testing";
-import { createMemoryStore, resetRateLimitConfigCache, setRateLimitStore } from "@/lib/ratelimit";
+import { resetRateLimitConfigCache, setRateLimitStore } from "@/lib/ratelimit";
 import { STRONG_PASSWORD, makeRequest, uniqueEmail } from "@/test/http";
 import { median, nextIp, passwordUser } from "./helpers";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 /**
  * S10 enumeration: for each endpoint that takes an identifier, a known and an
@@ -28,7 +29,7 @@ const MAX_RELATIVE_DIFFERENCE = 0.2;
 beforeAll(() => {
   process.env.RATE_LIMIT = "off";
   resetRateLimitConfigCache();
-  setRateLimitStore(createMemoryStore());
+  setRateLimitStore(steadyMemoryStore());
 });
 afterAll(() => {
   delete process.env.RATE_LIMIT;

@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
-import { createMemoryStore, resetRateLimitConfigCache, setRateLimitStore } from "@/lib/ratelimit";
+import { resetRateLimitConfigCache, setRateLimitStore } from "@/lib/ratelimit";
 import { ORIGIN } from "@/test/http";
 import { discoverRoutes } from "./routes";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 /**
  * S10: every handler validates its input. fast-check throws generated bad
@@ -19,7 +20,7 @@ const routes = await discoverRoutes();
 beforeAll(() => {
   process.env.RATE_LIMIT = "off";
   resetRateLimitConfigCache();
-  setRateLimitStore(createMemoryStore());
+  setRateLimitStore(steadyMemoryStore());
 });
 afterAll(() => {
   delete process.env.RATE_LIMIT;

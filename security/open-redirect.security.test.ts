@@ -3,9 +3,10 @@ import { GET as handshakeRoute } from "@/app/api/auth/handshake/route";
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { safeRedirectUrl } from "@/lib/edge";
 import { allowedRedirect } from "@/lib/http";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { CookieJar, ORIGIN, makeRequest } from "@/test/http";
 import { nextIp, passwordUser, signedInUser } from "./helpers";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 /** S10: redirect_url only to relative paths or ALLOWED_REDIRECT_ORIGINS. */
 const HOSTILE = [
@@ -42,7 +43,7 @@ describe("open redirect: hostile redirect_url values are refused", () => {
   it("by sign-in (the URL the browser is sent to next)", async () => {
     const { email, password } = await passwordUser();
     for (const redirectUrl of HOSTILE) {
-      setRateLimitStore(createMemoryStore()); // the limit is not under test here
+      setRateLimitStore(steadyMemoryStore()); // the limit is not under test here
       const response = await signInRoute(
         makeRequest("/api/auth/sign-in", { body: { email, password, redirectUrl }, headers: { "x-forwarded-for": nextIp() } }),
       );

@@ -4,6 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { Redis as IORedis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
+import { clearOfWindowEdge } from "@/test/rate-limit";
 
 /**
  * S10: with REDIS_URL, two app instances share one limit. Two separate Node
@@ -26,11 +27,6 @@ const WINDOW_SECONDS = 3600;
 const BOUNDARY_MARGIN_MS = 30_000;
 const run = promisify(execFile);
 
-async function awayFromWindowBoundary() {
-  const windowMs = WINDOW_SECONDS * 1000;
-  const untilNext = windowMs - (Date.now() % windowMs);
-  if (untilNext < BOUNDARY_MARGIN_MS) await new Promise((resolve) => setTimeout(resolve, untilNext + 1_000));
-}
 
 beforeAll(async () => {
   const client = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
@@ -56,7 +52,7 @@ async function instance(prefix: string) {
 describe("rate limit across two app instances sharing Redis", () => {
   it(`allows ${LIMIT} in total, not ${LIMIT} each`, { timeout: 90_000 }, async () => {
     const prefix = `test:two:${randomBytes(6).toString("hex")}`;
-    await awayFromWindowBoundary();
+    await clearOfWindowEdge(WINDOW_SECONDS, BOUNDARY_MARGIN_MS);
     const [first, second] = await Promise.all([instance(prefix), instance(prefix)]);
     expect(first.store).toBe("redis");
     expect(second.store).toBe("redis");

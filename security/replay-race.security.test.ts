@@ -9,9 +9,10 @@ import { POST as refreshRoute } from "@/app/api/auth/session/refresh/route";
 import { POST as signOutRoute } from "@/app/api/auth/sign-out/route";
 import { SESSION_COOKIE } from "@/lib/edge";
 import { extractCodeAndLink, useTestSmtp } from "@/lib/email/testing";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { CookieJar, makeRequest } from "@/test/http";
 import { passwordUser, signedInUser } from "./helpers";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 /**
  * S4/S10 replay and races, through the real route handlers: a used code, link
@@ -21,7 +22,7 @@ import { passwordUser, signedInUser } from "./helpers";
 const mail = useTestSmtp();
 const CONCURRENT = 10;
 
-beforeAll(() => setRateLimitStore(createMemoryStore()));
+beforeAll(() => setRateLimitStore(steadyMemoryStore()));
 afterAll(() => setRateLimitStore(undefined));
 
 type Route = (request: never) => Promise<Response>;

@@ -5,10 +5,11 @@ import { POST as verifyCodeRoute } from "@/app/api/auth/email/verify-code/route"
 import { POST as signUpRoute } from "@/app/api/auth/sign-up/route";
 import { POST as refreshRoute } from "@/app/api/auth/session/refresh/route";
 import { CLIENT_COOKIE, SESSION_COOKIE } from "@/lib/edge";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { latestEmailCode } from "@/test/fixtures";
 import { CookieJar, STRONG_PASSWORD, makeRequest, uniqueEmail } from "@/test/http";
 import { passwordUser } from "./helpers";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 /**
  * Session fixation (S2): an attacker obtains a `__client` value the server
@@ -16,7 +17,7 @@ import { passwordUser } from "./helpers";
  * and plants it in the victim's browser. Whatever way the victim then signs in
  * or signs up, the planted value must be worthless afterwards.
  */
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 async function plantedClient(): Promise<string> {
   const attacker = new CookieJar();

@@ -6,17 +6,18 @@ import { POST as verifyCodeRoute } from "@/app/api/auth/email/verify-code/route"
 import { db } from "@/lib/db";
 import { SESSION_COOKIE } from "@/lib/edge";
 import { newId } from "@/lib/ids";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { latestEmailCode } from "@/test/fixtures";
 import { CookieJar, STRONG_PASSWORD, decodeJwtPayload, makeRequest, uniqueEmail } from "@/test/http";
 import { passwordUser } from "./helpers";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 /**
  * Unverified addresses (S10): an address someone typed into their own account
  * but never proved must not sign anyone in, grant ADMIN_EMAILS' admin role,
  * or squat the address so its real owner cannot sign up.
  */
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 async function squat(email: string) {
   const squatter = await passwordUser();

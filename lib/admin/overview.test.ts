@@ -2,12 +2,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { db } from "@/lib/db";
 import { newId } from "@/lib/ids";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { signedUpUser } from "@/test/fixtures";
 import { makeRequest } from "@/test/http";
 import { getAdminOverview } from "./overview";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 const NOW = new Date("2026-03-15T10:30:00.000Z");
 const day = (date: string, time = "12:00:00") => new Date(`${date}T${time}.000Z`);

@@ -3,14 +3,15 @@ import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { db } from "@/lib/db";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { passwordUser } from "@/security/helpers";
 import { makeRequest } from "@/test/http";
 import { unlockUser } from "./unlock-user";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 const signIn = (email: string, password: string) => signInRoute(makeRequest("/api/auth/sign-in", { body: { email, password } }));
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 describe("unlockUser", () => {
   it("lifts a lockout, resets the counter, audits who did it, and the owner can sign in again", async () => {

@@ -14,7 +14,7 @@ import { POST as revokeRoute } from "@/app/api/admin/users/[userId]/sessions/rev
 import { db } from "@/lib/db";
 import { CLIENT_COOKIE } from "@/lib/edge";
 import { newId } from "@/lib/ids";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { refreshSessionToken, type RequestContext } from "@/lib/session";
 import { signedUpUser } from "@/test/fixtures";
 import { CookieJar, makeRequest, ORIGIN } from "@/test/http";
@@ -30,11 +30,12 @@ import {
   type AdminActor,
 } from "./user-actions";
 import { getAdminUserDetail } from "./users";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 const context: RequestContext = { ip: "127.0.0.1", userAgent: "vitest", issuer: ORIGIN, authorizedParty: ORIGIN };
 const refresh = (jar: CookieJar) => refreshSessionToken(jar.values.get(CLIENT_COOKIE) ?? null, context);
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 async function admin() {
   const user = await signedUpUser();

@@ -6,13 +6,14 @@ import { POST as resetSendRoute } from "@/app/api/auth/password-reset/send/route
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { POST as signUpRoute } from "@/app/api/auth/sign-up/route";
 import { db } from "@/lib/db";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { chargeEmailSend } from "@/lib/verification";
 import { readInstanceSettings, updateInstanceSettings, type InstanceSettingsPatch } from "@/lib/settings";
 import { solveBotChallenge, solvedBotCheck } from "@/test/bot-check";
 import { CookieJar, makeRequest, STRONG_PASSWORD, uniqueEmail } from "@/test/http";
 import { passwordUser } from "@/security/helpers";
 import { checkAltchaSolution, checkTurnstileToken, isDisposableEmail, issueAltchaChallenge } from ".";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 /**
  * Bot protection (S10) through the real routes: what a script that posts
@@ -49,7 +50,7 @@ beforeAll(async () => {
   await settings({ botProtection: true, botChallengeDifficulty: "low" });
 });
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 afterAll(() => setRateLimitStore(undefined));
 
 describe("sign-up by script", () => {

@@ -1,10 +1,11 @@
 import { NextRequest } from "next/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { ORIGIN } from "@/test/http";
 import { handler } from "./handler";
 import { json } from "./responses";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 // handler({ multipart }) (lib/http/handler.ts): a multipart/form-data body with a size cap, fields through `body`.
 const upload = handler(
@@ -26,7 +27,7 @@ function form(size: number, note?: string): FormData {
   return data;
 }
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 afterEach(() => setRateLimitStore(undefined));
 
 describe("handler multipart option", () => {

@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { AppError } from "@/lib/errors";
-import { RATE_LIMIT_RULES, createMemoryStore, enforceRateLimit, resetRateLimitConfigCache, setRateLimitStore, RateLimitStoreError, type RateLimitStore } from "@/lib/ratelimit";
+import { RATE_LIMIT_RULES, enforceRateLimit, resetRateLimitConfigCache, setRateLimitStore, RateLimitStoreError, type RateLimitStore } from "@/lib/ratelimit";
 import { makeRequest, uniqueEmail } from "@/test/http";
 import { handler } from "./handler";
 import { json } from "./responses";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 // A stand-in route: the handler picks rules by the request path, so it can be
 // mounted at any path, including endpoints other engineers are still building.
@@ -16,7 +17,7 @@ function post(path: string, body: unknown, ip?: string) {
   return echo(makeRequest(path, { body, headers: ip ? { "x-forwarded-for": ip } : {} }));
 }
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 afterEach(() => {
   setRateLimitStore(undefined);
   delete process.env.RATE_LIMIT;
@@ -68,7 +69,7 @@ describe("handler rate limits (S10 defaults)", () => {
       for (let i = 0; i < 31; i++) statuses.push((await post(path, { email: `s${i}@example.com` }, "192.0.2.20")).status);
       expect(statuses.filter((status) => status === 200), path).toHaveLength(30);
       expect(statuses.at(-1), path).toBe(429);
-      setRateLimitStore(createMemoryStore());
+      setRateLimitStore(steadyMemoryStore());
     }
   });
 

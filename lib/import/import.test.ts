@@ -3,13 +3,14 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { db } from "@/lib/db";
 import { exportedDigests } from "@/lib/password/testing/exported-digests";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { USERNAME_TAKEN_MESSAGE } from "@/lib/users/username";
 import type { WebhookEventPayload } from "@/lib/webhooks";
 import { createTestEndpoint } from "@/lib/webhooks/testing/receiver";
 import { signedUpUser } from "@/test/fixtures";
 import { makeRequest } from "@/test/http";
 import { importUsers, importUsersFromFile, readImportFile } from ".";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 const OLD_PASSWORD = "their-old-password-7";
 const signIn = (email: string, password: string) => signInRoute(makeRequest("/api/auth/sign-in", { body: { email, password } }));
@@ -30,7 +31,7 @@ async function userByExternalId(externalId: string) {
   return db.user.findUnique({ where: { externalId }, include: { emailAddresses: { orderBy: { createdAt: "asc" } } } });
 }
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 describe("importUsers: every supported hasher signs in once, then holds our bcrypt", () => {
   it("imports a user per digest; each signs in with the old password, is rehashed to bcrypt at the configured cost, and a wrong password is refused", async () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { SESSION_COOKIE } from "@/lib/edge";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { signedUpUser } from "@/test/fixtures";
 import { CookieJar, decodeJwtPayload, makeRequest } from "@/test/http";
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
@@ -19,6 +19,7 @@ import { POST as reverifyRoute } from "@/app/api/auth/reverify/route";
 import { POST as passwordRoute } from "@/app/api/account/password/route";
 import { getMfaStatus, resetMfa } from "./factors";
 import { totpCodeAt } from "./totp";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 type Route = (request: never) => Promise<Response>;
 
@@ -28,7 +29,7 @@ async function call(route: Route, path: string, options: { body?: unknown; jar?:
   return { status: response.status, json: await response.json() };
 }
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 /** A signed-up user who turned on TOTP through the account API; returns the secret (what the phone holds). */
 async function userWithTotp() {

@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { resetConfigCache } from "@/lib/config";
 import { SESSION_COOKIE } from "@/lib/edge";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { readInstanceSettings, updateInstanceSettings, type InstanceSettingsPatch } from "@/lib/settings";
 import { createTestEndpoint } from "@/lib/webhooks/testing/receiver";
 import { signedUpUser } from "@/test/fixtures";
@@ -26,6 +26,7 @@ import { POST as totpStartRoute } from "@/app/api/account/mfa/totp/start/route";
 import { POST as totpConfirmRoute } from "@/app/api/account/mfa/totp/confirm/route";
 import { MAX_SECOND_FACTOR_FAILURES } from "./second-factor";
 import { totpCodeAt } from "./totp";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 /**
  * Security keys as a second factor (issue 19), through the real route handlers
@@ -52,7 +53,7 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  setRateLimitStore(createMemoryStore());
+  setRateLimitStore(steadyMemoryStore());
   const settings = await readInstanceSettings();
   if (!settings.settings.securityKeySecondFactor) await setSettings({ securityKeySecondFactor: true });
 });

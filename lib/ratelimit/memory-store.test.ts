@@ -30,7 +30,7 @@ describe("memory rate-limit store", () => {
   });
 
   it("forgets a key on reset", async () => {
-    const store = createMemoryStore();
+    const store = createMemoryStore({ now: () => 2_000_000 });
     for (let i = 0; i < 3; i++) await store.limit(rule, "a");
     expect((await store.limit(rule, "a")).success).toBe(false);
     await store.reset(rule, "a");

@@ -5,6 +5,7 @@ import { createLibraryStore } from "./library-store";
 import { stripLuaShebang, upstashRedisOverIoredis } from "./redis-adapter";
 import { RateLimitStoreError } from "./store";
 
+import { clearOfWindowEdge } from "@/test/rate-limit";
 /**
  * The self-hosted store: @upstash/ratelimit over a real redis-server through
  * our ioredis adapter. No Redis is a failure, not a skip (CI starts one).
@@ -37,6 +38,7 @@ describe("Redis rate-limit store (ioredis adapter)", () => {
   it("peeks without counting and refunds one request, on the real redis-server", async () => {
     const store = createLibraryStore("redis", upstashRedisOverIoredis(client), { prefix: prefix(), ping: () => client.ping() });
     const rule = { name: "refund", limit: 2, windowSeconds: 60 };
+    await clearOfWindowEdge(rule.windowSeconds);
     await store.limit(rule, "k");
     expect(await store.peek(rule, "k")).toMatchObject({ success: true, remaining: 1 });
     await store.limit(rule, "k");
@@ -49,6 +51,7 @@ describe("Redis rate-limit store (ioredis adapter)", () => {
   it("enforces a sliding window: 3 per 10 s gives true, true, true, false, false", async () => {
     const store = createLibraryStore("redis", upstashRedisOverIoredis(client), { prefix: prefix(), ping: () => client.ping() });
     const rule = { name: "t", limit: 3, windowSeconds: 10 };
+    await clearOfWindowEdge(rule.windowSeconds);
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await store.limit(rule, "203.0.113.9"));
     expect(results.map((result) => result.success)).toEqual([true, true, true, false, false]);
@@ -59,6 +62,7 @@ describe("Redis rate-limit store (ioredis adapter)", () => {
   it("reloads its scripts after Redis forgets them (SCRIPT FLUSH / restart)", async () => {
     const store = createLibraryStore("redis", upstashRedisOverIoredis(client), { prefix: prefix(), ping: () => client.ping() });
     const rule = { name: "t", limit: 5, windowSeconds: 60 };
+    await clearOfWindowEdge(rule.windowSeconds);
     expect((await store.limit(rule, "k")).success).toBe(true);
     await client.script("FLUSH");
     expect((await store.limit(rule, "k")).remaining).toBe(3);
@@ -71,6 +75,7 @@ describe("Redis rate-limit store (ioredis adapter)", () => {
   it("resets one key", async () => {
     const store = createLibraryStore("redis", upstashRedisOverIoredis(client), { prefix: prefix(), ping: () => client.ping() });
     const rule = { name: "t", limit: 1, windowSeconds: 60 };
+    await clearOfWindowEdge(rule.windowSeconds);
     await store.limit(rule, "k");
     expect((await store.limit(rule, "k")).success).toBe(false);
     await store.reset(rule, "k");

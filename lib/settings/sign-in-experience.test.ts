@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { SESSION_COOKIE } from "@/lib/edge";
 import { getMfaStatus } from "@/lib/mfa";
 import { totpCodeAt } from "@/lib/mfa/totp";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { passwordUser } from "@/security/helpers";
 import { latestEmailCode, signedUpUser } from "@/test/fixtures";
 import { CookieJar, decodeJwtPayload, makeRequest, STRONG_PASSWORD, uniqueEmail } from "@/test/http";
@@ -29,10 +29,11 @@ import {
   updateInstanceSettings,
   type InstanceSettingsPatch,
 } from "./index";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 /** Issue 19 item 4: the sign-in settings the posts describe, validated and honoured by the domain. */
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 afterEach(async () => {
   await db.instanceSettings.deleteMany();

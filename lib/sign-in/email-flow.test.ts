@@ -11,7 +11,8 @@ import { GET as statusRoute } from "@/app/api/auth/email/status/route";
 import { POST as denyLinkRoute } from "@/app/api/auth/email/deny-link/route";
 import { verifyEmailCode, inspectEmailLink, sendEmailCode } from "@/lib/sign-in";
 import type { RequestContext } from "@/lib/session";
-import { createMemoryStore, RATE_LIMIT_RULES, resetRateLimit, setRateLimitStore } from "@/lib/ratelimit";
+import { RATE_LIMIT_RULES, resetRateLimit, setRateLimitStore } from "@/lib/ratelimit";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 const settings = vi.hoisted(() => ({ overrides: {} as Record<string, unknown> }));
 vi.mock("@/lib/settings", async (importOriginal) => {
@@ -24,7 +25,7 @@ vi.mock("@/lib/settings", async (importOriginal) => {
 afterEach(() => {
   settings.overrides = {};
 });
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 const mail = useTestSmtp();
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { SESSION_COOKIE } from "@/lib/edge";
-import { budgetUsed, createMemoryStore, enforceRateLimit, RATE_LIMIT_RULES, setRateLimitStore } from "@/lib/ratelimit";
+import { budgetUsed, enforceRateLimit, RATE_LIMIT_RULES, setRateLimitStore } from "@/lib/ratelimit";
 import { readInstanceSettings, updateInstanceSettings, type InstanceSettingsPatch } from "@/lib/settings";
 import { solvedBotCheck } from "@/test/bot-check";
 import { signedUpUser } from "@/test/fixtures";
@@ -14,6 +14,7 @@ import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
 import { POST as resetSendRoute } from "@/app/api/auth/password-reset/send/route";
 import { POST as resetVerifyRoute } from "@/app/api/auth/password-reset/verify/route";
 import { POST as resetCompleteRoute } from "@/app/api/auth/password-reset/complete/route";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 type Route = (request: never) => Promise<Response>;
 
@@ -51,7 +52,7 @@ async function signedUpByPhone(phone = newPhone(), extra: Record<string, unknown
 }
 
 beforeEach(async () => {
-  setRateLimitStore(createMemoryStore());
+  setRateLimitStore(steadyMemoryStore());
   await setSettings({ identifiers: { email: true, phone: false, username: false } });
 });
 

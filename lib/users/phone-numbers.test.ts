@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { SESSION_COOKIE } from "@/lib/edge";
-import { createMemoryStore, setRateLimitStore } from "@/lib/ratelimit";
+import { setRateLimitStore } from "@/lib/ratelimit";
 import { readInstanceSettings, updateInstanceSettings } from "@/lib/settings";
 import { signedUpUser } from "@/test/fixtures";
 import { CookieJar, makeRequest } from "@/test/http";
@@ -14,6 +14,7 @@ import { POST as primaryRoute } from "@/app/api/account/phones/primary/route";
 import { POST as phoneSendRoute } from "@/app/api/auth/phone/send/route";
 import { POST as phoneVerifyRoute } from "@/app/api/auth/phone/verify-code/route";
 import { LAST_WAY_IN_MESSAGE } from "./phone-numbers";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
 type Route = (request: never) => Promise<Response>;
 type Listed = { id: string; phone: string; verified: boolean; primary: boolean; secondFactor: boolean };
@@ -46,7 +47,7 @@ async function addAndVerify(jar: CookieJar, phone: string): Promise<Listed> {
 }
 
 beforeEach(async () => {
-  setRateLimitStore(createMemoryStore());
+  setRateLimitStore(steadyMemoryStore());
   await updateInstanceSettings(
     { identifiers: { email: true, phone: true, username: false } },
     { expectedVersion: (await readInstanceSettings()).version },

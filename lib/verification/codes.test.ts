@@ -12,8 +12,9 @@ import {
   storeVerification,
   verificationState,
 } from "./codes";
+import { steadyMemoryStore } from "@/test/rate-limit";
 
-beforeEach(() => setRateLimitStore(createMemoryStore()));
+beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
 async function issue(
   now = new Date(),
