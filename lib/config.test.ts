@@ -45,6 +45,14 @@ describe("loadConfig", () => {
     ).toThrow(/DATABASE_URL[\s\S]*AUTH_SECRET[\s\S]*AUTH_BCRYPT_COST[\s\S]*\.env\.example/);
   });
 
+  it("takes AUTH_SECRET_PREVIOUS during a rotation, and refuses one that is too short or the same as AUTH_SECRET", () => {
+    const env = { ...base, AUTH_SECRET: "n".repeat(32), NODE_ENV: "test" as const };
+    expect(loadConfig({ ...env, AUTH_SECRET_PREVIOUS: "o".repeat(32) }).AUTH_SECRET_PREVIOUS).toBe("o".repeat(32));
+    expect(loadConfig(env).AUTH_SECRET_PREVIOUS).toBeUndefined();
+    expect(() => loadConfig({ ...env, AUTH_SECRET_PREVIOUS: "short" })).toThrow(/AUTH_SECRET_PREVIOUS: must be at least 32 characters/);
+    expect(() => loadConfig({ ...env, AUTH_SECRET_PREVIOUS: "n".repeat(32) })).toThrow(/AUTH_SECRET_PREVIOUS: is the same as AUTH_SECRET/);
+  });
+
   it("applies the documented defaults", () => {
     const config = loadConfig({ ...base, AUTH_SECRET: "x".repeat(32), AUTH_URL: "https://auth.example.com", NODE_ENV: "production" });
     expect(config).toMatchObject({

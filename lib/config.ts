@@ -26,6 +26,8 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url({ message: "must be a postgresql:// connection string" }),
   DATABASE_POOL_MAX: intWithDefault(10, 1, 200),
   AUTH_SECRET: z.string().min(32, { message: "must be at least 32 characters (try: openssl rand -base64 32)" }).optional(),
+  /** The secret AUTH_SECRET replaced, during a rotation: read-only (docs/security.md, "Rotating AUTH_SECRET"). */
+  AUTH_SECRET_PREVIOUS: z.string().min(32, { message: "must be at least 32 characters: the AUTH_SECRET it replaces" }).optional(),
   AUTH_URL: z.string().url().optional(),
   ALLOWED_REDIRECT_ORIGINS: csv,
   ADMIN_EMAILS: csv.transform((emails) => emails.map((email) => email.toLowerCase())),
@@ -154,7 +156,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new Error(`Invalid configuration:\n${oauth.problems.join("\n")}\nSee .env.example for every variable and its default.`);
   }
   if (config.NODE_ENV === "production") assertProductionRequirements(config);
-  return { ...config, AUTH_SECRET: config.AUTH_SECRET ?? devAuthSecret(), OAUTH_PROVIDERS: oauth.providers };
+  const secret = config.AUTH_SECRET ?? devAuthSecret();
+  if (config.AUTH_SECRET_PREVIOUS === secret) {
+    throw new Error(
+      "Invalid configuration:\n  AUTH_SECRET_PREVIOUS: is the same as AUTH_SECRET; during a rotation it holds the secret AUTH_SECRET replaced (docs/security.md).",
+    );
+  }
+  return { ...config, AUTH_SECRET: secret, OAUTH_PROVIDERS: oauth.providers };
 }
 
 /**

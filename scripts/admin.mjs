@@ -13,6 +13,8 @@
 //   npm run admin -- rotate-signing-key
 //                                      make a new signing key and retire the old one (published 24 h more): after a
 //                                      suspected key leak, or after AUTH_SECRET changed and the old key cannot be read
+//   npm run admin -- reseal-secrets    after changing AUTH_SECRET (with AUTH_SECRET_PREVIOUS set to the old one): seal
+//                                      every stored secret under the new one, so AUTH_SECRET_PREVIOUS can go (docs/security.md)
 // Uses DATABASE_URL; without it, opens the embedded database in <data dir>/pglite (PORTAL_DATA_DIR, default .data)
 // (stop `npm run dev` first: the embedded database takes one process at a time).
 // Both commands are audited, with "cli" as the channel and no acting user.
@@ -24,7 +26,7 @@ import { ROOT } from "./lib/proc.mjs";
 import { dataDir } from "./lib/secret.mjs";
 
 const USAGE =
-  "usage: npm run admin -- promote <email> | unlock <email> | oauth <provider> --client-id <id> --client-secret <secret|-> [--issuer <url>] [--name <label>] [--disable] | import <file> [--format portal|clerk|auth0] [--dry-run] | rotate-signing-key";
+  "usage: npm run admin -- promote <email> | unlock <email> | oauth <provider> --client-id <id> --client-secret <secret|-> [--issuer <url>] [--name <label>] [--disable] | import <file> [--format portal|clerk|auth0] [--dry-run] | rotate-signing-key | reseal-secrets";
 let parsed;
 try {
   parsed = parseArgs({
@@ -49,8 +51,8 @@ try {
 }
 const [command, email] = parsed.positionals;
 if (
-  !["promote", "unlock", "oauth", "import", "rotate-signing-key"].includes(command) ||
-  (command === "rotate-signing-key" ? email !== undefined : !email) ||
+  !["promote", "unlock", "oauth", "import", "rotate-signing-key", "reseal-secrets"].includes(command) ||
+  (["rotate-signing-key", "reseal-secrets"].includes(command) ? email !== undefined : !email) ||
   (command === "oauth" && !parsed.values["client-id"]) ||
   (command === "import" && !["portal", "clerk", "auth0"].includes(parsed.values.format))
 ) {
@@ -111,6 +113,34 @@ async function importCommand(file, format, dryRun) {
   return summary.failed.length > 0 ? 1 : 0;
 }
 
+/** `reseal-secrets`: a line per kind, every secret neither AUTH_SECRET opens, what stays tied to the old secret; 1 if any was unreadable. */
+function printResealSummary(summary) {
+  const kinds = [
+    ["signingKeys", "signing keys"],
+    ["totpSeeds", "authenticator-app seeds"],
+    ["jwtTemplateSecrets", "JWT template secrets"],
+    ["webhookSecrets", "webhook secrets"],
+    ["oauthClientSecrets", "OAuth client secrets"],
+  ];
+  let unreadable = 0;
+  for (const [kind, label] of kinds) {
+    const tally = summary[kind];
+    unreadable += tally.unreadable.length;
+    console.log(`${label}: ${tally.resealed} resealed, ${tally.current} already under AUTH_SECRET${tally.unreadable.length ? `, ${tally.unreadable.length} unreadable` : ""}`);
+    for (const item of tally.unreadable) console.log(`  unreadable with either secret: ${item}`);
+  }
+  if (unreadable > 0) {
+    console.log("Unreadable secrets were sealed under a third secret: replace them (a new signing key, a new webhook secret, the provider's secret saved again; users re-add their authenticator app).");
+  }
+  if (summary.usersWithBackupCodes > 0) {
+    console.log(
+      `${summary.usersWithBackupCodes} users have backup codes. They are keyed hashes and cannot be resealed: codes made before the new AUTH_SECRET work only while AUTH_SECRET_PREVIOUS is set (docs/security.md).`,
+    );
+  }
+  console.log(unreadable > 0 ? "Done, with unreadable secrets (above)." : "Done. Every sealed secret is under AUTH_SECRET.");
+  return unreadable > 0 ? 1 : 0;
+}
+
 let exitCode = 0;
 try {
   const admin = await jiti.import(path.join(ROOT, "lib", "admin", "index.ts"));
@@ -119,6 +149,8 @@ try {
     const { rotateSigningKey } = await jiti.import(path.join(ROOT, "lib", "session", "keys.ts"));
     const { kid } = await rotateSigningKey({ actorId: null, ip: null, userAgent: "cli" });
     console.log(`New signing key ${kid} is active. Running servers sign with it within a minute; tokens signed by the old key still verify for 24 h.`);
+  } else if (command === "reseal-secrets") {
+    exitCode = printResealSummary(await admin.resealSecrets({ actorId: null, userAgent: "cli" }));
   } else if (command === "import") {
     exitCode = await importCommand(email, parsed.values.format, parsed.values["dry-run"] === true);
   } else if (command === "promote") {

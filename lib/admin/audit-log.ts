@@ -60,6 +60,7 @@ const AUDIT_EVENT_TYPES: Record<AuditEventType, true> = {
   "user.role_changed": true,
   "password.rehashed": true,
   "signing_key.rotated": true,
+  "secrets.resealed": true,
   "password.reset": true,
   "email.verified": true,
   "verification.failed": true,

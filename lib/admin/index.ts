@@ -1,5 +1,6 @@
 import "server-only";
 export { unlockUser } from "./unlock-user";
+export { resealSecrets, type ResealSummary, type ResealTally } from "./reseal-secrets";
 export { promoteToAdmin, findUserIdByEmail } from "./promote-user";
 export { saveOAuthProvider } from "@/lib/oauth";
 export {

@@ -23,6 +23,8 @@ export type AuditEventType =
   | "user.role_changed"
   | "password.rehashed"
   | "signing_key.rotated"
+  /** An AUTH_SECRET rotation's last step (docs/security.md): `data` counts what was resealed per kind. */
+  | "secrets.resealed"
   | "password.reset"
   | "email.verified"
   | "verification.failed"

@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import type { Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
-import { keyedHash } from "@/lib/crypto";
+import { keyedHash, keyedHashCandidates } from "@/lib/crypto";
 
 /**
  * Backup codes (S6): 10 one-time codes shown once, stored only as keyed
@@ -32,6 +32,11 @@ export function hashBackupCode(code: string): string {
   return keyedHash("backup-code", normalizeBackupCode(code));
 }
 
+/** What a stored code may hash to: under AUTH_SECRET, and during a rotation under the previous one (HMACs cannot be re-keyed). */
+export function backupCodeHashes(code: string): string[] {
+  return keyedHashCandidates("backup-code", normalizeBackupCode(code));
+}
+
 /** Replaces the user's codes with 10 new ones in the caller's transaction; returns them (shown once). */
 export async function replaceBackupCodes(tx: Tx, userId: string, now = new Date()): Promise<string[]> {
   const codes = Array.from({ length: BACKUP_CODE_COUNT }, generateBackupCode);
@@ -47,7 +52,7 @@ export async function replaceBackupCodes(tx: Tx, userId: string, now = new Date(
 export async function consumeBackupCode(tx: Tx, userId: string, code: string, now = new Date()): Promise<boolean> {
   if (!looksLikeBackupCode(code)) return false;
   const { count } = await tx.backupCode.updateMany({
-    where: { userId, codeHash: hashBackupCode(code), usedAt: null },
+    where: { userId, codeHash: { in: backupCodeHashes(code) }, usedAt: null },
     data: { usedAt: now },
   });
   return count === 1;

@@ -21,7 +21,7 @@ import {
   VERIFICATION_TTL_MS,
 } from "@/lib/verification";
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { consumeBackupCode, hashBackupCode, looksLikeBackupCode } from "./backup-codes";
+import { backupCodeHashes, consumeBackupCode, looksLikeBackupCode } from "./backup-codes";
 import { proveSecurityKey, securityKeyAuthenticationOptions, spendSecurityKeyUse, type SecurityKeyProof } from "./security-keys";
 import { checkTotp } from "./totp";
 
@@ -199,7 +199,7 @@ async function proveSecondFactor(
   }
   if (method === "backup_code") {
     if (!looksLikeBackupCode(code)) return null;
-    const found = await db.backupCode.findFirst({ where: { userId, codeHash: hashBackupCode(code), usedAt: null }, select: { id: true } });
+    const found = await db.backupCode.findFirst({ where: { userId, codeHash: { in: backupCodeHashes(code) }, usedAt: null }, select: { id: true } });
     return found ? { kind: "backup_code" } : null;
   }
   const verification = await latestForAttempt(attempt.id);

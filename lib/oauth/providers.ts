@@ -210,7 +210,7 @@ export function configuredProviders(settings: Pick<InstanceSettings, "oauthProvi
     try {
       clientSecret = decryptSecret(stored.clientSecretEncrypted, "oauth-client-secret");
     } catch {
-      // Sealed under another AUTH_SECRET: unusable until an admin saves it again.
+      // Sealed under neither AUTH_SECRET nor AUTH_SECRET_PREVIOUS: unusable until an admin saves it again.
       console.warn(`[oauth] the stored client secret of "${id}" cannot be decrypted; the provider is hidden until it is saved again`);
       byId.delete(id);
       continue;

@@ -73,7 +73,8 @@ export class SigningKeyUnreadableError extends Error {
   constructor(kid: string) {
     super(
       `The active signing key ${kid} cannot be decrypted with this AUTH_SECRET (was AUTH_SECRET changed?). ` +
-        "Put the previous AUTH_SECRET back, or run `npm run admin -- rotate-signing-key` with the new one (docs/security.md).",
+        "Set AUTH_SECRET_PREVIOUS to the old secret and run `npm run admin -- reseal-secrets`, " +
+        "or run `npm run admin -- rotate-signing-key` with the new one (docs/security.md).",
     );
     this.name = "SigningKeyUnreadableError";
   }

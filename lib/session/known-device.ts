@@ -1,7 +1,6 @@
 import "server-only";
 import crypto from "node:crypto";
-import { getConfig } from "@/lib/config";
-import { randomToken, safeEqual } from "@/lib/crypto";
+import { derivedKeys, randomToken, safeEqual } from "@/lib/crypto";
 
 /**
  * Device cookies (the OWASP "Slow Down Online Guessing Attacks with Device
@@ -24,21 +23,20 @@ const MAX_USERS = 10;
 /** Browsers cap cookie lifetimes at 400 days. */
 export const DEVICE_COOKIE_MAX_AGE_SECONDS = 365 * 86_400;
 
-let macKey: { secret: string; key: Buffer } | undefined;
+function macUnder(key: Buffer, payload: string): string {
+  return crypto.createHmac("sha256", key).update(payload).digest("base64url");
+}
 
-function mac(payload: string): string {
-  const secret = getConfig().AUTH_SECRET;
-  if (macKey?.secret !== secret) {
-    macKey = { secret, key: Buffer.from(crypto.hkdfSync("sha256", secret, "auth-portal", "device-cookie", 32)) };
-  }
-  return crypto.createHmac("sha256", macKey.key).update(payload).digest("base64url");
+/** Signed under AUTH_SECRET; during a rotation, a cookie signed under the previous secret still reads (re-signed at the next sign-in). */
+function signedByUs(payload: string, signature: string): boolean {
+  return derivedKeys("device-cookie").some((key) => safeEqual(signature, macUnder(key, payload)));
 }
 
 /** The device a cookie names, or null when it is missing, malformed or not signed by us. */
 export function readKnownDevice(token: string | null | undefined): KnownDevice | null {
   if (!token || token.length > 2048) return null;
   const [version, payload, signature] = token.split(".");
-  if (version !== "v1" || !payload || !signature || !safeEqual(signature, mac(`v1.${payload}`))) return null;
+  if (version !== "v1" || !payload || !signature || !signedByUs(`v1.${payload}`, signature)) return null;
   try {
     const value = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { d?: unknown; u?: unknown };
     if (typeof value.d !== "string" || !Array.isArray(value.u) || !value.u.every((id) => typeof id === "string")) return null;
@@ -54,7 +52,7 @@ export function rememberDevice(token: string | null, userId: string): string {
   const device = known ?? { id: randomToken(16), userIds: [] };
   const userIds = [userId, ...device.userIds.filter((id) => id !== userId)].slice(0, MAX_USERS);
   const payload = Buffer.from(JSON.stringify({ d: device.id, u: userIds })).toString("base64url");
-  return `v1.${payload}.${mac(`v1.${payload}`)}`;
+  return `v1.${payload}.${macUnder(derivedKeys("device-cookie")[0]!, `v1.${payload}`)}`;
 }
 
 /** Whether this browser has signed in as `userId` before. */

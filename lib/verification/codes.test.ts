@@ -13,6 +13,7 @@ import {
   verificationState,
 } from "./codes";
 import { steadyMemoryStore } from "@/test/rate-limit";
+import { newAuthSecret, useAuthSecrets } from "@/test/auth-secret";
 
 beforeEach(() => setRateLimitStore(steadyMemoryStore()));
 
@@ -50,6 +51,26 @@ describe("verification codes and links (S4)", () => {
     await expect(db.$transaction((tx) => consumeVerification(tx, issued.id))).rejects.toMatchObject({
       code: "verification_used",
     });
+  });
+
+  it("a code mailed before AUTH_SECRET changed works while AUTH_SECRET_PREVIOUS is set, and not after", async () => {
+    const oldSecret = newAuthSecret();
+    const newSecret = newAuthSecret();
+    let restore = useAuthSecrets(oldSecret);
+    const before = await issue();
+    const beforeAgain = await issue();
+    restore();
+    restore = useAuthSecrets(newSecret, oldSecret);
+    try {
+      await expect(checkCode(before, before.code)).resolves.toBeUndefined();
+      const during = await issue();
+      restore();
+      restore = useAuthSecrets(newSecret);
+      await expect(checkCode(during, during.code)).resolves.toBeUndefined();
+      await expect(checkCode(beforeAgain, beforeAgain.code)).rejects.toMatchObject({ code: "verification_incorrect" });
+    } finally {
+      restore();
+    }
   });
 
   it("rejects malformed codes as wrong tries", async () => {

@@ -4,8 +4,7 @@ import crypto from "node:crypto";
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { getConfig } from "@/lib/config";
-import { randomToken, safeEqual, sha256 } from "@/lib/crypto";
+import { derivedKeys, randomToken, safeEqual, sha256 } from "@/lib/crypto";
 import { assertBudgetLeft, enforceRateLimit, RATE_LIMIT_RULES } from "@/lib/ratelimit";
 import type { VerificationPurpose } from "@/lib/generated/prisma/client";
 
@@ -22,19 +21,23 @@ export type VerificationState = "valid" | "expired" | "used" | "voided";
 
 type VerificationRow = { consumedAt: Date | null; expiresAt: Date; attempts: number; maxAttempts: number };
 
-let codeKey: { secret: string; key: Buffer } | undefined;
-
 /**
  * Codes are hashed with a key derived from AUTH_SECRET (HMAC-SHA256) and the
  * row id: a 6-digit code has only a million values, so a plain hash in a
  * leaked database would be reversed instantly; without the key it cannot be.
+ * New codes are hashed under AUTH_SECRET; during a rotation a code hashed under
+ * AUTH_SECRET_PREVIOUS matches too, so one mailed just before the deploy works.
  */
+function hashCodeUnder(key: Buffer, verificationId: string, code: string): string {
+  return crypto.createHmac("sha256", key).update(`${verificationId}:${code}`).digest("hex");
+}
+
 function hashCode(verificationId: string, code: string): string {
-  const secret = getConfig().AUTH_SECRET;
-  if (codeKey?.secret !== secret) {
-    codeKey = { secret, key: Buffer.from(crypto.hkdfSync("sha256", secret, "auth-portal", "verification-code", 32)) };
-  }
-  return crypto.createHmac("sha256", codeKey.key).update(`${verificationId}:${code}`).digest("hex");
+  return hashCodeUnder(derivedKeys("verification-code")[0]!, verificationId, code);
+}
+
+function matchesCode(verificationId: string, code: string, codeHash: string): boolean {
+  return derivedKeys("verification-code").some((key) => safeEqual(hashCodeUnder(key, verificationId, code), codeHash));
 }
 
 export function hashLinkToken(token: string): string {
@@ -179,7 +182,7 @@ export async function checkCode(
     assertUsable(current, now);
     throw STATE_ERRORS.expired();
   }
-  if (row.codeHash && /^\d{6}$/.test(code) && safeEqual(hashCode(verification.id, code), row.codeHash)) return;
+  if (row.codeHash && /^\d{6}$/.test(code) && matchesCode(verification.id, code, row.codeHash)) return;
   await chargeCodeFailure(verification.identifier);
   const left = row.maxAttempts - row.attempts;
   await recordAuditEvent({ type: "verification.failed", targetId: verification.id, data: { attemptsLeft: Math.max(0, left) } });
