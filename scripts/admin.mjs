@@ -134,7 +134,7 @@ function printResealSummary(summary) {
   }
   if (summary.usersWithBackupCodes > 0) {
     console.log(
-      `${summary.usersWithBackupCodes} users have backup codes. They are keyed hashes and cannot be resealed: codes made before the new AUTH_SECRET work only while AUTH_SECRET_PREVIOUS is set (docs/security.md).`,
+      `${summary.usersWithBackupCodes === 1 ? "1 user has" : `${summary.usersWithBackupCodes} users have`} backup codes. They are keyed hashes and cannot be resealed: codes made before the new AUTH_SECRET work only while AUTH_SECRET_PREVIOUS is set (docs/security.md).`,
     );
   }
   console.log(unreadable > 0 ? "Done, with unreadable secrets (above)." : "Done. Every sealed secret is under AUTH_SECRET.");

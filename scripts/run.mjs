@@ -25,6 +25,7 @@ import { exitStatus, exited, nodeBin, ROOT, start } from "./lib/proc.mjs";
 import { parseTrustedProxies } from "../lib/http/trusted-proxies.mjs";
 import { serverNodeFlags } from "./lib/server-flags.mjs";
 import { dataDir, devAuthSecret, devSecretFile } from "./lib/secret.mjs";
+import { dropDevCacheIfEnvironmentChanged } from "./lib/dev-cache.mjs";
 
 const MODES = new Set(["dev", "start"]);
 const mode = process.argv[2];
@@ -123,6 +124,9 @@ function withoutNextNoise(stream, sink) {
 async function nextDev(args, env) {
   const [command, argv] = nodeBin("next", "next", ["dev", ...args]);
   const color = process.stdout.isTTY ? { FORCE_COLOR: "1" } : {};
+  if (dropDevCacheIfEnvironmentChanged(ROOT, { ...env, ...color })) {
+    console.log("Environment changed since the last `npm run dev`: compiling afresh (Turbopack's cache from another environment makes pages reload in a loop).");
+  }
   child = start(command, argv, { env: { ...env, ...color }, stdio: ["inherit", "pipe", "pipe"] });
   withoutNextNoise(child.stdout, process.stdout);
   withoutNextNoise(child.stderr, process.stderr);

@@ -132,7 +132,7 @@ describe("rotating AUTH_SECRET", () => {
     expect(first.stdout).toContain("JWT template secrets: 1 resealed, 0 already under AUTH_SECRET");
     expect(first.stdout).toContain("webhook secrets: 1 resealed, 0 already under AUTH_SECRET");
     expect(first.stdout).toContain("OAuth client secrets: 1 resealed, 0 already under AUTH_SECRET");
-    expect(first.stdout).toMatch(/1 users have backup codes\. They are keyed hashes and cannot be resealed/);
+    expect(first.stdout).toMatch(/^1 user has backup codes\. They are keyed hashes and cannot be resealed/m);
     expect(first.stdout).toContain("Done. Every sealed secret is under AUTH_SECRET.");
     const audit = await db.auditEvent.findFirstOrThrow({ where: { type: "secrets.resealed" }, orderBy: { createdAt: "desc" } });
     expect(audit).toMatchObject({ actorId: null, userAgent: "cli", data: { totpSeeds: { resealed: 1, current: 0, unreadable: 0 } } });
