@@ -90,8 +90,9 @@ async function main() {
   fs.rmSync(JSON_REPORT, { force: true }); // never let a stale report be read as this run's
   const devPid = runningDevServer();
   if (devPid) throw new Error(`\`next dev\` (pid ${devPid}) is running in this checkout: stop it first (one dev server per .next/dev).`);
-  // Start as a fresh clone does. A .next/dev left by an earlier run is also a known trap:
-  // restarting next dev on it reloaded the pages in an endless loop here (Turbopack's dev cache).
+  // Start as a fresh clone does. (A .next/dev left by a run in another environment, and this
+  // one's port and data dir are new, would be dropped by the runner anyway: restored across an
+  // environment change, Turbopack's dev cache reloads pages in a loop; scripts/lib/dev-cache.mjs.)
   fs.rmSync(path.join(ROOT, ".next", "dev"), { recursive: true, force: true });
   fs.mkdirSync(REPORT_DIR, { recursive: true });
   const dotenv = [".env", ".env.local", ".env.development", ".env.development.local"].filter((file) =>
