@@ -8,6 +8,7 @@ import { POST as totpStartRoute } from "@/app/api/account/mfa/totp/start/route";
 import { POST as totpConfirmRoute } from "@/app/api/account/mfa/totp/confirm/route";
 import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
+import { checkReadiness } from "@/lib/health";
 import { SESSION_COOKIE } from "@/lib/edge";
 import { newId } from "@/lib/ids";
 import { createJwtTemplate, mintTemplateToken } from "@/lib/jwt-templates";
@@ -115,6 +116,10 @@ describe("rotating AUTH_SECRET", () => {
 
     // Step 1: the new secret deployed with the old one as AUTH_SECRET_PREVIOUS. Nobody notices.
     restore = useAuthSecrets(newSecret, oldSecret);
+    expect(await checkReadiness()).toMatchObject({
+      status: "ok",
+      checks: { signingKey: { status: "ok", detail: expect.stringContaining("AUTH_SECRET_PREVIOUS is set: once `npm run admin -- reseal-secrets` has run, remove it") } },
+    });
     expect(await readEverything(things)).toEqual(expected);
     const withTotp = await signInWith(things.email, things.password, "totp", await totpCodeAt(things.totpSecret, inSteps(1)));
     expect(withTotp.status, JSON.stringify(withTotp.json)).toBe(200);
@@ -139,6 +144,7 @@ describe("rotating AUTH_SECRET", () => {
 
     // Step 3: AUTH_SECRET_PREVIOUS removed. Everything but the old backup codes still works.
     restore = useAuthSecrets(newSecret);
+    expect((await checkReadiness()).checks.signingKey).toEqual({ status: "ok" });
     expect(await readEverything(things)).toEqual(expected);
     // The replay guard refuses a second code from the same 30 s; the test does not wait for the next one.
     await db.mfaFactor.updateMany({ where: { userId: things.userId, type: "totp" }, data: { lastUsedStep: null } });

@@ -1,4 +1,5 @@
 import "server-only";
+import { hasPreviousAuthSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { getActiveSigningKey, SigningKeyUnreadableError } from "@/lib/session";
 import { rateLimitStoreStatus } from "@/lib/ratelimit";
@@ -20,7 +21,10 @@ async function checkServingDependencies(checks: HealthReport["checks"]): Promise
   }
   try {
     await getActiveSigningKey();
-    checks.signingKey = { status: "ok" };
+    // A reminder, not a failure: the rotation's last steps (docs/security.md, "Rotating AUTH_SECRET").
+    checks.signingKey = hasPreviousAuthSecret()
+      ? { status: "ok", detail: "AUTH_SECRET_PREVIOUS is set: once `npm run admin -- reseal-secrets` has run, remove it" }
+      : { status: "ok" };
   } catch (error) {
     // An unreadable key's message names the fix; any other failure (the database) gets the general hint.
     const detail = error instanceof SigningKeyUnreadableError ? error.message : "Signing key unavailable (check AUTH_SECRET)";
